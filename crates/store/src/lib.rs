@@ -1,0 +1,179 @@
+//! Storage for Issue Observatory: one [`Store`] trait, a SQLite backend for the embedded
+//! default and a PostgreSQL backend for scale-out, chosen by URL scheme in [`connect`].
+//!
+//! The job-queue tables of apalis live in the same database, so enqueuing a job writes the
+//! app-owned `jobs` row and the queue task in one transaction.
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod model;
+mod postgres;
+mod rows;
+mod sql_store;
+mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+pub use error::{StoreError, StoreResult};
+pub use model::*;
+pub use postgres::PostgresStore;
+pub use sqlite::SqliteStore;
+
+/// The task payload carried through the apalis queue: only a pointer to our `jobs` row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct QueuedJob {
+    pub job_id: JobId,
+}
+
+/// Attempts apalis makes before giving up on a task whose handler keeps erroring
+/// (infrastructure failures; domain failures are recorded in `jobs` and not retried).
+pub const QUEUE_MAX_ATTEMPTS: usize = 5;
+
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    pub busy_timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(10),
+            busy_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// The pool behind a store, for code that must hand it to the queue engine.
+#[derive(Debug, Clone)]
+pub enum DbPool {
+    Sqlite(sqlx::SqlitePool),
+    Postgres(sqlx::PgPool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+impl BackendKind {
+    pub fn from_url(url: &str) -> StoreResult<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(BackendKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(BackendKind::Postgres)
+        } else {
+            Err(StoreError::UnsupportedUrl(redact_url(url)))
+        }
+    }
+}
+
+/// Replaces a password in a database URL so it can be printed.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, tail) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    }
+}
+
+/// Opens the database named by `url` without migrating it.
+pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Arc<dyn Store>> {
+    Ok(match BackendKind::from_url(url)? {
+        BackendKind::Sqlite => Arc::new(SqliteStore::connect(url, options).await?),
+        BackendKind::Postgres => Arc::new(PostgresStore::connect(url, options).await?),
+    })
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+    fn backend(&self) -> BackendKind;
+    fn pool(&self) -> DbPool;
+    fn pool_stats(&self) -> PoolStats;
+
+    /// Applies our migrations and the queue engine's.
+    async fn migrate(&self) -> StoreResult<()>;
+    /// Versions of our migrations not yet applied.
+    async fn pending_migrations(&self) -> StoreResult<Vec<i64>>;
+    async fn ping(&self) -> StoreResult<()>;
+    async fn close(&self);
+
+    // Users
+    async fn create_user(&self, new: NewUser) -> StoreResult<User>;
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    async fn credentials(&self, username: &str) -> StoreResult<Option<UserCredentials>>;
+    async fn list_users(&self, page: PageRequest) -> StoreResult<Vec<User>>;
+    async fn set_user_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User>;
+    async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()>;
+    async fn delete_user(&self, id: UserId) -> StoreResult<()>;
+    async fn count_active_admins(&self) -> StoreResult<i64>;
+
+    // Login sessions (the JWT `jti`)
+    async fn create_session(&self, new: NewAuthSession) -> StoreResult<AuthSession>;
+    /// A session and its user, if the session exists, is unrevoked and unexpired at `now`.
+    async fn live_session(
+        &self,
+        id: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(AuthSession, User)>>;
+    async fn revoke_session(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Revokes every live session of a user, optionally sparing one.
+    async fn revoke_user_sessions(
+        &self,
+        user_id: UserId,
+        except: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+
+    // Jobs, owner-scoped for readers
+    /// Writes the job row and its queue task atomically.
+    async fn enqueue_job(&self, new: NewJob) -> StoreResult<Job>;
+    async fn job(&self, owner: UserId, id: JobId) -> StoreResult<Option<Job>>;
+    async fn list_jobs(
+        &self,
+        owner: UserId,
+        filter: &JobFilter,
+        page: PageRequest,
+    ) -> StoreResult<Vec<Job>>;
+    /// Queued jobs end `cancelled` at once; running ones get `cancel_requested`.
+    /// `Conflict` when the job has already finished.
+    async fn request_cancel(&self, owner: UserId, id: JobId) -> StoreResult<Job>;
+    async fn job_counts(&self) -> StoreResult<Vec<JobCount>>;
+
+    // Jobs, for workers (not owner-scoped: workers act for every owner)
+    /// Marks a job running for `worker`. `None` when it is no longer runnable
+    /// (cancelled while queued, or already finished by an earlier attempt).
+    async fn claim_job(&self, id: JobId, worker: &str) -> StoreResult<Option<Job>>;
+    /// Records progress; returns whether cancellation has been requested.
+    async fn record_progress(&self, id: JobId, progress: &JobProgress) -> StoreResult<bool>;
+    async fn finish_job(&self, id: JobId, outcome: JobOutcome) -> StoreResult<()>;
+
+    // Worker heartbeats
+    async fn worker_heartbeat(&self, beat: &WorkerBeat, now: DateTime<Utc>) -> StoreResult<()>;
+    async fn latest_worker_heartbeat(&self) -> StoreResult<Option<DateTime<Utc>>>;
+    async fn remove_worker(&self, id: &str) -> StoreResult<()>;
+
+    // Retention, in bounded batches so a cleanup job can checkpoint between them
+    async fn purge_sessions(&self, expired_before: DateTime<Utc>, limit: u32) -> StoreResult<u64>;
+    async fn purge_finished_jobs(&self, before: DateTime<Utc>, limit: u32) -> StoreResult<u64>;
+    async fn purge_stale_workers(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+    async fn purge_queue_tasks(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}

@@ -1,0 +1,72 @@
+//! SQLite backend: the embedded default. Bundled SQLite, WAL, busy timeout, foreign keys on.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+
+use crate::sql_store::impl_sql_store;
+use crate::{BackendKind, DbPool, Job, StoreError, StoreOptions, StoreResult};
+
+#[derive(Debug, Clone)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    const KIND: BackendKind = BackendKind::Sqlite;
+
+    pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Self> {
+        let connect = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(options.busy_timeout)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(2))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    fn db_pool(&self) -> DbPool {
+        DbPool::Sqlite(self.pool.clone())
+    }
+
+    fn migrator() -> sqlx::migrate::Migrator {
+        let mut migrator = sqlx::migrate!("./migrations/sqlite");
+        migrator.dangerous_set_table_name("observatory_migrations");
+        migrator
+    }
+
+    async fn run_migrations(&self) -> StoreResult<()> {
+        Self::migrator().run(&self.pool).await?;
+        apalis_sqlite::SqliteStorage::migrations()
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn push_queue_task(tx: &mut Transaction<'_, Sqlite>, job: &Job) -> StoreResult<()> {
+        let task = crate::rows::queue_task(job)?;
+        apalis_sqlite::queries::push_tasks(&mut **tx, job.queue.as_str(), &[task])
+            .await
+            .map_err(|e| StoreError::Queue(e.to_string()))
+    }
+
+    async fn purge_finished_queue_tasks(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query(
+            "DELETE FROM Jobs WHERE (status IN ('Done', 'Killed') \
+             OR (status = 'Failed' AND attempts >= max_attempts)) AND done_at < $1",
+        )
+        .bind(before.timestamp())
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}
+
+impl_sql_store!(SqliteStore);
