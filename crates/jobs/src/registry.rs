@@ -1,0 +1,87 @@
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Value;
+use store::{Job, NewJob, Priority, Queue, Store, StoreError, UserId};
+use thiserror::Error;
+
+use crate::context::{JobContext, JobError};
+
+/// One kind of background work. Handlers must be idempotent: a task whose worker died is
+/// run again from the start on another worker.
+#[async_trait]
+pub trait JobHandler: Send + Sync + 'static {
+    fn kind(&self) -> &'static str;
+    fn queue(&self) -> Queue;
+    /// Rejects a payload before anything is stored.
+    fn validate(&self, payload: &Value) -> Result<(), String>;
+    async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError>;
+}
+
+#[derive(Debug, Error)]
+pub enum SubmitError {
+    #[error("unknown job kind `{0}`")]
+    UnknownKind(String),
+    #[error("invalid payload: {0}")]
+    InvalidPayload(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The job kinds this process knows, by name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    handlers: HashMap<&'static str, Arc<dyn JobHandler>>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.handlers.keys()).finish()
+    }
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every kind the platform ships.
+    pub fn standard() -> Self {
+        Self::new().with(crate::kinds::RetentionCleanup)
+    }
+
+    pub fn with(mut self, handler: impl JobHandler) -> Self {
+        self.handlers.insert(handler.kind(), Arc::new(handler));
+        self
+    }
+
+    pub fn get(&self, kind: &str) -> Option<&Arc<dyn JobHandler>> {
+        self.handlers.get(kind)
+    }
+
+    /// Validates and enqueues a job for `owner`.
+    pub async fn submit(
+        &self,
+        store: &dyn Store,
+        owner: UserId,
+        kind: &str,
+        payload: Value,
+        priority: Priority,
+    ) -> Result<Job, SubmitError> {
+        let handler = self.get(kind).ok_or_else(|| SubmitError::UnknownKind(kind.to_owned()))?;
+        handler.validate(&payload).map_err(SubmitError::InvalidPayload)?;
+        let job = store
+            .enqueue_job(NewJob {
+                owner_id: owner,
+                kind: handler.kind().to_owned(),
+                queue: handler.queue(),
+                priority,
+                payload,
+            })
+            .await?;
+        metrics::counter!("observatory_jobs_submitted_total", "queue" => job.queue.as_str(), "kind" => handler.kind())
+            .increment(1);
+        Ok(job)
+    }
+}

@@ -1,0 +1,217 @@
+//! Worker processes: one apalis worker per subscribed queue over the store's own pool,
+//! plus a heartbeat that `/health/ready` reads.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::Duration;
+
+use apalis::prelude::*;
+use chrono::Utc;
+use store::{DbPool, Queue, QueuedJob, Store, WorkerBeat};
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::execute::Executor;
+use crate::registry::Registry;
+
+#[derive(Debug, Clone)]
+pub struct WorkerOptions {
+    pub queues: Vec<Queue>,
+    /// Jobs run at once per queue.
+    pub concurrency: usize,
+    /// How often an idle worker looks for new tasks.
+    pub poll_interval: Duration,
+    pub heartbeat_interval: Duration,
+    /// Tasks of a worker silent for this many heartbeats go back to the queue.
+    pub missed_heartbeats: usize,
+}
+
+impl Default for WorkerOptions {
+    fn default() -> Self {
+        Self {
+            queues: Queue::ALL.to_vec(),
+            concurrency: 4,
+            poll_interval: Duration::from_millis(500),
+            heartbeat_interval: Duration::from_secs(10),
+            missed_heartbeats: 3,
+        }
+    }
+}
+
+/// Running workers of this process.
+pub struct WorkerHandle {
+    id: String,
+    store: Arc<dyn Store>,
+    shutdown: CancellationToken,
+    tasks: Vec<JoinHandle<()>>,
+    last_heartbeat: Arc<AtomicI64>,
+    heartbeat_interval: Duration,
+}
+
+impl std::fmt::Debug for WorkerHandle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerHandle").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+impl WorkerHandle {
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Whether this process's workers have beaten recently (within three intervals).
+    pub fn is_alive(&self) -> bool {
+        let last = self.last_heartbeat.load(Ordering::Relaxed);
+        let limit = i64::try_from((self.heartbeat_interval * 3).as_millis()).unwrap_or(i64::MAX);
+        last > 0 && Utc::now().timestamp_millis() - last <= limit
+    }
+
+    /// Stops taking tasks, lets running ones finish, and deregisters.
+    pub async fn shutdown(self) {
+        self.shutdown.cancel();
+        for task in self.tasks {
+            let _ = task.await;
+        }
+        if let Err(e) = self.store.remove_worker(&self.id).await {
+            tracing::warn!(error = %e, "could not deregister worker");
+        }
+    }
+
+    /// Stops at once, as a crash would: running tasks are abandoned mid-way and are
+    /// recovered by other workers once this one's heartbeat goes stale.
+    pub fn abort(self) {
+        for task in &self.tasks {
+            task.abort();
+        }
+    }
+}
+
+async fn handle_task(
+    task: QueuedJob,
+    executor: Data<Arc<Executor>>,
+    worker: WorkerContext,
+) -> Result<(), BoxDynError> {
+    executor.execute(task.job_id, worker.name()).await.map_err(|e| Box::new(e) as BoxDynError)
+}
+
+pub fn start_workers(
+    store: Arc<dyn Store>,
+    registry: Registry,
+    options: WorkerOptions,
+) -> WorkerHandle {
+    let host = hostname();
+    let pid = std::process::id();
+    let id = format!("{host}:{pid}:{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
+    let executor = Arc::new(Executor { store: store.clone(), registry });
+    let shutdown = CancellationToken::new();
+    let concurrency = options.concurrency.max(1);
+    let mut tasks = Vec::new();
+
+    for queue in &options.queues {
+        let name = format!("{id}:{queue}");
+        let stop = shutdown.clone();
+        let signal = async move {
+            stop.cancelled().await;
+            Ok::<(), std::io::Error>(())
+        };
+        let executor = executor.clone();
+        let task = match store.pool() {
+            DbPool::Sqlite(pool) => {
+                let config = apalis_sqlite::Config::default()
+                    .queue(queue.as_str())
+                    .batch_size(concurrency)
+                    .heartbeat_interval(options.heartbeat_interval)
+                    .missed_heartbeats(options.missed_heartbeats);
+                let backend = apalis_sqlite::SqliteStorage::<QueuedJob>::new(&pool)
+                    .with_config(config)
+                    .poll_with_interval(options.poll_interval);
+                let worker = WorkerBuilder::new(name.as_str())
+                    .backend(backend)
+                    .data(executor)
+                    .concurrency(concurrency)
+                    .build(handle_task);
+                tokio::spawn(async move {
+                    if let Err(e) = worker.run_until(signal).await {
+                        tracing::error!(worker = %name, error = %e, "worker stopped with an error");
+                    }
+                })
+            }
+            DbPool::Postgres(pool) => {
+                let config = apalis_postgres::Config::default()
+                    .queue(queue.as_str())
+                    .batch_size(concurrency)
+                    .heartbeat_interval(options.heartbeat_interval)
+                    .missed_heartbeats(options.missed_heartbeats);
+                let backend = apalis_postgres::PostgresStorage::<QueuedJob>::new(&pool)
+                    .with_config(config)
+                    .poll_with_interval(options.poll_interval);
+                let worker = WorkerBuilder::new(name.as_str())
+                    .backend(backend)
+                    .data(executor)
+                    .concurrency(concurrency)
+                    .build(handle_task);
+                tokio::spawn(async move {
+                    if let Err(e) = worker.run_until(signal).await {
+                        tracing::error!(worker = %name, error = %e, "worker stopped with an error");
+                    }
+                })
+            }
+        };
+        tasks.push(task);
+    }
+
+    let last_heartbeat = Arc::new(AtomicI64::new(0));
+    let beat = WorkerBeat {
+        id: id.clone(),
+        queues: options.queues.iter().map(|q| q.as_str()).collect::<Vec<_>>().join(","),
+        hostname: host,
+        pid: i64::from(pid),
+    };
+    tasks.push(tokio::spawn(heartbeat(
+        store.clone(),
+        beat,
+        options.heartbeat_interval,
+        last_heartbeat.clone(),
+        shutdown.clone(),
+    )));
+    tracing::info!(worker = %id, queues = ?options.queues, concurrency, "workers started");
+
+    WorkerHandle {
+        id,
+        store,
+        shutdown,
+        tasks,
+        last_heartbeat,
+        heartbeat_interval: options.heartbeat_interval,
+    }
+}
+
+async fn heartbeat(
+    store: Arc<dyn Store>,
+    beat: WorkerBeat,
+    every: Duration,
+    last: Arc<AtomicI64>,
+    shutdown: CancellationToken,
+) {
+    let mut tick = tokio::time::interval(every);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        let now = Utc::now();
+        match store.worker_heartbeat(&beat, now).await {
+            Ok(()) => last.store(now.timestamp_millis(), Ordering::Relaxed),
+            Err(e) => tracing::warn!(error = %e, "worker heartbeat failed"),
+        }
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok())
+        .unwrap_or_else(|| "localhost".to_owned())
+}

@@ -1,0 +1,214 @@
+//! Job lifecycle on the real queue engine, on SQLite and (when configured) PostgreSQL:
+//! a real job kind end to end, priorities, cancellation at a checkpoint, and recovery of
+//! a job whose worker was killed mid-run.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::Utc;
+use jobs::{JobContext, JobError, JobHandler, Registry, WorkerOptions, start_workers};
+use serde_json::{Value, json};
+use store::testing::TestDb;
+use store::*;
+use tokio::sync::{Notify, mpsc};
+
+fn fast_options(queues: Vec<Queue>, concurrency: usize) -> WorkerOptions {
+    WorkerOptions {
+        queues,
+        concurrency,
+        poll_interval: Duration::from_millis(50),
+        heartbeat_interval: Duration::from_secs(1),
+        missed_heartbeats: 2,
+    }
+}
+
+async fn owner(store: &dyn Store) -> User {
+    store
+        .create_user(NewUser { username: "alice".into(), password_hash: "h".into(), is_admin: true })
+        .await
+        .unwrap()
+}
+
+/// Waits for a job to reach a terminal state; the bound only keeps a broken build from hanging.
+async fn finished(store: &dyn Store, owner: UserId, id: JobId) -> Job {
+    for _ in 0..600 {
+        let job = store.job(owner, id).await.unwrap().unwrap();
+        if job.status.is_terminal() {
+            return job;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("job {id} did not finish");
+}
+
+struct Recorder(Arc<Mutex<Vec<JobId>>>);
+
+#[async_trait]
+impl JobHandler for Recorder {
+    fn kind(&self) -> &'static str {
+        "test_record"
+    }
+    fn queue(&self) -> Queue {
+        Queue::Crawl
+    }
+    fn validate(&self, _: &Value) -> Result<(), String> {
+        Ok(())
+    }
+    async fn run(&self, ctx: &JobContext, _: Value) -> Result<Value, JobError> {
+        self.0.lock().unwrap().push(ctx.job().id);
+        Ok(json!({}))
+    }
+}
+
+/// Reports that it started, then (on its first attempt, when asked) hangs as a crashed
+/// worker would, or waits for the test's go-ahead and passes a checkpoint.
+struct Gate {
+    started: mpsc::UnboundedSender<(JobId, i32)>,
+    release: Arc<Notify>,
+}
+
+#[async_trait]
+impl JobHandler for Gate {
+    fn kind(&self) -> &'static str {
+        "test_gate"
+    }
+    fn queue(&self) -> Queue {
+        Queue::Analysis
+    }
+    fn validate(&self, _: &Value) -> Result<(), String> {
+        Ok(())
+    }
+    async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError> {
+        let job = ctx.job();
+        let _ = self.started.send((job.id, job.attempts));
+        if payload["hang_first_attempt"] == json!(true) && job.attempts == 1 {
+            std::future::pending::<()>().await;
+        }
+        if payload["wait"] == json!(true) {
+            self.release.notified().await;
+        }
+        ctx.checkpoint(1, Some(1), "gate passed").await?;
+        Ok(json!({"attempt": job.attempts}))
+    }
+}
+
+fn gate() -> (Gate, mpsc::UnboundedReceiver<(JobId, i32)>, Arc<Notify>) {
+    let (tx, rx) = mpsc::unbounded_channel();
+    let release = Arc::new(Notify::new());
+    (Gate { started: tx, release: release.clone() }, rx, release)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_cleanup_runs_end_to_end() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let admin = owner(store.as_ref()).await;
+    for (i, hours) in [-2i64, -1, 5].into_iter().enumerate() {
+        store
+            .create_session(NewAuthSession {
+                id: format!("s{i}"),
+                user_id: admin.id,
+                expires_at: Utc::now() + chrono::Duration::hours(hours),
+                user_agent: None,
+                ip: None,
+            })
+            .await
+            .unwrap();
+    }
+    let registry = Registry::standard();
+    let job = registry
+        .submit(store.as_ref(), admin.id, "retention_cleanup", json!({"batch": 1}), Priority::Bulk)
+        .await
+        .unwrap();
+    let workers = start_workers(store.clone(), registry, fast_options(vec![Queue::Analysis], 1));
+    let job = finished(store.as_ref(), admin.id, job.id).await;
+    workers.shutdown().await;
+
+    assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+    assert_eq!(job.result.as_ref().unwrap()["sessions"], json!(2));
+    assert_eq!(job.progress.done, 4);
+    assert_eq!(job.progress.total, Some(4));
+    assert!(store.live_session("s2", Utc::now()).await.unwrap().is_some());
+    assert!(store.live_session("s0", Utc::now()).await.unwrap().is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn interactive_jobs_overtake_bulk_jobs() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let u = owner(store.as_ref()).await;
+    let order = Arc::new(Mutex::new(Vec::new()));
+    let registry = Registry::new().with(Recorder(order.clone()));
+    let mut bulk = Vec::new();
+    for _ in 0..3 {
+        bulk.push(
+            registry.submit(store.as_ref(), u.id, "test_record", json!({}), Priority::Bulk).await.unwrap().id,
+        );
+    }
+    let urgent =
+        registry.submit(store.as_ref(), u.id, "test_record", json!({}), Priority::Interactive).await.unwrap().id;
+
+    let workers = start_workers(store.clone(), registry, fast_options(vec![Queue::Crawl], 1));
+    for id in bulk.iter().chain([&urgent]) {
+        finished(store.as_ref(), u.id, *id).await;
+    }
+    workers.shutdown().await;
+    let order = order.lock().unwrap().clone();
+    assert_eq!(order.first(), Some(&urgent), "run order {order:?}");
+    assert_eq!(order[1..], bulk[..]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn running_job_stops_at_its_next_checkpoint_when_cancelled() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let u = owner(store.as_ref()).await;
+    let (gate, mut started, release) = gate();
+    let registry = Registry::new().with(gate);
+    let job = registry
+        .submit(store.as_ref(), u.id, "test_gate", json!({"wait": true}), Priority::Normal)
+        .await
+        .unwrap();
+    let workers = start_workers(store.clone(), registry, fast_options(vec![Queue::Analysis], 1));
+    assert_eq!(started.recv().await.unwrap().0, job.id);
+
+    let requested = store.request_cancel(u.id, job.id).await.unwrap();
+    assert_eq!((requested.status, requested.cancel_requested), (JobStatus::Running, true));
+    release.notify_one();
+    let job = finished(store.as_ref(), u.id, job.id).await;
+    workers.shutdown().await;
+    assert_eq!(job.status, JobStatus::Cancelled);
+    assert!(job.finished_at.is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn job_of_a_killed_worker_is_picked_up_by_another() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let u = owner(store.as_ref()).await;
+    let (gate_a, mut started_a, _) = gate();
+    let registry_a = Registry::new().with(gate_a);
+    let job = registry_a
+        .submit(store.as_ref(), u.id, "test_gate", json!({"hang_first_attempt": true}), Priority::Normal)
+        .await
+        .unwrap();
+    let worker_a = start_workers(store.clone(), registry_a, fast_options(vec![Queue::Analysis], 1));
+    assert_eq!(started_a.recv().await.unwrap(), (job.id, 1));
+    let dead = worker_a.id().to_owned();
+    worker_a.abort();
+
+    let (gate_b, mut started_b, _) = gate();
+    let worker_b =
+        start_workers(store.clone(), Registry::new().with(gate_b), fast_options(vec![Queue::Analysis], 1));
+    assert_eq!(started_b.recv().await.unwrap(), (job.id, 2));
+    let job = finished(store.as_ref(), u.id, job.id).await;
+    let alive = worker_b.id().to_owned();
+    worker_b.shutdown().await;
+
+    assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+    assert_eq!(job.attempts, 2);
+    assert_eq!(job.result, Some(json!({"attempt": 2})));
+    let ran_on = job.worker.unwrap();
+    assert!(ran_on.starts_with(&alive) && !ran_on.starts_with(&dead), "{ran_on}");
+}
