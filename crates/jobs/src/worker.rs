@@ -59,11 +59,11 @@ impl WorkerHandle {
         &self.id
     }
 
-    /// Whether this process's workers have beaten recently (within three intervals).
-    pub fn is_alive(&self) -> bool {
-        let last = self.last_heartbeat.load(Ordering::Relaxed);
-        let limit = i64::try_from((self.heartbeat_interval * 3).as_millis()).unwrap_or(i64::MAX);
-        last > 0 && Utc::now().timestamp_millis() - last <= limit
+    pub fn liveness(&self) -> WorkerLiveness {
+        WorkerLiveness {
+            last_heartbeat: self.last_heartbeat.clone(),
+            heartbeat_interval: self.heartbeat_interval,
+        }
     }
 
     /// Stops taking tasks, lets running ones finish, and deregisters.
@@ -83,6 +83,22 @@ impl WorkerHandle {
         for task in &self.tasks {
             task.abort();
         }
+    }
+}
+
+/// A cheap view of a worker set's heartbeat, for readiness checks.
+#[derive(Debug, Clone)]
+pub struct WorkerLiveness {
+    last_heartbeat: Arc<AtomicI64>,
+    heartbeat_interval: Duration,
+}
+
+impl WorkerLiveness {
+    /// Whether the workers have beaten within three heartbeat intervals.
+    pub fn is_alive(&self) -> bool {
+        let last = self.last_heartbeat.load(Ordering::Relaxed);
+        let limit = i64::try_from((self.heartbeat_interval * 3).as_millis()).unwrap_or(i64::MAX);
+        last > 0 && Utc::now().timestamp_millis() - last <= limit
     }
 }
 

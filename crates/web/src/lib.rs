@@ -1,1 +1,104 @@
+//! The HTTP API of Issue Observatory: axum routes under `controllers/<resource>/<action>.rs`,
+//! one error envelope, keyset pagination, bearer/cookie auth, OpenAPI and metrics.
+#![forbid(unsafe_code)]
 
+pub mod accounts;
+pub mod auth;
+pub mod controllers;
+pub mod error;
+pub mod extract;
+pub mod metrics;
+mod middleware;
+pub mod openapi;
+pub mod pagination;
+mod state;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveHeadersLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_swagger_ui::SwaggerUi;
+
+pub use state::{AppState, WebConfig};
+
+use crate::error::envelope_for_status;
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    OpenApiRouter::<AppState>::with_openapi(openapi::ApiDoc::openapi())
+        .merge(controllers::api())
+        .split_for_parts()
+        .1
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(controllers::api())
+        .split_for_parts();
+    let config = &state.config;
+
+    let mut app = api
+        .route("/metrics", get(metrics::render))
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", spec))
+        .fallback(|| async { envelope_for_status(StatusCode::NOT_FOUND) })
+        .layer(axum::middleware::from_fn(middleware::envelope_errors))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, config.request_timeout))
+        .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(axum::middleware::from_fn(metrics::track));
+
+    for (name, value) in middleware::security_headers() {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+
+    if !config.cors_allowed_origins.is_empty() {
+        let origins: Vec<HeaderValue> =
+            config.cors_allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+        app = app.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(origins))
+                .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+                .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE]),
+        );
+    }
+
+    let compress_when = SizeAbove::new(1024)
+        .and(NotForContentType::GRPC)
+        .and(NotForContentType::IMAGES)
+        .and(NotForContentType::SSE);
+
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetSensitiveHeadersLayer::new([header::AUTHORIZATION, header::COOKIE, header::SET_COOKIE]))
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(TraceLayer::new_for_http())
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(CatchPanicLayer::custom(|_| envelope_for_status(StatusCode::INTERNAL_SERVER_ERROR)))
+            .layer(CompressionLayer::new().gzip(true).br(true).compress_when(compress_when)),
+    )
+    .with_state(state)
+}
+
+/// Serves `router` on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,127 @@
+//! Authentication: login with throttling, bearer/cookie tokens backed by revocable
+//! sessions, and the extractors handlers use.
+
+mod extractor;
+pub mod password;
+pub mod throttle;
+pub mod token;
+
+use chrono::{DateTime, Utc};
+use store::{NewAuthSession, User};
+
+pub use extractor::{AdminUser, AuthUser, SESSION_COOKIE};
+
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+
+pub struct LoginAttempt {
+    pub username: String,
+    pub password: String,
+    pub ip: String,
+    pub user_agent: Option<String>,
+}
+
+pub struct IssuedToken {
+    pub token: String,
+    pub expires_at: DateTime<Utc>,
+    pub user: User,
+}
+
+/// Usernames are case-insensitive: stored and looked up lowercased.
+pub fn normalize_username(raw: &str) -> AppResult<String> {
+    let name = raw.trim().to_lowercase();
+    let valid_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if !(3..=64).contains(&name.len()) || !valid_chars {
+        return Err(AppError::field(
+            "username",
+            "must be 3–64 characters of letters, digits, '.', '_' or '-'",
+        ));
+    }
+    Ok(name)
+}
+
+pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedToken> {
+    let cfg = &state.config;
+    // An unusable username can only fail; treat it like any wrong credentials.
+    let username = normalize_username(&attempt.username).unwrap_or_default();
+    let ip_key = format!("ip:{}", attempt.ip);
+    let user_key = format!("user:{username}");
+    for (key, limit) in
+        [(&ip_key, cfg.login_max_failures_per_ip), (&user_key, cfg.login_max_failures_per_user)]
+    {
+        if let Some(retry_after_secs) =
+            state.throttle.blocked(key, limit).await.map_err(AppError::Internal)?
+        {
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
+    }
+
+    let creds = if username.is_empty() { None } else { state.store.credentials(&username).await? };
+    let (stored_hash, user) = match creds {
+        Some(c) if !c.user.disabled => (Some(c.password_hash), Some(c.user)),
+        _ => (None, None),
+    };
+    let ok = password::verify(attempt.password, stored_hash).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        for key in [&ip_key, &user_key] {
+            state.throttle.record_failure(key).await.map_err(AppError::Internal)?;
+        }
+        tracing::info!(ip = %attempt.ip, "failed login");
+        return Err(AppError::InvalidCredentials);
+    };
+    state.throttle.reset(&user_key).await.map_err(AppError::Internal)?;
+
+    let ttl = chrono::Duration::from_std(cfg.token_ttl).map_err(AppError::internal)?;
+    let expires_at = Utc::now() + ttl;
+    let session_id = token::new_session_id();
+    state
+        .store
+        .create_session(NewAuthSession {
+            id: session_id.clone(),
+            user_id: user.id,
+            expires_at,
+            user_agent: attempt.user_agent.map(|ua| ua.chars().take(256).collect()),
+            ip: Some(attempt.ip),
+        })
+        .await?;
+    let token = state.tokens.issue(user.id, &session_id, expires_at).map_err(AppError::Internal)?;
+    tracing::info!(user_id = user.id, "login");
+    Ok(IssuedToken { token, expires_at, user })
+}
+
+/// Resolves a presented token to its live session and enabled user.
+pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> {
+    let claims = state.tokens.verify(token).ok_or(AppError::Unauthenticated)?;
+    let (session, user) = state
+        .store
+        .live_session(&claims.sid, Utc::now())
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    if user.disabled || user.id.to_string() != claims.sub {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok(AuthUser { user, session_id: session.id })
+}
+
+pub async fn logout(state: &AppState, auth: &AuthUser) -> AppResult<()> {
+    state.store.revoke_session(&auth.session_id, Utc::now()).await?;
+    Ok(())
+}
+
+/// Changes the caller's password and signs out their other sessions.
+pub async fn change_password(
+    state: &AppState,
+    auth: &AuthUser,
+    current: String,
+    new: String,
+) -> AppResult<()> {
+    password::validate_password("new_password", &new)?;
+    let creds = state.store.credentials(&auth.user.username).await?.ok_or(AppError::Unauthenticated)?;
+    if !password::verify(current, Some(creds.password_hash)).await? {
+        return Err(AppError::field("current_password", "is not your current password"));
+    }
+    let hash = password::hash(new).await?;
+    state.store.set_password_hash(auth.user.id, &hash).await?;
+    state.store.revoke_user_sessions(auth.user.id, Some(&auth.session_id), Utc::now()).await?;
+    Ok(())
+}

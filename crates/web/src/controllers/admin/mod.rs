@@ -1,0 +1,2 @@
+pub mod cleanup;
+pub mod users;

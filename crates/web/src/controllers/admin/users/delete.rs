@@ -1,0 +1,21 @@
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use crate::accounts;
+use crate::auth::AdminUser;
+use crate::error::{AppResult, ErrorEnvelope};
+use crate::extract::ApiPath;
+use crate::state::AppState;
+
+/// Delete a user and everything they own (administrators only).
+#[utoipa::path(delete, path = "/api/admin/users/{id}", tag = "admin", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorEnvelope), (status = 409, body = ErrorEnvelope)))]
+pub async fn delete_user(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<StatusCode> {
+    accounts::delete_user(state.store.as_ref(), admin.user.id, id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

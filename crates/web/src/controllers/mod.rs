@@ -1,0 +1,30 @@
+//! One module per resource, one file per action.
+
+pub mod admin;
+pub mod auth;
+pub mod health;
+pub mod jobs;
+mod views;
+
+pub use views::{JobView, UserView};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(auth::login::login))
+        .routes(routes!(auth::logout::logout))
+        .routes(routes!(auth::me::me))
+        .routes(routes!(auth::password::change_password))
+        .routes(routes!(admin::users::list::list_users, admin::users::create::create_user))
+        .routes(routes!(admin::users::update::update_user, admin::users::delete::delete_user))
+        .routes(routes!(admin::cleanup::start_cleanup))
+        .routes(routes!(jobs::list::list_jobs))
+        .routes(routes!(jobs::get::get_job))
+        .routes(routes!(jobs::cancel::cancel_job))
+        .routes(routes!(health::live))
+        .routes(routes!(health::ready))
+}

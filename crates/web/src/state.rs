@@ -1,0 +1,84 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use jobs::{Registry, WorkerLiveness};
+use metrics_exporter_prometheus::PrometheusHandle;
+use secrecy::SecretString;
+use store::Store;
+
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::token::TokenKeys;
+
+/// What the HTTP layer needs to know from the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    pub secret_key: SecretString,
+    pub token_ttl: Duration,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Origins allowed cross-origin requests; empty = CORS off.
+    pub cors_allowed_origins: Vec<String>,
+    pub request_timeout: Duration,
+    pub body_limit_bytes: usize,
+    pub login_window: Duration,
+    pub login_max_failures_per_user: u32,
+    pub login_max_failures_per_ip: u32,
+}
+
+impl WebConfig {
+    pub fn for_secret(secret_key: SecretString) -> Self {
+        Self {
+            secret_key,
+            token_ttl: Duration::from_secs(12 * 3600),
+            secure_cookies: false,
+            cors_allowed_origins: Vec::new(),
+            request_timeout: Duration::from_secs(30),
+            body_limit_bytes: 1024 * 1024,
+            login_window: Duration::from_secs(15 * 60),
+            login_max_failures_per_user: 5,
+            login_max_failures_per_ip: 20,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Arc<dyn Store>,
+    pub registry: Registry,
+    pub config: WebConfig,
+    pub tokens: TokenKeys,
+    pub throttle: Arc<dyn LoginThrottle>,
+    pub metrics: PrometheusHandle,
+    /// Present when this process runs workers; readiness then requires a fresh heartbeat.
+    pub workers: Option<WorkerLiveness>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(
+        store: Arc<dyn Store>,
+        registry: Registry,
+        config: WebConfig,
+        throttle: Arc<dyn LoginThrottle>,
+        workers: Option<WorkerLiveness>,
+    ) -> Self {
+        let tokens = TokenKeys::new(&config.secret_key);
+        Self(Arc::new(Inner {
+            store,
+            registry,
+            config,
+            tokens,
+            throttle,
+            metrics: crate::metrics::handle(),
+            workers,
+        }))
+    }
+}
