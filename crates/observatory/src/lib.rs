@@ -1,1 +1,8 @@
+//! The `observatory` binary's library half: settings, wiring and commands, so that
+//! integration tests start exactly what `observatory serve` starts.
+#![forbid(unsafe_code)]
 
+pub mod cli;
+pub mod commands;
+pub mod settings;
+pub mod startup;

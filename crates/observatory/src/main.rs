@@ -1,1 +1,40 @@
-fn main(){}
+#![forbid(unsafe_code)]
+
+use clap::Parser;
+use observatory::cli::{Cli, Command};
+use observatory::commands;
+use observatory::settings::Settings;
+use tracing_subscriber::EnvFilter;
+
+fn init_logging(settings: &Settings) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log.filter));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if settings.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let settings = Settings::load(cli.config.as_deref())?;
+    init_logging(&settings);
+    match &cli.command {
+        Command::Serve(args) => commands::serve::run(&settings, args).await,
+        Command::Worker(args) => commands::worker::run(&settings, args).await,
+        Command::Migrate => {
+            let store = observatory::startup::open_store(&settings).await?;
+            store.close().await;
+            println!("migrations applied to {}", store::redact_url(&settings.database_url));
+            Ok(())
+        }
+        Command::Config => {
+            print!("{}", settings.redacted_toml()?);
+            Ok(())
+        }
+        Command::User(command) => commands::user::run(&settings, command).await,
+        Command::Cleanup(args) => commands::cleanup::run(&settings, args).await,
+    }
+}

@@ -1,0 +1,254 @@
+//! Configuration: built-in defaults → optional `observatory.toml` → `OBSERVATORY_*`
+//! environment variables (nested keys joined with `__`, e.g. `OBSERVATORY_WORKERS__CONCURRENCY`).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use store::Queue;
+
+/// Signs tokens in demo mode only; `serve` refuses it otherwise.
+pub const DEVELOPMENT_SECRET: &str = "insecure-development-secret-do-not-use-in-production";
+pub const MIN_SECRET_LEN: usize = 32;
+pub const DEFAULT_CONFIG_FILE: &str = "observatory.toml";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub database_url: String,
+    pub redis_url: Option<SecretString>,
+    pub bind: String,
+    pub secret_key: SecretString,
+    pub database: DatabaseSettings,
+    pub auth: AuthSettings,
+    pub http: HttpSettings,
+    pub workers: WorkerSettings,
+    pub log: LogSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatabaseSettings {
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+    pub busy_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AuthSettings {
+    pub token_ttl_hours: u64,
+    pub secure_cookies: bool,
+    pub login_window_secs: u64,
+    pub max_failures_per_user: u32,
+    pub max_failures_per_ip: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HttpSettings {
+    pub cors_allowed_origins: Vec<String>,
+    pub request_timeout_secs: u64,
+    pub body_limit_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkerSettings {
+    pub queues: Vec<Queue>,
+    pub concurrency: usize,
+    pub poll_interval_ms: u64,
+    pub heartbeat_secs: u64,
+    pub missed_heartbeats: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LogSettings {
+    /// `pretty` or `json`.
+    pub format: String,
+    /// A tracing filter; `RUST_LOG` overrides it.
+    pub filter: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            database_url: "sqlite://observatory.db".into(),
+            redis_url: None,
+            bind: "127.0.0.1:8000".into(),
+            secret_key: SecretString::from(DEVELOPMENT_SECRET),
+            database: DatabaseSettings::default(),
+            auth: AuthSettings::default(),
+            http: HttpSettings::default(),
+            workers: WorkerSettings::default(),
+            log: LogSettings::default(),
+        }
+    }
+}
+
+impl Default for DatabaseSettings {
+    fn default() -> Self {
+        Self { max_connections: 10, acquire_timeout_secs: 10, busy_timeout_secs: 10 }
+    }
+}
+
+impl Default for AuthSettings {
+    fn default() -> Self {
+        Self {
+            token_ttl_hours: 12,
+            secure_cookies: false,
+            login_window_secs: 900,
+            max_failures_per_user: 5,
+            max_failures_per_ip: 20,
+        }
+    }
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        Self { cors_allowed_origins: Vec::new(), request_timeout_secs: 30, body_limit_bytes: 1024 * 1024 }
+    }
+}
+
+impl Default for WorkerSettings {
+    fn default() -> Self {
+        Self {
+            queues: Queue::ALL.to_vec(),
+            concurrency: 4,
+            poll_interval_ms: 500,
+            heartbeat_secs: 10,
+            missed_heartbeats: 3,
+        }
+    }
+}
+
+impl Default for LogSettings {
+    fn default() -> Self {
+        Self { format: "pretty".into(), filter: "info,sqlx=warn,apalis=warn".into() }
+    }
+}
+
+impl Settings {
+    /// Loads settings. An explicitly named file must exist; the default one is optional.
+    pub fn load(explicit_file: Option<&Path>) -> anyhow::Result<Self> {
+        let (path, required) = match explicit_file {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
+        };
+        let env = config::Environment::with_prefix("OBSERVATORY")
+            .prefix_separator("_")
+            .separator("__")
+            .list_separator(",")
+            .with_list_parse_key("http.cors_allowed_origins")
+            .with_list_parse_key("workers.queues")
+            .try_parsing(true);
+        let raw = config::Config::builder()
+            .add_source(config::File::from(path.clone()).format(config::FileFormat::Toml).required(required))
+            .add_source(env)
+            .build()
+            .with_context(|| format!("reading configuration (file {})", path.display()))?;
+        let settings: Settings = raw.try_deserialize().context("invalid configuration")?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    fn validate(&self) -> anyhow::Result<()> {
+        store::BackendKind::from_url(&self.database_url)?;
+        anyhow::ensure!(self.workers.concurrency >= 1, "workers.concurrency must be at least 1");
+        anyhow::ensure!(self.workers.heartbeat_secs >= 1, "workers.heartbeat_secs must be at least 1");
+        anyhow::ensure!(self.auth.token_ttl_hours >= 1, "auth.token_ttl_hours must be at least 1");
+        anyhow::ensure!(
+            matches!(self.log.format.as_str(), "pretty" | "json"),
+            "log.format must be `pretty` or `json`"
+        );
+        Ok(())
+    }
+
+    pub fn uses_development_secret(&self) -> bool {
+        self.secret_key.expose_secret() == DEVELOPMENT_SECRET
+    }
+
+    /// The server must not sign tokens with a well-known key unless it is a demo.
+    pub fn check_secret(&self, demo: bool) -> anyhow::Result<()> {
+        if demo {
+            return Ok(());
+        }
+        anyhow::ensure!(
+            !self.uses_development_secret(),
+            "refusing to start with the built-in development secret key: set OBSERVATORY_SECRET_KEY \
+             (at least {MIN_SECRET_LEN} characters), or run a demo with `serve --demo`"
+        );
+        anyhow::ensure!(
+            self.secret_key.expose_secret().len() >= MIN_SECRET_LEN,
+            "OBSERVATORY_SECRET_KEY must be at least {MIN_SECRET_LEN} characters"
+        );
+        Ok(())
+    }
+
+    pub fn store_options(&self) -> store::StoreOptions {
+        store::StoreOptions {
+            max_connections: self.database.max_connections,
+            acquire_timeout: Duration::from_secs(self.database.acquire_timeout_secs),
+            busy_timeout: Duration::from_secs(self.database.busy_timeout_secs),
+        }
+    }
+
+    pub fn worker_options(&self) -> jobs::WorkerOptions {
+        jobs::WorkerOptions {
+            queues: self.workers.queues.clone(),
+            concurrency: self.workers.concurrency,
+            poll_interval: Duration::from_millis(self.workers.poll_interval_ms),
+            heartbeat_interval: Duration::from_secs(self.workers.heartbeat_secs),
+            missed_heartbeats: self.workers.missed_heartbeats,
+        }
+    }
+
+    pub fn web_config(&self) -> web::WebConfig {
+        web::WebConfig {
+            secret_key: self.secret_key.clone(),
+            token_ttl: Duration::from_secs(self.auth.token_ttl_hours * 3600),
+            secure_cookies: self.auth.secure_cookies,
+            cors_allowed_origins: self.http.cors_allowed_origins.clone(),
+            request_timeout: Duration::from_secs(self.http.request_timeout_secs),
+            body_limit_bytes: self.http.body_limit_bytes,
+            login_window: Duration::from_secs(self.auth.login_window_secs),
+            login_max_failures_per_user: self.auth.max_failures_per_user,
+            login_max_failures_per_ip: self.auth.max_failures_per_ip,
+        }
+    }
+
+    /// The effective configuration as TOML, with secrets and URL passwords redacted.
+    pub fn redacted_toml(&self) -> anyhow::Result<String> {
+        #[derive(Serialize)]
+        struct View<'a> {
+            database_url: String,
+            redis_url: Option<String>,
+            bind: &'a str,
+            secret_key: &'static str,
+            database: &'a DatabaseSettings,
+            auth: &'a AuthSettings,
+            http: &'a HttpSettings,
+            workers: &'a WorkerSettings,
+            log: &'a LogSettings,
+        }
+        let view = View {
+            database_url: store::redact_url(&self.database_url),
+            redis_url: self.redis_url.as_ref().map(|u| store::redact_url(u.expose_secret())),
+            bind: &self.bind,
+            secret_key: if self.uses_development_secret() {
+                "<built-in development secret: demo mode only>"
+            } else {
+                "<redacted>"
+            },
+            database: &self.database,
+            auth: &self.auth,
+            http: &self.http,
+            workers: &self.workers,
+            log: &self.log,
+        };
+        Ok(toml::to_string_pretty(&view)?)
+    }
+}

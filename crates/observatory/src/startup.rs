@@ -1,0 +1,114 @@
+//! Wiring: open and migrate the store, start workers, build the router, bind.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use jobs::{Registry, WorkerHandle};
+use secrecy::ExposeSecret;
+use store::Store;
+use web::auth::throttle::{LoginThrottle, MemoryThrottle, RedisThrottle};
+
+use crate::settings::Settings;
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ServeMode {
+    pub workers: bool,
+    pub demo: bool,
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: axum::Router,
+    store: Arc<dyn Store>,
+    workers: Option<WorkerHandle>,
+}
+
+/// Opens the configured database and applies migrations.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let store = store::connect(&settings.database_url, &settings.store_options())
+        .await
+        .with_context(|| format!("opening {}", store::redact_url(&settings.database_url)))?;
+    store.migrate().await.context("applying migrations")?;
+    Ok(store)
+}
+
+pub async fn login_throttle(settings: &Settings) -> anyhow::Result<Arc<dyn LoginThrottle>> {
+    let window = Duration::from_secs(settings.auth.login_window_secs);
+    Ok(match &settings.redis_url {
+        Some(url) => Arc::new(
+            RedisThrottle::connect(url.expose_secret(), window, "observatory:")
+                .await
+                .context("connecting to Redis")?,
+        ),
+        None => Arc::new(MemoryThrottle::new(window)),
+    })
+}
+
+impl Application {
+    pub async fn build(settings: &Settings, mode: ServeMode) -> anyhow::Result<Self> {
+        settings.check_secret(mode.demo)?;
+        let store = open_store(settings).await?;
+        let registry = Registry::standard();
+        let workers = mode
+            .workers
+            .then(|| jobs::start_workers(store.clone(), registry.clone(), settings.worker_options()));
+        let state = web::AppState::new(
+            store.clone(),
+            registry,
+            settings.web_config(),
+            login_throttle(settings).await?,
+            workers.as_ref().map(WorkerHandle::liveness),
+        );
+        web::auth::password::warm_up();
+        let listener = tokio::net::TcpListener::bind(&settings.bind)
+            .await
+            .with_context(|| format!("binding {}", settings.bind))?;
+        Ok(Self { listener, router: web::router(state), store, workers })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn store(&self) -> Arc<dyn Store> {
+        self.store.clone()
+    }
+
+    /// Serves until `shutdown` resolves, then drains requests and running jobs.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        tracing::info!(address = %self.listener.local_addr()?, "listening");
+        web::serve(self.listener, self.router, shutdown).await?;
+        if let Some(workers) = self.workers {
+            workers.shutdown().await;
+        }
+        self.store.close().await;
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
