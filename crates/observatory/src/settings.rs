@@ -19,6 +19,8 @@ pub const DEFAULT_CONFIG_FILE: &str = "observatory.toml";
 pub struct Settings {
     pub database_url: String,
     pub redis_url: Option<SecretString>,
+    /// Prefix for every Redis key this deployment writes.
+    pub redis_key_prefix: String,
     pub bind: String,
     pub secret_key: SecretString,
     pub database: DatabaseSettings,
@@ -78,6 +80,7 @@ impl Default for Settings {
         Self {
             database_url: "sqlite://observatory.db".into(),
             redis_url: None,
+            redis_key_prefix: "observatory:".into(),
             bind: "127.0.0.1:8000".into(),
             secret_key: SecretString::from(DEVELOPMENT_SECRET),
             database: DatabaseSettings::default(),
@@ -226,6 +229,7 @@ impl Settings {
         struct View<'a> {
             database_url: String,
             redis_url: Option<String>,
+            redis_key_prefix: &'a str,
             bind: &'a str,
             secret_key: &'static str,
             database: &'a DatabaseSettings,
@@ -237,6 +241,7 @@ impl Settings {
         let view = View {
             database_url: store::redact_url(&self.database_url),
             redis_url: self.redis_url.as_ref().map(|u| store::redact_url(u.expose_secret())),
+            redis_key_prefix: &self.redis_key_prefix,
             bind: &self.bind,
             secret_key: if self.uses_development_secret() {
                 "<built-in development secret: demo mode only>"

@@ -37,7 +37,7 @@ pub async fn login_throttle(settings: &Settings) -> anyhow::Result<Arc<dyn Login
     let window = Duration::from_secs(settings.auth.login_window_secs);
     Ok(match &settings.redis_url {
         Some(url) => Arc::new(
-            RedisThrottle::connect(url.expose_secret(), window, "observatory:")
+            RedisThrottle::connect(url.expose_secret(), window, &settings.redis_key_prefix)
                 .await
                 .context("connecting to Redis")?,
         ),

@@ -1,1 +1,12 @@
+//! The API driven over HTTP as a client would: one test binary, a fresh database and a
+//! real server on 127.0.0.1:0 per test. SQLite by default; PostgreSQL when
+//! `OBSERVATORY_TEST_DATABASE_URL` is set; Redis-backed throttling when
+//! `OBSERVATORY_TEST_REDIS_URL` is set.
 
+mod admin_users;
+mod auth;
+mod errors;
+mod health;
+mod helpers;
+mod jobs;
+mod openapi;

@@ -1,0 +1,157 @@
+use std::time::Duration;
+
+use observatory::settings::Settings;
+use observatory::startup::{Application, ServeMode};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use store::testing::TestDb;
+use tokio::sync::oneshot;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub db: TestDb,
+    /// The server's own store, shared with it.
+    pub store: std::sync::Arc<dyn store::Store>,
+    pub secret: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}, ServeMode { workers: true, demo: false }).await
+}
+
+pub async fn spawn_app_without_workers() -> TestApp {
+    spawn_app_with(|_| {}, ServeMode { workers: false, demo: false }).await
+}
+
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMode) -> TestApp {
+    let db = TestDb::new().await;
+    let secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
+    let mut settings = Settings::default();
+    settings.database_url = db.url.clone();
+    settings.bind = "127.0.0.1:0".into();
+    settings.secret_key = SecretString::from(secret.clone());
+    settings.database.max_connections = 5;
+    settings.workers.poll_interval_ms = 50;
+    settings.workers.heartbeat_secs = 1;
+    if let Ok(url) = std::env::var("OBSERVATORY_TEST_REDIS_URL") {
+        settings.redis_url = Some(SecretString::from(url));
+        settings.redis_key_prefix = format!("obs-test-{}:", uuid::Uuid::new_v4().simple());
+    }
+    configure(&mut settings);
+
+    let app = Application::build(&settings, mode).await.expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let store = app.store();
+    let (tx, rx) = oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        address,
+        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        db,
+        store,
+        secret,
+        shutdown: Some(tx),
+        server: Some(server),
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let mut req = self.client.request(method, self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token).send().await.unwrap()
+    }
+
+    pub async fn send_json(&self, method: Method, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(method, path, token).json(body).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send_json(Method::POST, path, token, body).await
+    }
+
+    pub async fn post_login(&self, username: &str, password: &str) -> Response {
+        self.post_json("/api/auth/login", None, &json!({"username": username, "password": password})).await
+    }
+
+    /// Creates a user the way `observatory user add` does.
+    pub async fn add_user(&self, name: &str, admin: bool) -> store::User {
+        web::accounts::create_user(self.db.store.as_ref(), name, PASSWORD.into(), admin).await.unwrap()
+    }
+
+    pub async fn login(&self, username: &str) -> String {
+        let res = self.post_login(username, PASSWORD).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let body: Value = res.json().await.unwrap();
+        body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A signed-in user and their token.
+    pub async fn user_with_token(&self, name: &str, admin: bool) -> (store::User, String) {
+        let user = self.add_user(name, admin).await;
+        let token = self.login(name).await;
+        (user, token)
+    }
+
+    /// Polls a job until it ends; the bound only keeps a broken build from hanging.
+    pub async fn wait_for_job(&self, id: i64, token: &str) -> Value {
+        for _ in 0..400 {
+            let job: Value = self.get(&format!("/api/jobs/{id}"), Some(token)).await.json().await.unwrap();
+            if matches!(job["status"].as_str(), Some("succeeded" | "failed" | "cancelled")) {
+                return job;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("job {id} did not finish");
+    }
+}
+
+/// Asserts the error envelope and returns it.
+pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(res.status(), status, "unexpected status");
+    assert!(
+        res.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"),
+        "error responses are JSON"
+    );
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    body
+}
+
+/// The field names a validation error reports.
+pub fn error_fields(body: &Value) -> Vec<String> {
+    body["error"]["details"]["fields"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|f| f["field"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default()
+}
