@@ -44,7 +44,11 @@ impl JobContext {
         total: Option<i64>,
         message: impl Into<String>,
     ) -> Result<(), JobError> {
-        let progress = JobProgress { done, total, message: Some(message.into()) };
+        let progress = JobProgress {
+            done,
+            total,
+            message: Some(message.into()),
+        };
         if self.store.record_progress(self.job.id, &progress).await? {
             return Err(JobError::Cancelled);
         }

@@ -69,7 +69,9 @@ impl Registry {
         payload: Value,
         priority: Priority,
     ) -> Result<Job, SubmitError> {
-        let handler = self.get(kind).ok_or_else(|| SubmitError::UnknownKind(kind.to_owned()))?;
+        let handler = self
+            .get(kind)
+            .ok_or_else(|| SubmitError::UnknownKind(kind.to_owned()))?;
         handler.validate(&payload).map_err(SubmitError::InvalidPayload)?;
         let job = store
             .enqueue_job(NewJob {

@@ -50,7 +50,9 @@ pub struct WorkerHandle {
 
 impl std::fmt::Debug for WorkerHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WorkerHandle").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("WorkerHandle")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 
@@ -107,18 +109,20 @@ async fn handle_task(
     executor: Data<Arc<Executor>>,
     worker: WorkerContext,
 ) -> Result<(), BoxDynError> {
-    executor.execute(task.job_id, worker.name()).await.map_err(|e| Box::new(e) as BoxDynError)
+    executor
+        .execute(task.job_id, worker.name())
+        .await
+        .map_err(|e| Box::new(e) as BoxDynError)
 }
 
-pub fn start_workers(
-    store: Arc<dyn Store>,
-    registry: Registry,
-    options: WorkerOptions,
-) -> WorkerHandle {
+pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerOptions) -> WorkerHandle {
     let host = hostname();
     let pid = std::process::id();
     let id = format!("{host}:{pid}:{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
-    let executor = Arc::new(Executor { store: store.clone(), registry });
+    let executor = Arc::new(Executor {
+        store: store.clone(),
+        registry,
+    });
     let shutdown = CancellationToken::new();
     let concurrency = options.concurrency.max(1);
     let mut tasks = Vec::new();
@@ -179,7 +183,12 @@ pub fn start_workers(
     let last_heartbeat = Arc::new(AtomicI64::new(0));
     let beat = WorkerBeat {
         id: id.clone(),
-        queues: options.queues.iter().map(|q| q.as_str()).collect::<Vec<_>>().join(","),
+        queues: options
+            .queues
+            .iter()
+            .map(|q| q.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
         hostname: host,
         pid: i64::from(pid),
     };

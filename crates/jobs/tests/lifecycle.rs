@@ -25,7 +25,11 @@ fn fast_options(queues: Vec<Queue>, concurrency: usize) -> WorkerOptions {
 
 async fn owner(store: &dyn Store) -> User {
     store
-        .create_user(NewUser { username: "alice".into(), password_hash: "h".into(), is_admin: true })
+        .create_user(NewUser {
+            username: "alice".into(),
+            password_hash: "h".into(),
+            is_admin: true,
+        })
         .await
         .unwrap()
 }
@@ -96,7 +100,14 @@ impl JobHandler for Gate {
 fn gate() -> (Gate, mpsc::UnboundedReceiver<(JobId, i32)>, Arc<Notify>) {
     let (tx, rx) = mpsc::unbounded_channel();
     let release = Arc::new(Notify::new());
-    (Gate { started: tx, release: release.clone() }, rx, release)
+    (
+        Gate {
+            started: tx,
+            release: release.clone(),
+        },
+        rx,
+        release,
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -118,7 +129,13 @@ async fn retention_cleanup_runs_end_to_end() {
     }
     let registry = Registry::standard();
     let job = registry
-        .submit(store.as_ref(), admin.id, "retention_cleanup", json!({"batch": 1}), Priority::Bulk)
+        .submit(
+            store.as_ref(),
+            admin.id,
+            "retention_cleanup",
+            json!({"batch": 1}),
+            Priority::Bulk,
+        )
         .await
         .unwrap();
     let workers = start_workers(store.clone(), registry, fast_options(vec![Queue::Analysis], 1));
@@ -143,11 +160,24 @@ async fn interactive_jobs_overtake_bulk_jobs() {
     let mut bulk = Vec::new();
     for _ in 0..3 {
         bulk.push(
-            registry.submit(store.as_ref(), u.id, "test_record", json!({}), Priority::Bulk).await.unwrap().id,
+            registry
+                .submit(store.as_ref(), u.id, "test_record", json!({}), Priority::Bulk)
+                .await
+                .unwrap()
+                .id,
         );
     }
-    let urgent =
-        registry.submit(store.as_ref(), u.id, "test_record", json!({}), Priority::Interactive).await.unwrap().id;
+    let urgent = registry
+        .submit(
+            store.as_ref(),
+            u.id,
+            "test_record",
+            json!({}),
+            Priority::Interactive,
+        )
+        .await
+        .unwrap()
+        .id;
 
     let workers = start_workers(store.clone(), registry, fast_options(vec![Queue::Crawl], 1));
     for id in bulk.iter().chain([&urgent]) {
@@ -167,14 +197,23 @@ async fn running_job_stops_at_its_next_checkpoint_when_cancelled() {
     let (gate, mut started, release) = gate();
     let registry = Registry::new().with(gate);
     let job = registry
-        .submit(store.as_ref(), u.id, "test_gate", json!({"wait": true}), Priority::Normal)
+        .submit(
+            store.as_ref(),
+            u.id,
+            "test_gate",
+            json!({"wait": true}),
+            Priority::Normal,
+        )
         .await
         .unwrap();
     let workers = start_workers(store.clone(), registry, fast_options(vec![Queue::Analysis], 1));
     assert_eq!(started.recv().await.unwrap().0, job.id);
 
     let requested = store.request_cancel(u.id, job.id).await.unwrap();
-    assert_eq!((requested.status, requested.cancel_requested), (JobStatus::Running, true));
+    assert_eq!(
+        (requested.status, requested.cancel_requested),
+        (JobStatus::Running, true)
+    );
     release.notify_one();
     let job = finished(store.as_ref(), u.id, job.id).await;
     workers.shutdown().await;
@@ -190,7 +229,13 @@ async fn job_of_a_killed_worker_is_picked_up_by_another() {
     let (gate_a, mut started_a, _) = gate();
     let registry_a = Registry::new().with(gate_a);
     let job = registry_a
-        .submit(store.as_ref(), u.id, "test_gate", json!({"hang_first_attempt": true}), Priority::Normal)
+        .submit(
+            store.as_ref(),
+            u.id,
+            "test_gate",
+            json!({"hang_first_attempt": true}),
+            Priority::Normal,
+        )
         .await
         .unwrap();
     let worker_a = start_workers(store.clone(), registry_a, fast_options(vec![Queue::Analysis], 1));
@@ -199,8 +244,11 @@ async fn job_of_a_killed_worker_is_picked_up_by_another() {
     worker_a.abort();
 
     let (gate_b, mut started_b, _) = gate();
-    let worker_b =
-        start_workers(store.clone(), Registry::new().with(gate_b), fast_options(vec![Queue::Analysis], 1));
+    let worker_b = start_workers(
+        store.clone(),
+        Registry::new().with(gate_b),
+        fast_options(vec![Queue::Analysis], 1),
+    );
     assert_eq!(started_b.recv().await.unwrap(), (job.id, 2));
     let job = finished(store.as_ref(), u.id, job.id).await;
     let alive = worker_b.id().to_owned();
@@ -210,5 +258,8 @@ async fn job_of_a_killed_worker_is_picked_up_by_another() {
     assert_eq!(job.attempts, 2);
     assert_eq!(job.result, Some(json!({"attempt": 2})));
     let ran_on = job.worker.unwrap();
-    assert!(ran_on.starts_with(&alive) && !ran_on.starts_with(&dead), "{ran_on}");
+    assert!(
+        ran_on.starts_with(&alive) && !ran_on.starts_with(&dead),
+        "{ran_on}"
+    );
 }

@@ -8,7 +8,9 @@ use tracing_subscriber::EnvFilter;
 
 fn init_logging(settings: &Settings) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.log.filter));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     if settings.log.format == "json" {
         builder.json().init();
     } else {
@@ -27,7 +29,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             let store = observatory::startup::open_store(&settings).await?;
             store.close().await;
-            println!("migrations applied to {}", store::redact_url(&settings.database_url));
+            println!(
+                "migrations applied to {}",
+                store::redact_url(&settings.database_url)
+            );
             Ok(())
         }
         Command::Config => {

@@ -94,7 +94,11 @@ impl Default for Settings {
 
 impl Default for DatabaseSettings {
     fn default() -> Self {
-        Self { max_connections: 10, acquire_timeout_secs: 10, busy_timeout_secs: 10 }
+        Self {
+            max_connections: 10,
+            acquire_timeout_secs: 10,
+            busy_timeout_secs: 10,
+        }
     }
 }
 
@@ -112,7 +116,11 @@ impl Default for AuthSettings {
 
 impl Default for HttpSettings {
     fn default() -> Self {
-        Self { cors_allowed_origins: Vec::new(), request_timeout_secs: 30, body_limit_bytes: 1024 * 1024 }
+        Self {
+            cors_allowed_origins: Vec::new(),
+            request_timeout_secs: 30,
+            body_limit_bytes: 1024 * 1024,
+        }
     }
 }
 
@@ -130,7 +138,10 @@ impl Default for WorkerSettings {
 
 impl Default for LogSettings {
     fn default() -> Self {
-        Self { format: "pretty".into(), filter: "info,sqlx=warn,apalis=warn".into() }
+        Self {
+            format: "pretty".into(),
+            filter: "info,sqlx=warn,apalis=warn".into(),
+        }
     }
 }
 
@@ -149,7 +160,11 @@ impl Settings {
             .with_list_parse_key("workers.queues")
             .try_parsing(true);
         let raw = config::Config::builder()
-            .add_source(config::File::from(path.clone()).format(config::FileFormat::Toml).required(required))
+            .add_source(
+                config::File::from(path.clone())
+                    .format(config::FileFormat::Toml)
+                    .required(required),
+            )
             .add_source(env)
             .build()
             .with_context(|| format!("reading configuration (file {})", path.display()))?;
@@ -160,9 +175,18 @@ impl Settings {
 
     fn validate(&self) -> anyhow::Result<()> {
         store::BackendKind::from_url(&self.database_url)?;
-        anyhow::ensure!(self.workers.concurrency >= 1, "workers.concurrency must be at least 1");
-        anyhow::ensure!(self.workers.heartbeat_secs >= 1, "workers.heartbeat_secs must be at least 1");
-        anyhow::ensure!(self.auth.token_ttl_hours >= 1, "auth.token_ttl_hours must be at least 1");
+        anyhow::ensure!(
+            self.workers.concurrency >= 1,
+            "workers.concurrency must be at least 1"
+        );
+        anyhow::ensure!(
+            self.workers.heartbeat_secs >= 1,
+            "workers.heartbeat_secs must be at least 1"
+        );
+        anyhow::ensure!(
+            self.auth.token_ttl_hours >= 1,
+            "auth.token_ttl_hours must be at least 1"
+        );
         anyhow::ensure!(
             matches!(self.log.format.as_str(), "pretty" | "json"),
             "log.format must be `pretty` or `json`"
@@ -240,7 +264,10 @@ impl Settings {
         }
         let view = View {
             database_url: store::redact_url(&self.database_url),
-            redis_url: self.redis_url.as_ref().map(|u| store::redact_url(u.expose_secret())),
+            redis_url: self
+                .redis_url
+                .as_ref()
+                .map(|u| store::redact_url(u.expose_secret())),
             redis_key_prefix: &self.redis_key_prefix,
             bind: &self.bind,
             secret_key: if self.uses_development_secret() {

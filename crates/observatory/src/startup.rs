@@ -64,7 +64,12 @@ impl Application {
         let listener = tokio::net::TcpListener::bind(&settings.bind)
             .await
             .with_context(|| format!("binding {}", settings.bind))?;
-        Ok(Self { listener, router: web::router(state), store, workers })
+        Ok(Self {
+            listener,
+            router: web::router(state),
+            store,
+            workers,
+        })
     }
 
     pub fn port(&self) -> u16 {

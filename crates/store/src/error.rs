@@ -22,9 +22,7 @@ pub enum StoreError {
 impl StoreError {
     pub(crate) fn unique_violation(err: sqlx::Error, what: &str) -> StoreError {
         match &err {
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Conflict(what.to_owned())
-            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict(what.to_owned()),
             _ => StoreError::Database(err),
         }
     }

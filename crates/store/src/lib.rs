@@ -129,11 +129,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     // Login sessions (the JWT `jti`)
     async fn create_session(&self, new: NewAuthSession) -> StoreResult<AuthSession>;
     /// A session and its user, if the session exists, is unrevoked and unexpired at `now`.
-    async fn live_session(
-        &self,
-        id: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(AuthSession, User)>>;
+    async fn live_session(&self, id: &str, now: DateTime<Utc>) -> StoreResult<Option<(AuthSession, User)>>;
     async fn revoke_session(&self, id: &str, now: DateTime<Utc>) -> StoreResult<()>;
     /// Revokes every live session of a user, optionally sparing one.
     async fn revoke_user_sessions(
@@ -147,12 +143,7 @@ pub trait Store: Send + Sync + std::fmt::Debug + 'static {
     /// Writes the job row and its queue task atomically.
     async fn enqueue_job(&self, new: NewJob) -> StoreResult<Job>;
     async fn job(&self, owner: UserId, id: JobId) -> StoreResult<Option<Job>>;
-    async fn list_jobs(
-        &self,
-        owner: UserId,
-        filter: &JobFilter,
-        page: PageRequest,
-    ) -> StoreResult<Vec<Job>>;
+    async fn list_jobs(&self, owner: UserId, filter: &JobFilter, page: PageRequest) -> StoreResult<Vec<Job>>;
     /// Queued jobs end `cancelled` at once; running ones get `cancel_requested`.
     /// `Conflict` when the job has already finished.
     async fn request_cancel(&self, owner: UserId, id: JobId) -> StoreResult<Job>;

@@ -44,9 +44,7 @@ impl SqliteStore {
 
     async fn run_migrations(&self) -> StoreResult<()> {
         Self::migrator().run(&self.pool).await?;
-        apalis_sqlite::SqliteStorage::migrations()
-            .run(&self.pool)
-            .await?;
+        apalis_sqlite::SqliteStorage::migrations().run(&self.pool).await?;
         Ok(())
     }
 

@@ -37,7 +37,12 @@ impl TestDb {
             .await
             .expect("open sqlite");
         store.migrate().await.expect("migrate sqlite");
-        TestDb { url, store, _dir: Some(dir), postgres: None }
+        TestDb {
+            url,
+            store,
+            _dir: Some(dir),
+            postgres: None,
+        }
     }
 
     async fn postgres(admin_url: String) -> TestDb {
@@ -51,16 +56,26 @@ impl TestDb {
             .expect("create test database");
         let _ = admin.close().await;
         let url = replace_database(&admin_url, &name);
-        let options = StoreOptions { max_connections: 5, ..StoreOptions::default() };
+        let options = StoreOptions {
+            max_connections: 5,
+            ..StoreOptions::default()
+        };
         let store = crate::connect(&url, &options).await.expect("open postgres");
         store.migrate().await.expect("migrate postgres");
-        TestDb { url, store, _dir: None, postgres: Some((admin_url, name)) }
+        TestDb {
+            url,
+            store,
+            _dir: None,
+            postgres: Some((admin_url, name)),
+        }
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else { return };
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
         // Drop runs outside any async context we may block, so use a thread of our own.
         let _ = std::thread::spawn(move || {
             let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
@@ -104,8 +119,14 @@ mod tests {
 
     #[test]
     fn replaces_database_name() {
-        assert_eq!(replace_database("postgres://u:p@h:5432/test", "x"), "postgres://u:p@h:5432/x");
+        assert_eq!(
+            replace_database("postgres://u:p@h:5432/test", "x"),
+            "postgres://u:p@h:5432/x"
+        );
         assert_eq!(replace_database("postgres://h", "x"), "postgres://h/x");
-        assert_eq!(replace_database("postgres://h/db?sslmode=disable", "x"), "postgres://h/x?sslmode=disable");
+        assert_eq!(
+            replace_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
     }
 }

@@ -8,7 +8,11 @@ use store::*;
 
 async fn user(store: &dyn Store, name: &str) -> User {
     store
-        .create_user(NewUser { username: name.into(), password_hash: "hash".into(), is_admin: false })
+        .create_user(NewUser {
+            username: name.into(),
+            password_hash: "hash".into(),
+            is_admin: false,
+        })
         .await
         .unwrap()
 }
@@ -44,23 +48,39 @@ async fn users_are_unique_listed_newest_first_and_disableable() {
     let c = user(s, "carol").await;
 
     let dup = s
-        .create_user(NewUser { username: "alice".into(), password_hash: "x".into(), is_admin: true })
+        .create_user(NewUser {
+            username: "alice".into(),
+            password_hash: "x".into(),
+            is_admin: true,
+        })
         .await;
     assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
 
     let first = s.list_users(page(2)).await.unwrap();
     assert_eq!(first.iter().map(|u| u.id).collect::<Vec<_>>(), vec![c.id, b.id]);
-    let rest = s.list_users(PageRequest { before: Some(b.id), limit: 2 }).await.unwrap();
+    let rest = s
+        .list_users(PageRequest {
+            before: Some(b.id),
+            limit: 2,
+        })
+        .await
+        .unwrap();
     assert_eq!(rest.iter().map(|u| u.id).collect::<Vec<_>>(), vec![a.id]);
 
     let disabled = s.set_user_disabled(b.id, true).await.unwrap();
     assert!(disabled.disabled);
-    assert!(matches!(s.set_user_disabled(9999, true).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.set_user_disabled(9999, true).await,
+        Err(StoreError::NotFound)
+    ));
 
     let creds = s.credentials("alice").await.unwrap().unwrap();
     assert_eq!(creds.password_hash, "hash");
     s.set_password_hash(a.id, "new").await.unwrap();
-    assert_eq!(s.credentials("alice").await.unwrap().unwrap().password_hash, "new");
+    assert_eq!(
+        s.credentials("alice").await.unwrap().unwrap().password_hash,
+        "new"
+    );
     assert!(s.credentials("nobody").await.unwrap().is_none());
 
     s.delete_user(c.id).await.unwrap();
@@ -88,7 +108,12 @@ async fn sessions_live_until_revoked_or_expired() {
     }
     let (session, owner) = s.live_session("s1", now).await.unwrap().unwrap();
     assert_eq!((session.user_id, owner.id), (u.id, u.id));
-    assert!(s.live_session("s1", now + Duration::hours(2)).await.unwrap().is_none());
+    assert!(
+        s.live_session("s1", now + Duration::hours(2))
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     s.revoke_session("s1", now).await.unwrap();
     assert!(s.live_session("s1", now).await.unwrap().is_none());
@@ -115,20 +140,33 @@ async fn jobs_are_owner_scoped_and_paginated() {
     assert_eq!(j1.status, JobStatus::Queued);
     assert_eq!(j2.priority, Priority::Interactive);
     assert_eq!(j1.payload, json!({"keep_days": 30}));
-    assert!(s.job(a.id, other.id).await.unwrap().is_none(), "another user's job is invisible");
+    assert!(
+        s.job(a.id, other.id).await.unwrap().is_none(),
+        "another user's job is invisible"
+    );
     assert!(s.job(b.id, other.id).await.unwrap().is_some());
 
     let all = s.list_jobs(a.id, &JobFilter::default(), page(50)).await.unwrap();
     assert_eq!(all.iter().map(|j| j.id).collect::<Vec<_>>(), vec![j2.id, j1.id]);
     let older = s
-        .list_jobs(a.id, &JobFilter::default(), PageRequest { before: Some(j2.id), limit: 50 })
+        .list_jobs(
+            a.id,
+            &JobFilter::default(),
+            PageRequest {
+                before: Some(j2.id),
+                limit: 50,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(older.iter().map(|j| j.id).collect::<Vec<_>>(), vec![j1.id]);
     let filtered = s
         .list_jobs(
             a.id,
-            &JobFilter { status: Some(JobStatus::Running), queue: None },
+            &JobFilter {
+                status: Some(JobStatus::Running),
+                queue: None,
+            },
             page(50),
         )
         .await
@@ -138,7 +176,11 @@ async fn jobs_are_owner_scoped_and_paginated() {
     let counts = s.job_counts().await.unwrap();
     assert_eq!(
         counts,
-        vec![JobCount { queue: Queue::Analysis, status: JobStatus::Queued, count: 3 }]
+        vec![JobCount {
+            queue: Queue::Analysis,
+            status: JobStatus::Queued,
+            count: 3
+        }]
     );
 }
 
@@ -155,17 +197,27 @@ async fn job_lifecycle_with_cancellation() {
     assert_eq!(cancelled.status, JobStatus::Cancelled);
     assert!(cancelled.finished_at.is_some());
     assert!(s.claim_job(queued.id, "w1").await.unwrap().is_none());
-    assert!(matches!(s.request_cancel(a.id, queued.id).await, Err(StoreError::Conflict(_))));
+    assert!(matches!(
+        s.request_cancel(a.id, queued.id).await,
+        Err(StoreError::Conflict(_))
+    ));
 
     // A running job gets a cancel request that the worker sees at its next checkpoint.
     let job = s.enqueue_job(new_job(a.id, Priority::Normal)).await.unwrap();
     let running = s.claim_job(job.id, "w1").await.unwrap().unwrap();
     assert_eq!((running.status, running.attempts), (JobStatus::Running, 1));
     assert_eq!(running.worker.as_deref(), Some("w1"));
-    let progress = JobProgress { done: 1, total: Some(4), message: Some("step".into()) };
+    let progress = JobProgress {
+        done: 1,
+        total: Some(4),
+        message: Some("step".into()),
+    };
     assert!(!s.record_progress(job.id, &progress).await.unwrap());
 
-    assert!(matches!(s.request_cancel(b.id, job.id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        s.request_cancel(b.id, job.id).await,
+        Err(StoreError::NotFound)
+    ));
     let requested = s.request_cancel(a.id, job.id).await.unwrap();
     assert_eq!(requested.status, JobStatus::Running);
     assert!(requested.cancel_requested);
@@ -180,21 +232,41 @@ async fn job_lifecycle_with_cancellation() {
     s.claim_job(job.id, "dead").await.unwrap().unwrap();
     let again = s.claim_job(job.id, "alive").await.unwrap().unwrap();
     assert_eq!((again.attempts, again.worker.as_deref()), (2, Some("alive")));
-    s.finish_job(job.id, JobOutcome::Succeeded(json!({"purged": 3}))).await.unwrap();
+    s.finish_job(job.id, JobOutcome::Succeeded(json!({"purged": 3})))
+        .await
+        .unwrap();
     let done = s.job(a.id, job.id).await.unwrap().unwrap();
     assert_eq!(done.status, JobStatus::Succeeded);
     assert_eq!(done.result, Some(json!({"purged": 3})));
-    assert!(s.claim_job(job.id, "late").await.unwrap().is_none(), "finished jobs are not re-run");
+    assert!(
+        s.claim_job(job.id, "late").await.unwrap().is_none(),
+        "finished jobs are not re-run"
+    );
 
     let failed = s.enqueue_job(new_job(a.id, Priority::Bulk)).await.unwrap();
     s.claim_job(failed.id, "w").await.unwrap();
-    s.finish_job(failed.id, JobOutcome::Failed("boom".into())).await.unwrap();
+    s.finish_job(failed.id, JobOutcome::Failed("boom".into()))
+        .await
+        .unwrap();
     let failed = s.job(a.id, failed.id).await.unwrap().unwrap();
-    assert_eq!((failed.status, failed.error.as_deref()), (JobStatus::Failed, Some("boom")));
+    assert_eq!(
+        (failed.status, failed.error.as_deref()),
+        (JobStatus::Failed, Some("boom"))
+    );
 
     // Finished jobs older than the cutoff are purged; deleting a user removes their jobs.
-    assert_eq!(s.purge_finished_jobs(Utc::now() + Duration::seconds(1), 3).await.unwrap(), 3);
-    assert_eq!(s.purge_finished_jobs(Utc::now() + Duration::seconds(1), 3).await.unwrap(), 1);
+    assert_eq!(
+        s.purge_finished_jobs(Utc::now() + Duration::seconds(1), 3)
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        s.purge_finished_jobs(Utc::now() + Duration::seconds(1), 3)
+            .await
+            .unwrap(),
+        1
+    );
     s.enqueue_job(new_job(b.id, Priority::Bulk)).await.unwrap();
     s.delete_user(b.id).await.unwrap();
     assert!(s.job_counts().await.unwrap().is_empty());
@@ -205,7 +277,12 @@ async fn worker_heartbeats() {
     let db = TestDb::new().await;
     let s = db.store.as_ref();
     assert!(s.latest_worker_heartbeat().await.unwrap().is_none());
-    let beat = WorkerBeat { id: "w1".into(), queues: "crawl".into(), hostname: "h".into(), pid: 1 };
+    let beat = WorkerBeat {
+        id: "w1".into(),
+        queues: "crawl".into(),
+        hostname: "h".into(),
+        pid: 1,
+    };
     let t0 = Utc::now() - Duration::minutes(10);
     s.worker_heartbeat(&beat, t0).await.unwrap();
     let t1 = Utc::now();
@@ -214,4 +291,17 @@ async fn worker_heartbeats() {
     assert!((latest - t1).num_milliseconds().abs() < 2, "{latest} vs {t1}");
     assert_eq!(s.purge_stale_workers(t1 - Duration::minutes(1)).await.unwrap(), 0);
     assert_eq!(s.purge_stale_workers(t1 + Duration::minutes(1)).await.unwrap(), 1);
+}
+
+/// CI sets `OBSERVATORY_TEST_EXPECT_BACKEND` so that a misconfigured run cannot silently
+/// test SQLite twice.
+#[tokio::test]
+async fn backend_under_test_is_the_expected_one() {
+    let db = TestDb::new().await;
+    let expected = match std::env::var("OBSERVATORY_TEST_EXPECT_BACKEND").as_deref() {
+        Ok("postgres") => BackendKind::Postgres,
+        Ok("sqlite") | Err(_) => BackendKind::Sqlite,
+        Ok(other) => panic!("unknown OBSERVATORY_TEST_EXPECT_BACKEND {other}"),
+    };
+    assert_eq!(db.backend(), expected);
 }

@@ -15,23 +15,26 @@ pub async fn create_user(
     let username = normalize_username(username)?;
     password::validate_password("password", &plain_password)?;
     let password_hash = password::hash(plain_password).await?;
-    Ok(store.create_user(NewUser { username, password_hash, is_admin }).await?)
+    Ok(store
+        .create_user(NewUser {
+            username,
+            password_hash,
+            is_admin,
+        })
+        .await?)
 }
 
 /// Refuses to lock out the last administrator.
 async fn guard_last_admin(store: &dyn Store, target: &User) -> AppResult<()> {
     if target.is_admin && !target.disabled && store.count_active_admins().await? <= 1 {
-        return Err(AppError::Conflict("cannot remove the last active administrator".into()));
+        return Err(AppError::Conflict(
+            "cannot remove the last active administrator".into(),
+        ));
     }
     Ok(())
 }
 
-pub async fn set_disabled(
-    store: &dyn Store,
-    acting: UserId,
-    id: UserId,
-    disabled: bool,
-) -> AppResult<User> {
+pub async fn set_disabled(store: &dyn Store, acting: UserId, id: UserId, disabled: bool) -> AppResult<User> {
     let target = store.user(id).await?.ok_or(AppError::NotFound)?;
     if disabled {
         if acting == id {

@@ -70,7 +70,10 @@ pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation(vec![FieldError { field: field.to_owned(), message: message.into() }])
+        AppError::Validation(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
     }
 
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
@@ -100,9 +103,10 @@ impl AppError {
     fn details(&self) -> Option<Value> {
         match self {
             AppError::Validation(fields) => Some(json!({ "fields": fields })),
-            AppError::InvalidInput { field: Some(field), message } => {
-                Some(json!({ "fields": [FieldError { field: field.clone(), message: message.clone() }] }))
-            }
+            AppError::InvalidInput {
+                field: Some(field),
+                message,
+            } => Some(json!({ "fields": [FieldError { field: field.clone(), message: message.clone() }] })),
             AppError::RateLimited { retry_after_secs } => {
                 Some(json!({ "retry_after_secs": retry_after_secs }))
             }
@@ -137,7 +141,13 @@ pub fn envelope_for_status(status: StatusCode) -> Response {
 }
 
 fn envelope(status: StatusCode, code: &str, message: String, details: Option<Value>) -> Response {
-    let body = ErrorEnvelope { error: ErrorBody { code: code.to_owned(), message, details } };
+    let body = ErrorEnvelope {
+        error: ErrorBody {
+            code: code.to_owned(),
+            message,
+            details,
+        },
+    };
     (status, Json(body)).into_response()
 }
 
@@ -172,7 +182,11 @@ impl From<JsonRejection> for AppError {
         match rejection {
             JsonRejection::JsonDataError(e) => AppError::InvalidInput {
                 field: None,
-                message: format!("invalid request body: {}", e.body_text().trim_start_matches("Failed to deserialize the JSON body into the target type: ")),
+                message: format!(
+                    "invalid request body: {}",
+                    e.body_text()
+                        .trim_start_matches("Failed to deserialize the JSON body into the target type: ")
+                ),
             },
             JsonRejection::JsonSyntaxError(_) => {
                 AppError::BadRequest("request body is not valid JSON".into())
@@ -190,7 +204,12 @@ impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
         AppError::InvalidInput {
             field: None,
-            message: format!("invalid query string: {}", rejection.body_text().trim_start_matches("Failed to deserialize query string: ")),
+            message: format!(
+                "invalid query string: {}",
+                rejection
+                    .body_text()
+                    .trim_start_matches("Failed to deserialize query string: ")
+            ),
         }
     }
 }

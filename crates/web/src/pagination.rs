@@ -40,13 +40,17 @@ impl PageParams {
     pub fn validate(&self) -> AppResult<Paging> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(AppError::field("limit", format!("must be between 1 and {MAX_LIMIT}")));
+            return Err(AppError::field(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         let before = match &self.cursor {
             None => None,
-            Some(c) => Some(decode_cursor(c).ok_or_else(|| {
-                AppError::field("cursor", "is not a cursor returned by this list")
-            })?),
+            Some(c) => Some(
+                decode_cursor(c)
+                    .ok_or_else(|| AppError::field("cursor", "is not a cursor returned by this list"))?,
+            ),
         };
         Ok(Paging { limit, before })
     }
@@ -54,14 +58,24 @@ impl PageParams {
 
 impl Paging {
     pub fn request(&self) -> PageRequest {
-        PageRequest { before: self.before, limit: self.limit + 1 }
+        PageRequest {
+            before: self.before,
+            limit: self.limit + 1,
+        }
     }
 
     pub fn page<R, T>(&self, mut rows: Vec<R>, id: impl Fn(&R) -> i64, map: impl Fn(R) -> T) -> Page<T> {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
-        let next_cursor = if more { rows.last().map(|r| encode_cursor(id(r))) } else { None };
-        Page { items: rows.into_iter().map(map).collect(), next_cursor }
+        let next_cursor = if more {
+            rows.last().map(|r| encode_cursor(id(r)))
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
     }
 }
 
@@ -85,14 +99,26 @@ mod tests {
         for id in [1, 42, i64::MAX] {
             assert_eq!(decode_cursor(&encode_cursor(id)), Some(id));
         }
-        for bad in ["", "abc", "!!!", &URL_SAFE_NO_PAD.encode("k1:-3"), &URL_SAFE_NO_PAD.encode("k2:3")] {
+        for bad in [
+            "",
+            "abc",
+            "!!!",
+            &URL_SAFE_NO_PAD.encode("k1:-3"),
+            &URL_SAFE_NO_PAD.encode("k2:3"),
+        ] {
             assert_eq!(decode_cursor(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn limits_are_bounded() {
-        let p = |limit| PageParams { limit: Some(limit), cursor: None }.validate();
+        let p = |limit| {
+            PageParams {
+                limit: Some(limit),
+                cursor: None,
+            }
+            .validate()
+        };
         assert!(p(0).is_err());
         assert!(p(501).is_err());
         assert_eq!(p(500).unwrap().limit, 500);
@@ -101,7 +127,10 @@ mod tests {
 
     #[test]
     fn next_cursor_only_when_more_rows_exist() {
-        let paging = Paging { limit: 2, before: None };
+        let paging = Paging {
+            limit: 2,
+            before: None,
+        };
         let page = paging.page(vec![5i64, 4, 3], |r| *r, |r| r);
         assert_eq!(page.items, vec![5, 4]);
         assert_eq!(page.next_cursor.as_deref().and_then(decode_cursor), Some(4));

@@ -35,8 +35,7 @@ impl RetentionPayload {
         if !payload.is_object() {
             return Err("payload must be a JSON object".into());
         }
-        let p: RetentionPayload =
-            serde_json::from_value(payload.clone()).map_err(|e| e.to_string())?;
+        let p: RetentionPayload = serde_json::from_value(payload.clone()).map_err(|e| e.to_string())?;
         if !(1..=36_500).contains(&p.keep_days) {
             return Err("keep_days must be between 1 and 36500".into());
         }
@@ -72,12 +71,17 @@ impl JobHandler for RetentionCleanup {
         let cutoff = now - Duration::days(i64::from(p.keep_days));
         let mut purged = Purged::default();
 
-        ctx.checkpoint(0, Some(PHASES), "removing expired and revoked login sessions").await?;
+        ctx.checkpoint(0, Some(PHASES), "removing expired and revoked login sessions")
+            .await?;
         loop {
             let n = store.purge_sessions(now, p.batch).await?;
             purged.sessions += n;
-            ctx.checkpoint(0, Some(PHASES), format!("removed {} login sessions", purged.sessions))
-                .await?;
+            ctx.checkpoint(
+                0,
+                Some(PHASES),
+                format!("removed {} login sessions", purged.sessions),
+            )
+            .await?;
             if n < u64::from(p.batch) {
                 break;
             }
@@ -94,8 +98,12 @@ impl JobHandler for RetentionCleanup {
         }
 
         purged.workers = store.purge_stale_workers(now - STALE_WORKER_AFTER).await?;
-        ctx.checkpoint(2, Some(PHASES), format!("removed {} stale worker records", purged.workers))
-            .await?;
+        ctx.checkpoint(
+            2,
+            Some(PHASES),
+            format!("removed {} stale worker records", purged.workers),
+        )
+        .await?;
 
         purged.queue_tasks = store.purge_queue_tasks(cutoff).await?;
         ctx.checkpoint(PHASES, Some(PHASES), "done").await?;

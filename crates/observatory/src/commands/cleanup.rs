@@ -19,7 +19,13 @@ pub async fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> 
         .ok_or_else(|| anyhow::anyhow!("`{name}` is not an active administrator"))?;
     let registry = Registry::standard();
     let job = registry
-        .submit(store.as_ref(), admin.id, "retention_cleanup", json!({"keep_days": args.keep_days}), Priority::Interactive)
+        .submit(
+            store.as_ref(),
+            admin.id,
+            "retention_cleanup",
+            json!({"keep_days": args.keep_days}),
+            Priority::Interactive,
+        )
         .await?;
     let mut options = settings.worker_options();
     options.queues = vec![Queue::Analysis];
@@ -31,9 +37,17 @@ pub async fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> 
     store.close().await;
     match job.status {
         JobStatus::Succeeded => {
-            println!("{}", serde_json::to_string_pretty(&job.result.unwrap_or_default())?);
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&job.result.unwrap_or_default())?
+            );
             Ok(())
         }
-        other => anyhow::bail!("cleanup job {} ended {}: {}", job.id, other.as_str(), job.error.unwrap_or_default()),
+        other => anyhow::bail!(
+            "cleanup job {} ended {}: {}",
+            job.id,
+            other.as_str(),
+            job.error.unwrap_or_default()
+        ),
     }
 }

@@ -6,6 +6,13 @@ pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<()> {
     if args.demo && settings.uses_development_secret() {
         tracing::warn!("demo mode: tokens are signed with the built-in development secret");
     }
-    let app = Application::build(settings, ServeMode { workers: !args.no_workers, demo: args.demo }).await?;
+    let app = Application::build(
+        settings,
+        ServeMode {
+            workers: !args.no_workers,
+            demo: args.demo,
+        },
+    )
+    .await?;
     app.run_until_stopped(shutdown_signal()).await
 }

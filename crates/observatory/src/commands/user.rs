@@ -11,7 +11,10 @@ use crate::startup::open_store;
 fn read_password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin().lock().read_line(&mut line).context("reading password from stdin")?;
+        std::io::stdin()
+            .lock()
+            .read_line(&mut line)
+            .context("reading password from stdin")?;
         return Ok(line.trim_end_matches(['\r', '\n']).to_owned());
     }
     let first = rpassword::prompt_password("Password: ").context("reading password")?;
@@ -33,7 +36,11 @@ fn api_error(e: web::error::AppError) -> anyhow::Error {
     match e {
         web::error::AppError::Validation(fields) => anyhow::anyhow!(
             "{}",
-            fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+            fields
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; ")
         ),
         other => anyhow::anyhow!("{other}"),
     }
@@ -43,21 +50,34 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
     let store = open_store(settings).await?;
     let store = store.as_ref();
     match command {
-        UserCommand::Add { name, admin, password_stdin } => {
+        UserCommand::Add {
+            name,
+            admin,
+            password_stdin,
+        } => {
             let password = read_password(*password_stdin)?;
-            let user = web::accounts::create_user(store, name, password, *admin).await.map_err(api_error)?;
+            let user = web::accounts::create_user(store, name, password, *admin)
+                .await
+                .map_err(api_error)?;
             let role = if user.is_admin { "administrator" } else { "user" };
             println!("created {role} `{}` (id {})", user.username, user.id);
         }
         UserCommand::List => {
             let mut before = None;
-            println!("{:>6}  {:<32} {:<6} {:<9} created", "id", "username", "admin", "disabled");
+            println!(
+                "{:>6}  {:<32} {:<6} {:<9} created",
+                "id", "username", "admin", "disabled"
+            );
             loop {
                 let page = store.list_users(PageRequest { before, limit: 500 }).await?;
                 for u in &page {
                     println!(
                         "{:>6}  {:<32} {:<6} {:<9} {}",
-                        u.id, u.username, u.is_admin, u.disabled, u.created_at.format("%Y-%m-%d %H:%M")
+                        u.id,
+                        u.username,
+                        u.is_admin,
+                        u.disabled,
+                        u.created_at.format("%Y-%m-%d %H:%M")
                     );
                 }
                 match page.last() {
@@ -69,8 +89,14 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
         UserCommand::Disable { name } | UserCommand::Enable { name } => {
             let disable = matches!(command, UserCommand::Disable { .. });
             let user = find(store, name).await?;
-            let user = web::accounts::set_disabled(store, 0, user.id, disable).await.map_err(api_error)?;
-            println!("`{}` is now {}", user.username, if user.disabled { "disabled" } else { "enabled" });
+            let user = web::accounts::set_disabled(store, 0, user.id, disable)
+                .await
+                .map_err(api_error)?;
+            println!(
+                "`{}` is now {}",
+                user.username,
+                if user.disabled { "disabled" } else { "enabled" }
+            );
         }
         UserCommand::Passwd { name, password_stdin } => {
             let user = find(store, name).await?;
@@ -79,7 +105,10 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
             let hash = web::auth::password::hash(password).await.map_err(api_error)?;
             store.set_password_hash(user.id, &hash).await?;
             let revoked = store.revoke_user_sessions(user.id, None, Utc::now()).await?;
-            println!("password changed for `{}`; {revoked} session(s) signed out", user.username);
+            println!(
+                "password changed for `{}`; {revoked} session(s) signed out",
+                user.username
+            );
         }
     }
     store.close().await;

@@ -7,10 +7,26 @@ use crate::helpers::*;
 async fn only_administrators_reach_the_admin_api() {
     let app = spawn_app().await;
     let (_, token) = app.user_with_token("alice", false).await;
-    assert_error(app.get("/api/admin/users", Some(&token)).await, StatusCode::FORBIDDEN, "forbidden").await;
-    let res = app.post_json("/api/admin/users", Some(&token), &json!({"username": "x123", "password": PASSWORD})).await;
+    assert_error(
+        app.get("/api/admin/users", Some(&token)).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    let res = app
+        .post_json(
+            "/api/admin/users",
+            Some(&token),
+            &json!({"username": "x123", "password": PASSWORD}),
+        )
+        .await;
     assert_error(res, StatusCode::FORBIDDEN, "forbidden").await;
-    assert_error(app.get("/api/admin/users", None).await, StatusCode::UNAUTHORIZED, "unauthenticated").await;
+    assert_error(
+        app.get("/api/admin/users", None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -19,7 +35,11 @@ async fn administrators_create_and_page_through_users() {
     let (_, admin) = app.user_with_token("root", true).await;
     for i in 0..4 {
         let res = app
-            .post_json("/api/admin/users", Some(&admin), &json!({"username": format!("User{i}"), "password": PASSWORD}))
+            .post_json(
+                "/api/admin/users",
+                Some(&admin),
+                &json!({"username": format!("User{i}"), "password": PASSWORD}),
+            )
             .await;
         assert_eq!(res.status(), StatusCode::CREATED);
         let created: Value = res.json().await.unwrap();
@@ -57,7 +77,10 @@ async fn user_creation_validates_every_field() {
     let (_, admin) = app.user_with_token("root", true).await;
     let cases = [
         (json!({"username": "ok_name", "password": "short"}), "password"),
-        (json!({"username": "no spaces allowed", "password": PASSWORD}), "username"),
+        (
+            json!({"username": "no spaces allowed", "password": PASSWORD}),
+            "username",
+        ),
         (json!({"username": "ab", "password": PASSWORD}), "username"),
     ];
     for (body, field) in cases {
@@ -65,9 +88,20 @@ async fn user_creation_validates_every_field() {
         let err = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
         assert_eq!(error_fields(&err), [field], "{body}");
     }
-    let res = app.post_json("/api/admin/users", Some(&admin), &json!({"username": "ROOT", "password": PASSWORD})).await;
+    let res = app
+        .post_json(
+            "/api/admin/users",
+            Some(&admin),
+            &json!({"username": "ROOT", "password": PASSWORD}),
+        )
+        .await;
     assert_error(res, StatusCode::CONFLICT, "conflict").await;
-    let page: Value = app.get("/api/admin/users", Some(&admin)).await.json().await.unwrap();
+    let page: Value = app
+        .get("/api/admin/users", Some(&admin))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 1, "nothing was written");
 }
 
@@ -77,18 +111,63 @@ async fn deleting_users_and_protecting_the_last_admin() {
     let (root, admin) = app.user_with_token("root", true).await;
     let (alice, alice_token) = app.user_with_token("alice", false).await;
 
-    let res = app.request(Method::DELETE, &format!("/api/admin/users/{}", root.id), Some(&admin)).send().await.unwrap();
+    let res = app
+        .request(
+            Method::DELETE,
+            &format!("/api/admin/users/{}", root.id),
+            Some(&admin),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_error(res, StatusCode::CONFLICT, "conflict").await;
-    let res = app.send_json(Method::PATCH, &format!("/api/admin/users/{}", root.id), Some(&admin), &json!({"disabled": true})).await;
+    let res = app
+        .send_json(
+            Method::PATCH,
+            &format!("/api/admin/users/{}", root.id),
+            Some(&admin),
+            &json!({"disabled": true}),
+        )
+        .await;
     assert_error(res, StatusCode::CONFLICT, "conflict").await;
 
-    let res = app.request(Method::DELETE, &format!("/api/admin/users/{}", alice.id), Some(&admin)).send().await.unwrap();
+    let res = app
+        .request(
+            Method::DELETE,
+            &format!("/api/admin/users/{}", alice.id),
+            Some(&admin),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(app.get("/api/auth/me", Some(&alice_token)).await.status(), StatusCode::UNAUTHORIZED);
-    let res = app.request(Method::DELETE, &format!("/api/admin/users/{}", alice.id), Some(&admin)).send().await.unwrap();
+    assert_eq!(
+        app.get("/api/auth/me", Some(&alice_token)).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let res = app
+        .request(
+            Method::DELETE,
+            &format!("/api/admin/users/{}", alice.id),
+            Some(&admin),
+        )
+        .send()
+        .await
+        .unwrap();
     assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
-    let res = app.send_json(Method::PATCH, "/api/admin/users/999999", Some(&admin), &json!({"disabled": true})).await;
+    let res = app
+        .send_json(
+            Method::PATCH,
+            "/api/admin/users/999999",
+            Some(&admin),
+            &json!({"disabled": true}),
+        )
+        .await;
     assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
-    let res = app.request(Method::DELETE, "/api/admin/users/not-a-number", Some(&admin)).send().await.unwrap();
+    let res = app
+        .request(Method::DELETE, "/api/admin/users/not-a-number", Some(&admin))
+        .send()
+        .await
+        .unwrap();
     assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
 }

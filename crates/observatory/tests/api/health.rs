@@ -20,7 +20,12 @@ async fn liveness_and_readiness() {
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let ready = ready.expect("ready");
-    let names: Vec<&str> = ready["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = ready["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["database", "migrations", "workers"]);
 }
 
@@ -44,8 +49,14 @@ async fn metrics_use_route_templates_and_report_jobs_and_pool() {
     let text = app.get("/metrics", None).await.text().await.unwrap();
     assert!(text.contains(r#"route="/api/jobs/{id}""#), "{text}");
     assert!(!text.contains("424242"), "raw paths must not become labels");
-    assert!(text.contains("observatory_http_request_duration_seconds_bucket"), "{text}");
-    assert!(text.contains(r#"observatory_jobs{queue="crawl",status="queued"}"#), "{text}");
+    assert!(
+        text.contains("observatory_http_request_duration_seconds_bucket"),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"observatory_jobs{queue="crawl",status="queued"}"#),
+        "{text}"
+    );
     assert!(text.contains("observatory_db_pool_connections"), "{text}");
 }
 
@@ -54,18 +65,46 @@ async fn responses_carry_security_headers_request_ids_and_compression() {
     let app = spawn_app_without_workers().await;
     let res = app.get("/health", None).await;
     let h = res.headers();
-    assert!(h["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'none'"));
-    assert!(!h["content-security-policy"].to_str().unwrap().contains("script-src 'self' 'unsafe-inline'"));
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+    assert!(
+        !h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("script-src 'self' 'unsafe-inline'")
+    );
     assert_eq!(h["x-content-type-options"], "nosniff");
     assert!(!h["x-request-id"].is_empty());
-    assert!(h.get(CONTENT_ENCODING).is_none(), "small bodies stay uncompressed");
+    assert!(
+        h.get(CONTENT_ENCODING).is_none(),
+        "small bodies stay uncompressed"
+    );
 
-    let res = app.request(reqwest::Method::GET, "/api/openapi.json", None).header(ACCEPT_ENCODING, "gzip").send().await.unwrap();
+    let res = app
+        .request(reqwest::Method::GET, "/api/openapi.json", None)
+        .header(ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()[CONTENT_ENCODING], "gzip");
-    let res = app.request(reqwest::Method::GET, "/api/openapi.json", None).header(ACCEPT_ENCODING, "br").send().await.unwrap();
+    let res = app
+        .request(reqwest::Method::GET, "/api/openapi.json", None)
+        .header(ACCEPT_ENCODING, "br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()[CONTENT_ENCODING], "br");
 
-    let res = app.request(reqwest::Method::GET, "/health", None).header("x-request-id", "trace-me").send().await.unwrap();
+    let res = app
+        .request(reqwest::Method::GET, "/health", None)
+        .header("x-request-id", "trace-me")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["x-request-id"], "trace-me");
 }
 
@@ -76,10 +115,18 @@ async fn interactive_docs_are_served_without_external_resources() {
     assert_eq!(res.status(), StatusCode::OK);
     let html = res.text().await.unwrap();
     assert!(html.contains("swagger-ui-bundle.js"));
-    assert!(!html.contains("http://") && !html.contains("https://"), "no CDN references");
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no CDN references"
+    );
     assert!(!html.contains("<script>"), "no inline script");
     let js = app.get("/api/docs/swagger-ui-bundle.js", None).await;
     assert_eq!(js.status(), StatusCode::OK);
-    let init = app.get("/api/docs/swagger-initializer.js", None).await.text().await.unwrap();
+    let init = app
+        .get("/api/docs/swagger-initializer.js", None)
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(init.contains("/api/openapi.json"), "{init}");
 }

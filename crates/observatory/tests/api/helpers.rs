@@ -22,20 +22,36 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
-    spawn_app_with(|_| {}, ServeMode { workers: true, demo: false }).await
+    spawn_app_with(
+        |_| {},
+        ServeMode {
+            workers: true,
+            demo: false,
+        },
+    )
+    .await
 }
 
 pub async fn spawn_app_without_workers() -> TestApp {
-    spawn_app_with(|_| {}, ServeMode { workers: false, demo: false }).await
+    spawn_app_with(
+        |_| {},
+        ServeMode {
+            workers: false,
+            demo: false,
+        },
+    )
+    .await
 }
 
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMode) -> TestApp {
     let db = TestDb::new().await;
     let secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
-    let mut settings = Settings::default();
-    settings.database_url = db.url.clone();
-    settings.bind = "127.0.0.1:0".into();
-    settings.secret_key = SecretString::from(secret.clone());
+    let mut settings = Settings {
+        database_url: db.url.clone(),
+        bind: "127.0.0.1:0".into(),
+        secret_key: SecretString::from(secret.clone()),
+        ..Default::default()
+    };
     settings.database.max_connections = 5;
     settings.workers.poll_interval_ms = 50;
     settings.workers.heartbeat_secs = 1;
@@ -54,7 +70,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMo
     }));
     TestApp {
         address,
-        client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap(),
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
         db,
         store,
         secret,
@@ -100,12 +119,19 @@ impl TestApp {
     }
 
     pub async fn post_login(&self, username: &str, password: &str) -> Response {
-        self.post_json("/api/auth/login", None, &json!({"username": username, "password": password})).await
+        self.post_json(
+            "/api/auth/login",
+            None,
+            &json!({"username": username, "password": password}),
+        )
+        .await
     }
 
     /// Creates a user the way `observatory user add` does.
     pub async fn add_user(&self, name: &str, admin: bool) -> store::User {
-        web::accounts::create_user(self.db.store.as_ref(), name, PASSWORD.into(), admin).await.unwrap()
+        web::accounts::create_user(self.db.store.as_ref(), name, PASSWORD.into(), admin)
+            .await
+            .unwrap()
     }
 
     pub async fn login(&self, username: &str) -> String {
@@ -125,7 +151,12 @@ impl TestApp {
     /// Polls a job until it ends; the bound only keeps a broken build from hanging.
     pub async fn wait_for_job(&self, id: i64, token: &str) -> Value {
         for _ in 0..400 {
-            let job: Value = self.get(&format!("/api/jobs/{id}"), Some(token)).await.json().await.unwrap();
+            let job: Value = self
+                .get(&format!("/api/jobs/{id}"), Some(token))
+                .await
+                .json()
+                .await
+                .unwrap();
             if matches!(job["status"].as_str(), Some("succeeded" | "failed" | "cancelled")) {
                 return job;
             }
@@ -139,12 +170,18 @@ impl TestApp {
 pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(res.status(), status, "unexpected status");
     assert!(
-        res.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/json"),
+        res.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"),
         "error responses are JSON"
     );
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], code, "{body}");
-    assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+    assert!(
+        body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
     body
 }
 
@@ -152,6 +189,10 @@ pub async fn assert_error(res: Response, status: StatusCode, code: &str) -> Valu
 pub fn error_fields(body: &Value) -> Vec<String> {
     body["error"]["details"]["fields"]
         .as_array()
-        .map(|a| a.iter().filter_map(|f| f["field"].as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| f["field"].as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -30,7 +30,9 @@ pub struct IssuedToken {
 /// Usernames are case-insensitive: stored and looked up lowercased.
 pub fn normalize_username(raw: &str) -> AppResult<String> {
     let name = raw.trim().to_lowercase();
-    let valid_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let valid_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if !(3..=64).contains(&name.len()) || !valid_chars {
         return Err(AppError::field(
             "username",
@@ -46,17 +48,25 @@ pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedT
     let username = normalize_username(&attempt.username).unwrap_or_default();
     let ip_key = format!("ip:{}", attempt.ip);
     let user_key = format!("user:{username}");
-    for (key, limit) in
-        [(&ip_key, cfg.login_max_failures_per_ip), (&user_key, cfg.login_max_failures_per_user)]
-    {
-        if let Some(retry_after_secs) =
-            state.throttle.blocked(key, limit).await.map_err(AppError::Internal)?
+    for (key, limit) in [
+        (&ip_key, cfg.login_max_failures_per_ip),
+        (&user_key, cfg.login_max_failures_per_user),
+    ] {
+        if let Some(retry_after_secs) = state
+            .throttle
+            .blocked(key, limit)
+            .await
+            .map_err(AppError::Internal)?
         {
             return Err(AppError::RateLimited { retry_after_secs });
         }
     }
 
-    let creds = if username.is_empty() { None } else { state.store.credentials(&username).await? };
+    let creds = if username.is_empty() {
+        None
+    } else {
+        state.store.credentials(&username).await?
+    };
     let (stored_hash, user) = match creds {
         Some(c) if !c.user.disabled => (Some(c.password_hash), Some(c.user)),
         _ => (None, None),
@@ -64,12 +74,20 @@ pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedT
     let ok = password::verify(attempt.password, stored_hash).await?;
     let Some(user) = user.filter(|_| ok) else {
         for key in [&ip_key, &user_key] {
-            state.throttle.record_failure(key).await.map_err(AppError::Internal)?;
+            state
+                .throttle
+                .record_failure(key)
+                .await
+                .map_err(AppError::Internal)?;
         }
         tracing::info!(ip = %attempt.ip, "failed login");
         return Err(AppError::InvalidCredentials);
     };
-    state.throttle.reset(&user_key).await.map_err(AppError::Internal)?;
+    state
+        .throttle
+        .reset(&user_key)
+        .await
+        .map_err(AppError::Internal)?;
 
     let ttl = chrono::Duration::from_std(cfg.token_ttl).map_err(AppError::internal)?;
     let expires_at = Utc::now() + ttl;
@@ -84,9 +102,16 @@ pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedT
             ip: Some(attempt.ip),
         })
         .await?;
-    let token = state.tokens.issue(user.id, &session_id, expires_at).map_err(AppError::Internal)?;
+    let token = state
+        .tokens
+        .issue(user.id, &session_id, expires_at)
+        .map_err(AppError::Internal)?;
     tracing::info!(user_id = user.id, "login");
-    Ok(IssuedToken { token, expires_at, user })
+    Ok(IssuedToken {
+        token,
+        expires_at,
+        user,
+    })
 }
 
 /// Resolves a presented token to its live session and enabled user.
@@ -100,7 +125,10 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> 
     if user.disabled || user.id.to_string() != claims.sub {
         return Err(AppError::Unauthenticated);
     }
-    Ok(AuthUser { user, session_id: session.id })
+    Ok(AuthUser {
+        user,
+        session_id: session.id,
+    })
 }
 
 pub async fn logout(state: &AppState, auth: &AuthUser) -> AppResult<()> {
@@ -116,12 +144,22 @@ pub async fn change_password(
     new: String,
 ) -> AppResult<()> {
     password::validate_password("new_password", &new)?;
-    let creds = state.store.credentials(&auth.user.username).await?.ok_or(AppError::Unauthenticated)?;
+    let creds = state
+        .store
+        .credentials(&auth.user.username)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     if !password::verify(current, Some(creds.password_hash)).await? {
-        return Err(AppError::field("current_password", "is not your current password"));
+        return Err(AppError::field(
+            "current_password",
+            "is not your current password",
+        ));
     }
     let hash = password::hash(new).await?;
     state.store.set_password_hash(auth.user.id, &hash).await?;
-    state.store.revoke_user_sessions(auth.user.id, Some(&auth.session_id), Utc::now()).await?;
+    state
+        .store
+        .revoke_user_sessions(auth.user.id, Some(&auth.session_id), Utc::now())
+        .await?;
     Ok(())
 }

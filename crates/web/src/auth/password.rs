@@ -1,8 +1,8 @@
 //! argon2id hashing, always off the async executor.
 
-use password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use password_hash::rand_core::OsRng;
 use std::sync::LazyLock;
 
 use crate::error::{AppError, AppResult};
@@ -12,22 +12,29 @@ pub const MAX_PASSWORD_LEN: usize = 1024;
 
 /// Verified against when a username is unknown, so that the response takes as long as
 /// for a wrong password.
-static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    hash_blocking("observatory-timing-equaliser").unwrap_or_default()
-});
+static DUMMY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_blocking("observatory-timing-equaliser").unwrap_or_default());
 
 fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 pub fn validate_password(field: &str, password: &str) -> AppResult<()> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
-        return Err(AppError::field(field, format!("must be at least {MIN_PASSWORD_LEN} characters")));
+        return Err(AppError::field(
+            field,
+            format!("must be at least {MIN_PASSWORD_LEN} characters"),
+        ));
     }
     if password.len() > MAX_PASSWORD_LEN {
-        return Err(AppError::field(field, format!("must be at most {MAX_PASSWORD_LEN} bytes")));
+        return Err(AppError::field(
+            field,
+            format!("must be at most {MAX_PASSWORD_LEN} bytes"),
+        ));
     }
     Ok(())
 }
@@ -45,7 +52,11 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
         let real = stored.is_some();
         let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         let ok = PasswordHash::new(&phc)
-            .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false);
         real && ok
     })
@@ -67,7 +78,11 @@ mod tests {
     async fn hashes_verify_and_unknown_users_never_match() {
         let h = hash("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify("correct horse battery".into(), Some(h.clone())).await.unwrap());
+        assert!(
+            verify("correct horse battery".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
         assert!(!verify("wrong password!".into(), Some(h)).await.unwrap());
         assert!(!verify("observatory-timing-equaliser".into(), None).await.unwrap());
         assert!(!verify("x".into(), Some("not a phc string".into())).await.unwrap());

@@ -30,7 +30,10 @@ impl std::fmt::Debug for TokenKeys {
 impl TokenKeys {
     pub fn new(secret: &SecretString) -> Self {
         let bytes = secret.expose_secret().as_bytes();
-        Self { encoding: EncodingKey::from_secret(bytes), decoding: DecodingKey::from_secret(bytes) }
+        Self {
+            encoding: EncodingKey::from_secret(bytes),
+            decoding: DecodingKey::from_secret(bytes),
+        }
     }
 
     pub fn issue(&self, user_id: i64, session_id: &str, expires_at: DateTime<Utc>) -> anyhow::Result<String> {
@@ -40,7 +43,11 @@ impl TokenKeys {
             iat: Utc::now().timestamp(),
             exp: expires_at.timestamp(),
         };
-        Ok(jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?)
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
     }
 
     /// Signature and expiry only; the caller checks the session is still live.
@@ -48,7 +55,9 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation).ok().map(|d| d.claims)
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &validation)
+            .ok()
+            .map(|d| d.claims)
     }
 }
 
@@ -65,11 +74,15 @@ mod tests {
     fn tokens_verify_only_with_their_key_and_before_expiry() {
         let keys = TokenKeys::new(&SecretString::from("k".repeat(40)));
         let other = TokenKeys::new(&SecretString::from("o".repeat(40)));
-        let t = keys.issue(7, "sid", Utc::now() + chrono::Duration::hours(1)).unwrap();
+        let t = keys
+            .issue(7, "sid", Utc::now() + chrono::Duration::hours(1))
+            .unwrap();
         let claims = keys.verify(&t).unwrap();
         assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("7", "sid"));
         assert!(other.verify(&t).is_none());
-        let expired = keys.issue(7, "sid", Utc::now() - chrono::Duration::seconds(5)).unwrap();
+        let expired = keys
+            .issue(7, "sid", Utc::now() - chrono::Duration::seconds(5))
+            .unwrap();
         assert!(keys.verify(&expired).is_none());
         assert!(keys.verify("not.a.token").is_none());
         assert_ne!(new_session_id(), new_session_id());

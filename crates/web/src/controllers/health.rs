@@ -29,7 +29,10 @@ pub struct Check {
 /// Liveness: the process answers.
 #[utoipa::path(get, path = "/health", tag = "health", responses((status = 200, body = Liveness)))]
 pub async fn live() -> ApiJson<Liveness> {
-    ApiJson(Liveness { status: "ok", version: env!("CARGO_PKG_VERSION") })
+    ApiJson(Liveness {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+    })
 }
 
 /// Readiness: the database answers, migrations are applied, and (when this process runs
@@ -39,18 +42,48 @@ pub async fn live() -> ApiJson<Liveness> {
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, ApiJson<Readiness>) {
     let mut checks = Vec::new();
     let db = state.store.ping().await;
-    checks.push(Check { name: "database", ok: db.is_ok(), detail: db.err().map(|e| e.to_string()) });
+    checks.push(Check {
+        name: "database",
+        ok: db.is_ok(),
+        detail: db.err().map(|e| e.to_string()),
+    });
     let migrations = state.store.pending_migrations().await;
     checks.push(match migrations {
-        Ok(pending) if pending.is_empty() => Check { name: "migrations", ok: true, detail: None },
-        Ok(pending) => Check { name: "migrations", ok: false, detail: Some(format!("{} pending", pending.len())) },
-        Err(e) => Check { name: "migrations", ok: false, detail: Some(e.to_string()) },
+        Ok(pending) if pending.is_empty() => Check {
+            name: "migrations",
+            ok: true,
+            detail: None,
+        },
+        Ok(pending) => Check {
+            name: "migrations",
+            ok: false,
+            detail: Some(format!("{} pending", pending.len())),
+        },
+        Err(e) => Check {
+            name: "migrations",
+            ok: false,
+            detail: Some(e.to_string()),
+        },
     });
     if let Some(workers) = &state.workers {
         let ok = workers.is_alive();
-        checks.push(Check { name: "workers", ok, detail: (!ok).then(|| "no recent worker heartbeat".to_owned()) });
+        checks.push(Check {
+            name: "workers",
+            ok,
+            detail: (!ok).then(|| "no recent worker heartbeat".to_owned()),
+        });
     }
     let all_ok = checks.iter().all(|c| c.ok);
-    let status = if all_ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    (status, ApiJson(Readiness { status: if all_ok { "ready" } else { "unavailable" }, checks }))
+    let status = if all_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        ApiJson(Readiness {
+            status: if all_ok { "ready" } else { "unavailable" },
+            checks,
+        }),
+    )
 }

@@ -19,8 +19,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::logout::logout))
         .routes(routes!(auth::me::me))
         .routes(routes!(auth::password::change_password))
-        .routes(routes!(admin::users::list::list_users, admin::users::create::create_user))
-        .routes(routes!(admin::users::update::update_user, admin::users::delete::delete_user))
+        .routes(routes!(
+            admin::users::list::list_users,
+            admin::users::create::create_user
+        ))
+        .routes(routes!(
+            admin::users::update::update_user,
+            admin::users::delete::delete_user
+        ))
         .routes(routes!(admin::cleanup::start_cleanup))
         .routes(routes!(jobs::list::list_jobs))
         .routes(routes!(jobs::get::get_job))

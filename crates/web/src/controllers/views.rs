@@ -15,7 +15,13 @@ pub struct UserView {
 
 impl From<User> for UserView {
     fn from(u: User) -> Self {
-        Self { id: u.id, username: u.username, is_admin: u.is_admin, disabled: u.disabled, created_at: u.created_at }
+        Self {
+            id: u.id,
+            username: u.username,
+            is_admin: u.is_admin,
+            disabled: u.disabled,
+            created_at: u.created_at,
+        }
     }
 }
 

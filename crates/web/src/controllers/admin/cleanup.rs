@@ -33,7 +33,13 @@ pub async fn start_cleanup(
     }
     let job = state
         .registry
-        .submit(state.store.as_ref(), admin.user.id, "retention_cleanup", payload.into(), Priority::Bulk)
+        .submit(
+            state.store.as_ref(),
+            admin.user.id,
+            "retention_cleanup",
+            payload.into(),
+            Priority::Bulk,
+        )
         .await
         .map_err(|e| match e {
             SubmitError::InvalidPayload(m) => AppError::field("keep_days", m),

@@ -42,14 +42,26 @@ pub async fn login(
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
-    let user_agent = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     let issued = auth::login(
         &state,
-        LoginAttempt { username: body.username, password: body.password, ip: peer.ip().to_string(), user_agent },
+        LoginAttempt {
+            username: body.username,
+            password: body.password,
+            ip: peer.ip().to_string(),
+            user_agent,
+        },
     )
     .await?;
     let max_age = (issued.expires_at - Utc::now()).num_seconds().max(0);
-    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
         issued.token

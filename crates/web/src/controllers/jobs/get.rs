@@ -15,6 +15,10 @@ pub async fn get_job(
     user: AuthUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<ApiJson<JobView>> {
-    let job = state.store.job(user.user.id, id).await?.ok_or(AppError::NotFound)?;
+    let job = state
+        .store
+        .job(user.user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     Ok(ApiJson(job.into()))
 }

@@ -30,8 +30,18 @@ pub async fn list_jobs(
     user: AuthUser,
     ApiQuery(params): ApiQuery<JobListParams>,
 ) -> AppResult<ApiJson<Page<JobView>>> {
-    let paging = PageParams { limit: params.limit, cursor: params.cursor }.validate()?;
-    let filter = JobFilter { status: params.status, queue: params.queue };
-    let rows = state.store.list_jobs(user.user.id, &filter, paging.request()).await?;
+    let paging = PageParams {
+        limit: params.limit,
+        cursor: params.cursor,
+    }
+    .validate()?;
+    let filter = JobFilter {
+        status: params.status,
+        queue: params.queue,
+    };
+    let rows = state
+        .store
+        .list_jobs(user.user.id, &filter, paging.request())
+        .await?;
     Ok(ApiJson(paging.page(rows, |j| j.id, JobView::from)))
 }

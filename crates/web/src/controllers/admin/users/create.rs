@@ -31,6 +31,7 @@ pub async fn create_user(
     _admin: AdminUser,
     ApiJson(body): ApiJson<CreateUserRequest>,
 ) -> AppResult<(StatusCode, ApiJson<UserView>)> {
-    let user = accounts::create_user(state.store.as_ref(), &body.username, body.password, body.is_admin).await?;
+    let user =
+        accounts::create_user(state.store.as_ref(), &body.username, body.password, body.is_admin).await?;
     Ok((StatusCode::CREATED, ApiJson(user.into())))
 }
