@@ -148,6 +148,14 @@ impl Default for LogSettings {
 impl Settings {
     /// Loads settings. An explicitly named file must exist; the default one is optional.
     pub fn load(explicit_file: Option<&Path>) -> anyhow::Result<Self> {
+        Self::load_with_env(explicit_file, None)
+    }
+
+    /// As [`Settings::load`], reading `env` instead of the process environment when given.
+    pub fn load_with_env(
+        explicit_file: Option<&Path>,
+        env: Option<std::collections::HashMap<String, String>>,
+    ) -> anyhow::Result<Self> {
         let (path, required) = match explicit_file {
             Some(p) => (p.to_path_buf(), true),
             None => (PathBuf::from(DEFAULT_CONFIG_FILE), false),
@@ -158,7 +166,8 @@ impl Settings {
             .list_separator(",")
             .with_list_parse_key("http.cors_allowed_origins")
             .with_list_parse_key("workers.queues")
-            .try_parsing(true);
+            .try_parsing(true)
+            .source(env.map(|m| m.into_iter().collect()));
         let raw = config::Config::builder()
             .add_source(
                 config::File::from(path.clone())
@@ -282,5 +291,86 @@ impl Settings {
             log: &self.log,
         };
         Ok(toml::to_string_pretty(&view)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::io::Write;
+
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Option<HashMap<String, String>> {
+        Some(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn defaults_need_no_file_and_no_service() {
+        let s = Settings::load_with_env(None, env(&[])).unwrap();
+        assert_eq!(s.database_url, "sqlite://observatory.db");
+        assert_eq!(s.bind, "127.0.0.1:8000");
+        assert!(s.redis_url.is_none());
+        assert!(s.uses_development_secret());
+        assert!(s.check_secret(false).is_err());
+        assert!(s.check_secret(true).is_ok());
+    }
+
+    #[test]
+    fn file_overrides_defaults_and_environment_overrides_file() {
+        let mut file = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        writeln!(
+            file,
+            "bind = \"0.0.0.0:9000\"\nredis_url = \"redis://127.0.0.1:6379\"\n[workers]\nconcurrency = 2\nqueues = [\"crawl\"]"
+        )
+        .unwrap();
+        let s = Settings::load_with_env(
+            Some(file.path()),
+            env(&[
+                ("OBSERVATORY_WORKERS__CONCURRENCY", "7"),
+                ("OBSERVATORY_DATABASE_URL", "postgres://u:pw@db/obs"),
+                ("OBSERVATORY_SECRET_KEY", "0123456789abcdef0123456789abcdef"),
+                (
+                    "OBSERVATORY_HTTP__CORS_ALLOWED_ORIGINS",
+                    "https://a.example,https://b.example",
+                ),
+                ("UNRELATED", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(s.bind, "0.0.0.0:9000");
+        assert_eq!(s.workers.concurrency, 7);
+        assert_eq!(s.workers.queues, vec![Queue::Crawl]);
+        assert_eq!(s.database_url, "postgres://u:pw@db/obs");
+        assert_eq!(
+            s.http.cors_allowed_origins,
+            ["https://a.example", "https://b.example"]
+        );
+        assert!(s.check_secret(false).is_ok());
+
+        let printed = s.redacted_toml().unwrap();
+        assert!(!printed.contains("pw@"), "{printed}");
+        assert!(!printed.contains("0123456789abcdef"), "{printed}");
+        assert!(printed.contains("postgres://u:***@db/obs"), "{printed}");
+    }
+
+    #[test]
+    fn bad_values_are_reported() {
+        let bad = |k: &str, v: &str| {
+            Settings::load_with_env(None, env(&[(k, v)]))
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad("OBSERVATORY_DATABASE_URL", "mysql://x").contains("unsupported database URL"));
+        assert!(bad("OBSERVATORY_WORKERS__QUEUES", "crawl,mail").contains("configuration"));
+        assert!(bad("OBSERVATORY_WORKERS__CONCURRENCY", "0").contains("concurrency"));
+        assert!(Settings::load_with_env(Some(Path::new("/nonexistent/observatory.toml")), env(&[])).is_err());
+        let short = Settings::load_with_env(None, env(&[("OBSERVATORY_SECRET_KEY", "short")])).unwrap();
+        assert!(short.check_secret(false).unwrap_err().to_string().contains("32"));
     }
 }

@@ -55,12 +55,12 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", spec))
         .fallback(|| async { envelope_for_status(StatusCode::NOT_FOUND) })
-        .layer(axum::middleware::from_fn(middleware::envelope_errors))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
         ))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
+        .layer(axum::middleware::from_fn(middleware::envelope_errors))
         .layer(axum::middleware::from_fn(metrics::track));
 
     for (name, value) in middleware::security_headers() {

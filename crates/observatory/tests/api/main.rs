@@ -5,6 +5,7 @@
 
 mod admin_users;
 mod auth;
+mod cli;
 mod errors;
 mod health;
 mod helpers;
