@@ -65,6 +65,30 @@ impl From<SessionRow> for AuthSession {
     }
 }
 
+/// A session joined with its user: the per-request authentication lookup in one round trip.
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct LiveSessionRow {
+    pub session_id: String,
+    pub session_created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub user: UserRow,
+}
+
+impl LiveSessionRow {
+    pub fn split(self) -> (AuthSession, User) {
+        let session = AuthSession {
+            id: self.session_id,
+            user_id: self.user.id,
+            created_at: self.session_created_at,
+            expires_at: self.expires_at,
+            revoked_at: self.revoked_at,
+        };
+        (session, self.user.into_user())
+    }
+}
+
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct JobRow {
     pub id: i64,

@@ -189,17 +189,16 @@ macro_rules! impl_sql_store {
                 id: &str,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::StoreResult<Option<($crate::AuthSession, $crate::User)>> {
-                let session: Option<$crate::rows::SessionRow> = sqlx::query_as(
-                    "SELECT id, user_id, created_at, expires_at, revoked_at FROM auth_sessions \
-                     WHERE id = $1 AND revoked_at IS NULL AND expires_at > $2",
+                let row: Option<$crate::rows::LiveSessionRow> = sqlx::query_as(
+                    "SELECT s.id AS session_id, s.created_at AS session_created_at, s.expires_at, \
+                     s.revoked_at, u.* FROM auth_sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2",
                 )
                 .bind(id)
                 .bind(now)
                 .fetch_optional(&self.pool)
                 .await?;
-                let Some(session) = session else { return Ok(None) };
-                let user = $crate::Store::user(self, session.user_id).await?;
-                Ok(user.map(|u| (session.into(), u)))
+                Ok(row.map($crate::rows::LiveSessionRow::split))
             }
 
             async fn revoke_session(

@@ -298,10 +298,13 @@ async fn worker_heartbeats() {
 #[tokio::test]
 async fn backend_under_test_is_the_expected_one() {
     let db = TestDb::new().await;
+    let postgres_configured = std::env::var("OBSERVATORY_TEST_DATABASE_URL").is_ok_and(|u| !u.is_empty());
     let expected = match std::env::var("OBSERVATORY_TEST_EXPECT_BACKEND").as_deref() {
         Ok("postgres") => BackendKind::Postgres,
-        Ok("sqlite") | Err(_) => BackendKind::Sqlite,
+        Ok("sqlite") => BackendKind::Sqlite,
         Ok(other) => panic!("unknown OBSERVATORY_TEST_EXPECT_BACKEND {other}"),
+        Err(_) if postgres_configured => BackendKind::Postgres,
+        Err(_) => BackendKind::Sqlite,
     };
     assert_eq!(db.backend(), expected);
 }
