@@ -135,46 +135,44 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
             Ok::<(), std::io::Error>(())
         };
         let executor = executor.clone();
+        // The two apalis backends share a builder API but no trait that names it all,
+        // so the wiring is written once and instantiated per backend.
+        macro_rules! spawn_worker {
+            ($backend:path, $config:path, $pool:expr) => {{
+                let config = <$config>::default()
+                    .queue(queue.as_str())
+                    .batch_size(concurrency)
+                    .heartbeat_interval(options.heartbeat_interval)
+                    .missed_heartbeats(options.missed_heartbeats);
+                let backend = <$backend>::new(&$pool)
+                    .with_config(config)
+                    .poll_with_interval(options.poll_interval);
+                let worker = WorkerBuilder::new(name.as_str())
+                    .backend(backend)
+                    .data(executor)
+                    .concurrency(concurrency)
+                    .build(handle_task);
+                tokio::spawn(async move {
+                    if let Err(e) = worker.run_until(signal).await {
+                        tracing::error!(worker = %name, error = %e, "worker stopped with an error");
+                    }
+                })
+            }};
+        }
         let task = match store.pool() {
             DbPool::Sqlite(pool) => {
-                let config = apalis_sqlite::Config::default()
-                    .queue(queue.as_str())
-                    .batch_size(concurrency)
-                    .heartbeat_interval(options.heartbeat_interval)
-                    .missed_heartbeats(options.missed_heartbeats);
-                let backend = apalis_sqlite::SqliteStorage::<QueuedJob>::new(&pool)
-                    .with_config(config)
-                    .poll_with_interval(options.poll_interval);
-                let worker = WorkerBuilder::new(name.as_str())
-                    .backend(backend)
-                    .data(executor)
-                    .concurrency(concurrency)
-                    .build(handle_task);
-                tokio::spawn(async move {
-                    if let Err(e) = worker.run_until(signal).await {
-                        tracing::error!(worker = %name, error = %e, "worker stopped with an error");
-                    }
-                })
+                spawn_worker!(
+                    apalis_sqlite::SqliteStorage<QueuedJob>,
+                    apalis_sqlite::Config,
+                    pool
+                )
             }
             DbPool::Postgres(pool) => {
-                let config = apalis_postgres::Config::default()
-                    .queue(queue.as_str())
-                    .batch_size(concurrency)
-                    .heartbeat_interval(options.heartbeat_interval)
-                    .missed_heartbeats(options.missed_heartbeats);
-                let backend = apalis_postgres::PostgresStorage::<QueuedJob>::new(&pool)
-                    .with_config(config)
-                    .poll_with_interval(options.poll_interval);
-                let worker = WorkerBuilder::new(name.as_str())
-                    .backend(backend)
-                    .data(executor)
-                    .concurrency(concurrency)
-                    .build(handle_task);
-                tokio::spawn(async move {
-                    if let Err(e) = worker.run_until(signal).await {
-                        tracing::error!(worker = %name, error = %e, "worker stopped with an error");
-                    }
-                })
+                spawn_worker!(
+                    apalis_postgres::PostgresStorage<QueuedJob>,
+                    apalis_postgres::Config,
+                    pool
+                )
             }
         };
         tasks.push(task);
