@@ -37,18 +37,20 @@ pub use state::{AppState, WebConfig};
 
 use crate::error::envelope_for_status;
 
-/// The OpenAPI document, as served at `/api/openapi.json`.
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    OpenApiRouter::<AppState>::with_openapi(openapi::ApiDoc::openapi())
+/// The API routes and the OpenAPI document generated from them.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(controllers::api())
         .split_for_parts()
-        .1
+}
+
+/// The OpenAPI document, as served at `/api/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
-        .merge(controllers::api())
-        .split_for_parts();
+    let (api, spec) = api();
     let config = &state.config;
 
     let mut app = api
