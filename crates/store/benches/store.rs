@@ -67,7 +67,7 @@ fn benches(c: &mut Criterion) {
                     owner.id,
                     &JobFilter::default(),
                     PageRequest {
-                        before: Some(5_000),
+                        after: Some(5_000),
                         limit: 51,
                     },
                 )

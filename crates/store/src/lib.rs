@@ -9,6 +9,9 @@ mod error;
 pub mod model;
 mod postgres;
 mod rows;
+mod search_model;
+mod search_rows;
+mod search_sql;
 mod sql_store;
 mod sqlite;
 #[cfg(feature = "testing")]
@@ -22,6 +25,7 @@ use chrono::{DateTime, Utc};
 
 pub use error::{StoreError, StoreResult};
 pub use model::*;
+pub use search_model::*;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -103,8 +107,61 @@ pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Arc<dyn S
     })
 }
 
+/// Search sessions, queries, results and raw engine pages.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug + 'static {
+pub trait SearchStore: Send + Sync {
+    /// Writes the session and its queries (and, for a manual list, its results) at once.
+    async fn create_search_session(&self, new: NewSearchSession) -> StoreResult<SearchSession>;
+    async fn set_search_session_job(&self, id: SearchSessionId, job_id: JobId) -> StoreResult<()>;
+    async fn search_session(&self, owner: UserId, id: SearchSessionId) -> StoreResult<Option<SearchSession>>;
+    /// Newest first; with `snapshot_of`, that session and its snapshots.
+    async fn list_search_sessions(
+        &self,
+        owner: UserId,
+        snapshot_of: Option<SearchSessionId>,
+        page: PageRequest,
+    ) -> StoreResult<Vec<SearchSession>>;
+    /// Removes the session with its queries, results and raw pages.
+    async fn delete_search_session(&self, owner: UserId, id: SearchSessionId) -> StoreResult<()>;
+    async fn search_queries(&self, owner: UserId, session: SearchSessionId) -> StoreResult<Vec<SearchQuery>>;
+    async fn search_session_counts(&self, owner: UserId, session: SearchSessionId) -> StoreResult<SessionCounts>;
+    /// In query order, then rank order.
+    async fn list_search_results(
+        &self,
+        owner: UserId,
+        session: SearchSessionId,
+        filter: &ResultFilter,
+        page: PageRequest,
+    ) -> StoreResult<Vec<SearchResult>>;
+    /// The unique, non-excluded URLs in order of first appearance.
+    async fn session_urls(&self, owner: UserId, session: SearchSessionId, page: PageRequest)
+    -> StoreResult<Vec<SessionUrl>>;
+    async fn session_domains(
+        &self,
+        owner: UserId,
+        session: SearchSessionId,
+        page: PageRequest,
+    ) -> StoreResult<Vec<SessionDomain>>;
+    /// Every non-excluded result, by query position and rank.
+    async fn session_ranked_urls(&self, owner: UserId, session: SearchSessionId) -> StoreResult<Vec<RankedUrl>>;
+    async fn search_raw_page(&self, owner: UserId, session: SearchSessionId, id: i64)
+    -> StoreResult<Option<RawPageBody>>;
+
+    // For the worker running a session.
+    async fn search_session_for_worker(
+        &self,
+        id: SearchSessionId,
+    ) -> StoreResult<Option<(SearchSession, Vec<SearchQuery>)>>;
+    async fn set_search_session_status(&self, id: SearchSessionId, status: SearchStatus) -> StoreResult<()>;
+    /// Marks a query running and discards anything an interrupted earlier run left.
+    async fn start_search_query(&self, query: SearchQueryId) -> StoreResult<()>;
+    /// Stores a query's raw pages and results and its final status in one transaction.
+    async fn finish_search_query(&self, query: SearchQueryId, outcome: &QueryOutcome) -> StoreResult<()>;
+    async fn cancel_unfinished_queries(&self, session: SearchSessionId) -> StoreResult<u64>;
+}
+
+#[async_trait]
+pub trait Store: SearchStore + Send + Sync + std::fmt::Debug + 'static {
     fn backend(&self) -> BackendKind;
     fn pool(&self) -> DbPool;
     fn pool_stats(&self) -> PoolStats;

@@ -215,10 +215,11 @@ pub enum JobOutcome {
     Cancelled,
 }
 
-/// Keyset page request: rows strictly older (smaller id) than `before`, newest first.
+/// Keyset page request: the rows that follow the row keyed `after` in the list's own order
+/// (newest first for most lists; rank order for results).
 #[derive(Debug, Clone, Copy)]
 pub struct PageRequest {
-    pub before: Option<i64>,
+    pub after: Option<i64>,
     pub limit: u32,
 }
 

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
+use crate::search_sql::impl_search_store;
 use crate::sql_store::impl_sql_store;
 use crate::{BackendKind, DbPool, Job, StoreError, StoreOptions, StoreResult};
 
@@ -62,3 +63,4 @@ impl PostgresStore {
 }
 
 impl_sql_store!(PostgresStore);
+impl_search_store!(PostgresStore);

@@ -102,7 +102,7 @@ macro_rules! impl_sql_store {
                 let rows: Vec<$crate::rows::UserRow> = sqlx::query_as(
                     "SELECT * FROM users WHERE ($1 IS NULL OR id < $1) ORDER BY id DESC LIMIT $2",
                 )
-                .bind(page.before)
+                .bind(page.after)
                 .bind(i64::from(page.limit))
                 .fetch_all(&self.pool)
                 .await?;
@@ -283,7 +283,7 @@ macro_rules! impl_sql_store {
                 .bind(owner)
                 .bind(filter.status.map(|s| s.as_str()))
                 .bind(filter.queue.map(|q| q.as_str()))
-                .bind(page.before)
+                .bind(page.after)
                 .bind(i64::from(page.limit))
                 .fetch_all(&self.pool)
                 .await?;

@@ -28,7 +28,7 @@ fn new_job(owner: UserId, priority: Priority) -> NewJob {
 }
 
 fn page(limit: u32) -> PageRequest {
-    PageRequest { before: None, limit }
+    PageRequest { after: None, limit }
 }
 
 #[tokio::test]
@@ -60,7 +60,7 @@ async fn users_are_unique_listed_newest_first_and_disableable() {
     assert_eq!(first.iter().map(|u| u.id).collect::<Vec<_>>(), vec![c.id, b.id]);
     let rest = s
         .list_users(PageRequest {
-            before: Some(b.id),
+            after: Some(b.id),
             limit: 2,
         })
         .await
@@ -153,7 +153,7 @@ async fn jobs_are_owner_scoped_and_paginated() {
             a.id,
             &JobFilter::default(),
             PageRequest {
-                before: Some(j2.id),
+                after: Some(j2.id),
                 limit: 50,
             },
         )

@@ -33,7 +33,7 @@ pub struct Page<T> {
 #[derive(Debug, Clone, Copy)]
 pub struct Paging {
     pub limit: u32,
-    pub before: Option<i64>,
+    pub after: Option<i64>,
 }
 
 impl PageParams {
@@ -45,21 +45,21 @@ impl PageParams {
                 format!("must be between 1 and {MAX_LIMIT}"),
             ));
         }
-        let before = match &self.cursor {
+        let after = match &self.cursor {
             None => None,
             Some(c) => Some(
                 decode_cursor(c)
                     .ok_or_else(|| AppError::field("cursor", "is not a cursor returned by this list"))?,
             ),
         };
-        Ok(Paging { limit, before })
+        Ok(Paging { limit, after })
     }
 }
 
 impl Paging {
     pub fn request(&self) -> PageRequest {
         PageRequest {
-            before: self.before,
+            after: self.after,
             limit: self.limit + 1,
         }
     }
@@ -129,7 +129,7 @@ mod tests {
     fn next_cursor_only_when_more_rows_exist() {
         let paging = Paging {
             limit: 2,
-            before: None,
+            after: None,
         };
         let page = paging.page(vec![5i64, 4, 3], |r| *r, |r| r);
         assert_eq!(page.items, vec![5, 4]);
