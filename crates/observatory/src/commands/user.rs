@@ -63,13 +63,13 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
             println!("created {role} `{}` (id {})", user.username, user.id);
         }
         UserCommand::List => {
-            let mut before = None;
+            let mut after = None;
             println!(
                 "{:>6}  {:<32} {:<6} {:<9} created",
                 "id", "username", "admin", "disabled"
             );
             loop {
-                let page = store.list_users(PageRequest { before, limit: 500 }).await?;
+                let page = store.list_users(PageRequest { after, limit: 500 }).await?;
                 for u in &page {
                     println!(
                         "{:>6}  {:<32} {:<6} {:<9} {}",
