@@ -81,7 +81,7 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
                     );
                 }
                 match page.last() {
-                    Some(last) if page.len() == 500 => before = Some(last.id),
+                    Some(last) if page.len() == 500 => after = Some(last.id),
                     _ => break,
                 }
             }
