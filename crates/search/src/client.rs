@@ -113,6 +113,23 @@ pub struct QueryRun {
     pub error: Option<EngineError>,
 }
 
+/// Told after every page of a query run.
+pub trait OnPage: Send {
+    type Error: Send;
+    fn page_done(&mut self, page: u32, collected: usize) -> impl Future<Output = Result<(), Self::Error>> + Send;
+}
+
+/// Ignores progress.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl OnPage for NoProgress {
+    type Error = std::convert::Infallible;
+    async fn page_done(&mut self, _page: u32, _collected: usize) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
 /// An engine with its transport.
 pub struct EngineClient {
     engine: Arc<dyn Engine>,
@@ -145,13 +162,9 @@ impl EngineClient {
     }
 
     /// Runs one query, paging until `max_results`, the engine's ceiling, or an empty page.
-    /// `on_page` is told after each page (for progress and cancellation); returning an
-    /// error from it stops the run.
-    pub async fn run_query<E>(
-        &self,
-        params: &QueryParams,
-        mut on_page: impl AsyncFnMut(u32, usize) -> Result<(), E>,
-    ) -> Result<QueryRun, E> {
+    /// `on_page` is told after each page (for progress and cancellation); an error from it
+    /// stops the run.
+    pub async fn run_query<P: OnPage>(&self, params: &QueryParams, on_page: &mut P) -> Result<QueryRun, P::Error> {
         let limits = self.engine.limits();
         let wanted = params.max_results;
         let target = limits.max_results.map_or(wanted, |ceiling| wanted.min(ceiling));
@@ -208,7 +221,7 @@ impl EngineClient {
                 let rank = run.hits.len() as u32 + 1;
                 run.hits.push(RankedHit { rank, page, hit });
             }
-            on_page(page, run.hits.len()).await?;
+            on_page.page_done(page, run.hits.len()).await?;
             page += 1;
         }
         if run.error.is_none() && run.shortfall.is_none() && (run.hits.len() as u32) < target {

@@ -13,3 +13,11 @@ pub mod urlnorm;
 pub use client::{EngineClient, QueryRun, RankedHit, RawPage, RetryPolicy};
 pub use config::{EngineInfo, Engines, EngineSettings, GoogleCseSettings, SearchSettings};
 pub use engine::{Engine, EngineError, EngineKind, Hit, Limits, QueryParams, Unsupported};
+pub mod csv_input;
+pub mod job;
+pub mod request;
+pub mod service;
+
+pub use job::RunSearchSession;
+pub use request::{FieldIssue, SessionParams, SessionRequest};
+pub use service::{Comparison, ServiceError};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use search::client::{EngineClient, RequestSpacing, RetryPolicy};
+use search::client::{EngineClient, NoProgress, RequestSpacing, RetryPolicy};
 use search::engines::{Brave, GoogleCse, Searxng, Serpapi, Serper};
 use search::{Engine, EngineError, QueryParams, QueryRun};
 use serde_json::{Value, json};
@@ -45,10 +45,7 @@ fn client(engine: impl Engine) -> EngineClient {
 }
 
 async fn run(client: &EngineClient, p: &QueryParams) -> QueryRun {
-    client
-        .run_query(p, async |_, _| Ok::<(), ()>(()))
-        .await
-        .unwrap()
+    client.run_query(p, &mut NoProgress).await.unwrap()
 }
 
 fn serper(server: &MockServer) -> EngineClient {
