@@ -33,10 +33,16 @@ impl Executor {
                 Ok(Ok(result)) => JobOutcome::Succeeded(result),
                 Ok(Err(JobError::Cancelled)) => JobOutcome::Cancelled,
                 Ok(Err(JobError::Failed(message))) => JobOutcome::Failed(message),
-                Ok(Err(JobError::Store(e))) => {
+                Ok(Err(JobError::Store(e))) if ctx.job().attempts < store::QUEUE_MAX_ATTEMPTS as i32 => {
                     tracing::warn!(job_id, error = %e, "job hit a storage error; the queue will retry it");
                     return Err(e);
                 }
+                // The queue gives up after its last attempt; say so on the job rather than
+                // leaving it `running` forever.
+                Ok(Err(JobError::Store(e))) => JobOutcome::Failed(format!(
+                    "storage error on the last of {} attempts: {e}",
+                    store::QUEUE_MAX_ATTEMPTS
+                )),
                 Err(_) => JobOutcome::Failed("the job handler panicked".to_owned()),
             }
         } else {

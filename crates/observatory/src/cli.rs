@@ -29,6 +29,8 @@ pub enum Command {
     User(UserCommand),
     /// Remove expired sessions and old finished jobs now, showing progress.
     Cleanup(CleanupArgs),
+    /// Run a search session with a progress bar, or list, show, re-run and compare sessions.
+    Search(Box<SearchArgs>),
 }
 
 #[derive(Debug, Args)]
@@ -84,4 +86,72 @@ pub struct CleanupArgs {
     /// Keep finished jobs for this many days.
     #[arg(long, default_value_t = 90)]
     pub keep_days: u32,
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct SearchArgs {
+    /// The user the session belongs to.
+    #[arg(long = "as", value_name = "USER", global = true)]
+    pub as_user: Option<String>,
+    #[command(subcommand)]
+    pub action: Option<SearchAction>,
+    #[command(flatten)]
+    pub run: SearchRunArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SearchRunArgs {
+    /// serper, serpapi, google_cse, brave, searxng, or manual (with --urls-file).
+    #[arg(long)]
+    pub engine: Option<search::EngineKind>,
+    /// One query per line; a `.csv` file needs a `query` column and may add max_results,
+    /// language, country, date_from, date_to per query.
+    #[arg(long)]
+    pub queries_file: Option<PathBuf>,
+    /// One URL per line (engine `manual`).
+    #[arg(long)]
+    pub urls_file: Option<PathBuf>,
+    /// Results per query, 1–200.
+    #[arg(long, default_value_t = 10)]
+    pub max_results: u32,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// ISO 639-1 language, e.g. da.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// ISO 3166-1 alpha-2 country, e.g. dk.
+    #[arg(long)]
+    pub country: Option<String>,
+    /// Free-text location (Serper, SerpApi).
+    #[arg(long)]
+    pub location: Option<String>,
+    /// YYYY-MM-DD.
+    #[arg(long)]
+    pub date_from: Option<chrono::NaiveDate>,
+    /// YYYY-MM-DD (default today when --date-from is given).
+    #[arg(long)]
+    pub date_to: Option<chrono::NaiveDate>,
+    /// Keep only these top-level domains, comma-separated (e.g. .dk,.de).
+    #[arg(long, value_delimiter = ',')]
+    pub allowed_tlds: Vec<String>,
+    /// Mark results from these domains excluded, comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub exclude_domains: Vec<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SearchAction {
+    /// The engines and whether they are configured.
+    Engines,
+    /// Your sessions, newest first.
+    List,
+    /// A session's queries, counts and top domains.
+    Show { id: i64 },
+    /// Run a session again as a new snapshot, with a progress bar.
+    Rerun { id: i64 },
+    /// Compare two sessions: URL/domain Jaccard and RBO per shared query.
+    Compare { a: i64, b: i64 },
+    /// Delete a session and everything it holds.
+    Delete { id: i64 },
 }

@@ -41,5 +41,6 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User(command) => commands::user::run(&settings, command).await,
         Command::Cleanup(args) => commands::cleanup::run(&settings, args).await,
+        Command::Search(args) => commands::search::run(&settings, args).await,
     }
 }

@@ -28,6 +28,8 @@ pub struct Settings {
     pub http: HttpSettings,
     pub workers: WorkerSettings,
     pub log: LogSettings,
+    /// Engines: `[search.serper] base_url/api_key`, likewise serpapi, google_cse (+ cx), brave, searxng.
+    pub search: search::SearchSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -88,6 +90,7 @@ impl Default for Settings {
             http: HttpSettings::default(),
             workers: WorkerSettings::default(),
             log: LogSettings::default(),
+            search: search::SearchSettings::default(),
         }
     }
 }
@@ -232,6 +235,11 @@ impl Settings {
         }
     }
 
+    /// The search engines configured here.
+    pub fn engines(&self) -> anyhow::Result<search::Engines> {
+        Ok(search::Engines::from_settings(&self.search)?)
+    }
+
     pub fn worker_options(&self) -> jobs::WorkerOptions {
         jobs::WorkerOptions {
             queues: self.workers.queues.clone(),
@@ -270,6 +278,7 @@ impl Settings {
             http: &'a HttpSettings,
             workers: &'a WorkerSettings,
             log: &'a LogSettings,
+            search: serde_json::Value,
         }
         let view = View {
             database_url: store::redact_url(&self.database_url),
@@ -289,6 +298,7 @@ impl Settings {
             http: &self.http,
             workers: &self.workers,
             log: &self.log,
+            search: self.search.redacted(),
         };
         Ok(toml::to_string_pretty(&view)?)
     }
@@ -340,6 +350,9 @@ mod tests {
                     "https://a.example,https://b.example",
                 ),
                 ("UNRELATED", "x"),
+                ("OBSERVATORY_SEARCH__SERPER__API_KEY", "serper-secret-key"),
+                ("OBSERVATORY_SEARCH__SERPER__BASE_URL", "http://127.0.0.1:9999"),
+                ("OBSERVATORY_SEARCH__GOOGLE_CSE__CX", "cx-id"),
             ]),
         )
         .unwrap();
@@ -357,6 +370,12 @@ mod tests {
         assert!(!printed.contains("pw@"), "{printed}");
         assert!(!printed.contains("0123456789abcdef"), "{printed}");
         assert!(printed.contains("postgres://u:***@db/obs"), "{printed}");
+        assert!(!printed.contains("serper-secret-key"), "{printed}");
+        assert_eq!(s.search.serper.base_url.as_deref(), Some("http://127.0.0.1:9999"));
+        assert_eq!(s.search.google_cse.cx.as_deref(), Some("cx-id"));
+        let engines = s.engines().unwrap();
+        assert!(engines.client(search::EngineKind::Serper).is_ok());
+        assert!(engines.client(search::EngineKind::Brave).is_err());
     }
 
     #[test]

@@ -45,17 +45,25 @@ pub async fn login_throttle(settings: &Settings) -> anyhow::Result<Arc<dyn Login
     })
 }
 
+/// Every job kind, with the search engines the search jobs use.
+pub fn job_registry(settings: &Settings) -> anyhow::Result<(Registry, Arc<search::Engines>)> {
+    let engines = Arc::new(settings.engines().context("configuring search engines")?);
+    let registry = Registry::standard().with(search::RunSearchSession::new(engines.clone()));
+    Ok((registry, engines))
+}
+
 impl Application {
     pub async fn build(settings: &Settings, mode: ServeMode) -> anyhow::Result<Self> {
         settings.check_secret(mode.demo)?;
         let store = open_store(settings).await?;
-        let registry = Registry::standard();
+        let (registry, engines) = job_registry(settings)?;
         let workers = mode
             .workers
             .then(|| jobs::start_workers(store.clone(), registry.clone(), settings.worker_options()));
         let state = web::AppState::new(
             store.clone(),
             registry,
+            engines,
             settings.web_config(),
             login_throttle(settings).await?,
             workers.as_ref().map(WorkerHandle::liveness),

@@ -116,7 +116,11 @@ pub struct QueryRun {
 /// Told after every page of a query run.
 pub trait OnPage: Send {
     type Error: Send;
-    fn page_done(&mut self, page: u32, collected: usize) -> impl Future<Output = Result<(), Self::Error>> + Send;
+    fn page_done(
+        &mut self,
+        page: u32,
+        collected: usize,
+    ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
 
 /// Ignores progress.
@@ -148,7 +152,12 @@ impl std::fmt::Debug for EngineClient {
 }
 
 impl EngineClient {
-    pub fn new(engine: Arc<dyn Engine>, http: reqwest::Client, spacing: RequestSpacing, retry: RetryPolicy) -> Self {
+    pub fn new(
+        engine: Arc<dyn Engine>,
+        http: reqwest::Client,
+        spacing: RequestSpacing,
+        retry: RetryPolicy,
+    ) -> Self {
         Self {
             engine,
             http,
@@ -164,7 +173,11 @@ impl EngineClient {
     /// Runs one query, paging until `max_results`, the engine's ceiling, or an empty page.
     /// `on_page` is told after each page (for progress and cancellation); an error from it
     /// stops the run.
-    pub async fn run_query<P: OnPage>(&self, params: &QueryParams, on_page: &mut P) -> Result<QueryRun, P::Error> {
+    pub async fn run_query<P: OnPage>(
+        &self,
+        params: &QueryParams,
+        on_page: &mut P,
+    ) -> Result<QueryRun, P::Error> {
         let limits = self.engine.limits();
         let wanted = params.max_results;
         let target = limits.max_results.map_or(wanted, |ceiling| wanted.min(ceiling));
@@ -299,7 +312,11 @@ impl EngineClient {
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_retry_after);
-        let body = response.bytes().await.map_err(|e| transport_error(kind, e))?.to_vec();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| transport_error(kind, e))?
+            .to_vec();
         Ok(Response {
             status,
             body,
@@ -348,7 +365,10 @@ mod tests {
     #[test]
     fn retry_after_in_seconds_or_as_a_date() {
         assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 

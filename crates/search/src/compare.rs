@@ -74,7 +74,11 @@ pub fn rbo_ext<T: Eq + Hash + Clone>(a: &[T], b: &[T], p: f64) -> f64 {
 
 fn dedup<T: Eq + Hash + Clone>(items: &[T]) -> Vec<T> {
     let mut seen = HashSet::new();
-    items.iter().filter(|i| seen.insert((*i).clone())).cloned().collect()
+    items
+        .iter()
+        .filter(|i| seen.insert((*i).clone()))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]

@@ -40,10 +40,7 @@ impl Default for SearchSettings {
             max_retry_after_secs: 120,
             serper: EngineSettings::with_rate(5.0),
             serpapi: EngineSettings::with_rate(1.0),
-            google_cse: GoogleCseSettings {
-                engine: EngineSettings::with_rate(1.0),
-                cx: None,
-            },
+            google_cse: GoogleCseSettings::default(),
             brave: EngineSettings::with_rate(1.0),
             searxng: EngineSettings::with_rate(1.0),
         }
@@ -76,13 +73,75 @@ impl Default for EngineSettings {
     }
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default)]
 pub struct GoogleCseSettings {
-    #[serde(flatten)]
-    pub engine: EngineSettings,
+    pub base_url: Option<String>,
+    pub api_key: Option<SecretString>,
     /// The Programmable Search Engine id.
     pub cx: Option<String>,
+    pub requests_per_second: f64,
+}
+
+impl Default for GoogleCseSettings {
+    fn default() -> Self {
+        Self {
+            base_url: None,
+            api_key: None,
+            cx: None,
+            requests_per_second: 1.0,
+        }
+    }
+}
+
+impl SearchSettings {
+    /// The settings for printing: keys show only whether they are set.
+    pub fn redacted(&self) -> serde_json::Value {
+        fn engine(base_url: &Option<String>, key: Option<&SecretString>, rate: f64) -> serde_json::Value {
+            let mut m = serde_json::Map::new();
+            if let Some(u) = base_url {
+                m.insert("base_url".into(), u.clone().into());
+            }
+            if let Some(k) = key {
+                let shown = if k.expose_secret().is_empty() {
+                    "<empty>"
+                } else {
+                    "<redacted>"
+                };
+                m.insert("api_key".into(), shown.into());
+            }
+            m.insert("requests_per_second".into(), rate.into());
+            m.into()
+        }
+        let mut m = serde_json::Map::new();
+        if let Some(l) = &self.default_language {
+            m.insert("default_language".into(), l.clone().into());
+        }
+        if let Some(c) = &self.default_country {
+            m.insert("default_country".into(), c.clone().into());
+        }
+        m.insert("timeout_secs".into(), self.timeout_secs.into());
+        m.insert("max_retries".into(), self.max_retries.into());
+        m.insert("max_retry_after_secs".into(), self.max_retry_after_secs.into());
+        for (name, s) in [
+            ("serper", &self.serper),
+            ("serpapi", &self.serpapi),
+            ("brave", &self.brave),
+            ("searxng", &self.searxng),
+        ] {
+            m.insert(
+                name.into(),
+                engine(&s.base_url, s.api_key.as_ref(), s.requests_per_second),
+            );
+        }
+        let g = &self.google_cse;
+        let mut google = engine(&g.base_url, g.api_key.as_ref(), g.requests_per_second);
+        if let (Some(cx), Some(obj)) = (&g.cx, google.as_object_mut()) {
+            obj.insert("cx".into(), cx.clone().into());
+        }
+        m.insert("google_cse".into(), google);
+        m.into()
+    }
 }
 
 /// What the API shows about one engine.
@@ -114,7 +173,12 @@ pub struct Engines {
     pub default_country: Option<String>,
 }
 
-fn endpoint(engine: EngineKind, base: Option<&str>, default: Option<&str>, path: &str) -> Result<Option<Url>, ConfigError> {
+fn endpoint(
+    engine: EngineKind,
+    base: Option<&str>,
+    default: Option<&str>,
+    path: &str,
+) -> Result<Option<Url>, ConfigError> {
     let Some(base) = base.or(default) else {
         return Ok(None);
     };
@@ -177,7 +241,12 @@ impl Engines {
         };
 
         let s = &settings.serper;
-        let url = endpoint(EngineKind::Serper, s.base_url.as_deref(), Some(Serper::DEFAULT_BASE_URL), "/search")?;
+        let url = endpoint(
+            EngineKind::Serper,
+            s.base_url.as_deref(),
+            Some(Serper::DEFAULT_BASE_URL),
+            "/search",
+        )?;
         add(
             EngineKind::Serper,
             match (url, key(s)) {
@@ -188,7 +257,12 @@ impl Engines {
         );
 
         let s = &settings.serpapi;
-        let url = endpoint(EngineKind::Serpapi, s.base_url.as_deref(), Some(Serpapi::DEFAULT_BASE_URL), "/search.json")?;
+        let url = endpoint(
+            EngineKind::Serpapi,
+            s.base_url.as_deref(),
+            Some(Serpapi::DEFAULT_BASE_URL),
+            "/search.json",
+        )?;
         add(
             EngineKind::Serpapi,
             match (url, key(s)) {
@@ -201,22 +275,35 @@ impl Engines {
         let s = &settings.google_cse;
         let url = endpoint(
             EngineKind::GoogleCse,
-            s.engine.base_url.as_deref(),
+            s.base_url.as_deref(),
             Some(GoogleCse::DEFAULT_BASE_URL),
             "/customsearch/v1",
         )?;
         add(
             EngineKind::GoogleCse,
-            match (url, key(&s.engine), s.cx.clone().filter(|c| !c.trim().is_empty())) {
-                (Some(endpoint), Some(api_key), Some(cx)) => Ok(Arc::new(GoogleCse { endpoint, api_key, cx })),
+            match (
+                url,
+                s.api_key.clone().filter(|k| !k.expose_secret().trim().is_empty()),
+                s.cx.clone().filter(|c| !c.trim().is_empty()),
+            ) {
+                (Some(endpoint), Some(api_key), Some(cx)) => Ok(Arc::new(GoogleCse {
+                    endpoint,
+                    api_key,
+                    cx,
+                })),
                 (_, None, _) => Err(env(EngineKind::GoogleCse, "api_key")),
                 _ => Err(env(EngineKind::GoogleCse, "cx")),
             },
-            s.engine.requests_per_second,
+            s.requests_per_second,
         );
 
         let s = &settings.brave;
-        let url = endpoint(EngineKind::Brave, s.base_url.as_deref(), Some(Brave::DEFAULT_BASE_URL), "/res/v1/web/search")?;
+        let url = endpoint(
+            EngineKind::Brave,
+            s.base_url.as_deref(),
+            Some(Brave::DEFAULT_BASE_URL),
+            "/res/v1/web/search",
+        )?;
         add(
             EngineKind::Brave,
             match (url, key(s)) {

@@ -5,7 +5,14 @@ use chrono::NaiveDate;
 
 use crate::request::{FieldIssue, QueryInput, QueryOverrides};
 
-const COLUMNS: [&str; 6] = ["query", "max_results", "language", "country", "date_from", "date_to"];
+const COLUMNS: [&str; 6] = [
+    "query",
+    "max_results",
+    "language",
+    "country",
+    "date_from",
+    "date_to",
+];
 
 /// Parses the file; errors name their line (1 = header).
 pub fn parse_queries(bytes: &[u8]) -> Result<Vec<QueryInput>, Vec<FieldIssue>> {
@@ -14,7 +21,10 @@ pub fn parse_queries(bytes: &[u8]) -> Result<Vec<QueryInput>, Vec<FieldIssue>> {
         message: format!("line {line}: {message}"),
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = csv::ReaderBuilder::new().flexible(false).trim(csv::Trim::All).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
     let headers = match reader.headers() {
         Ok(h) => h.clone(),
         Err(e) => return Err(vec![issue(1, csv_message(&e))]),
@@ -71,7 +81,10 @@ pub fn parse_queries(bytes: &[u8]) -> Result<Vec<QueryInput>, Vec<FieldIssue>> {
             if let Some(v) = cell(c) {
                 match NaiveDate::parse_from_str(v, "%Y-%m-%d") {
                     Ok(d) => *slot = Some(d),
-                    Err(_) => issues.push(issue(line, format!("{} `{v}` is not a date (YYYY-MM-DD)", COLUMNS[c]))),
+                    Err(_) => issues.push(issue(
+                        line,
+                        format!("{} `{v}` is not a date (YYYY-MM-DD)", COLUMNS[c]),
+                    )),
                 }
             }
         }
@@ -84,7 +97,11 @@ pub fn parse_queries(bytes: &[u8]) -> Result<Vec<QueryInput>, Vec<FieldIssue>> {
     if queries.is_empty() && issues.is_empty() {
         issues.push(issue(2, "the file has no queries".into()));
     }
-    if issues.is_empty() { Ok(queries) } else { Err(issues) }
+    if issues.is_empty() {
+        Ok(queries)
+    } else {
+        Err(issues)
+    }
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -145,7 +162,13 @@ mod tests {
                 "line 1: a `query` column is required"
             ]
         );
-        assert_eq!(messages(parse_queries(b"query\n")), vec!["line 2: the file has no queries"]);
-        assert_eq!(messages(parse_queries(b"query\n\xff\xfe\n")), vec!["line 2: is not valid UTF-8"]);
+        assert_eq!(
+            messages(parse_queries(b"query\n")),
+            vec!["line 2: the file has no queries"]
+        );
+        assert_eq!(
+            messages(parse_queries(b"query\n\xff\xfe\n")),
+            vec!["line 2: is not valid UTF-8"]
+        );
     }
 }

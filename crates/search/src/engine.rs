@@ -68,7 +68,9 @@ impl std::str::FromStr for EngineKind {
             .into_iter()
             .find(|k| k.as_str() == s)
             .ok_or_else(|| {
-                format!("unknown engine `{s}` (expected serper, serpapi, google_cse, brave, searxng or manual)")
+                format!(
+                    "unknown engine `{s}` (expected serper, serpapi, google_cse, brave, searxng or manual)"
+                )
             })
     }
 }
@@ -375,8 +377,10 @@ pub(crate) fn entries<'a>(
             Some(next) => cur = next,
         }
     }
-    cur.as_array().map(Vec::as_slice).ok_or_else(|| EngineError::BadResponse {
-        engine,
-        message: format!("`{}` is not a list", path.join(".")),
-    })
+    cur.as_array()
+        .map(Vec::as_slice)
+        .ok_or_else(|| EngineError::BadResponse {
+            engine,
+            message: format!("`{}` is not a list", path.join(".")),
+        })
 }

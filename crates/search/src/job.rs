@@ -11,7 +11,7 @@ use flate2::write::GzEncoder;
 use jobs::{JobContext, JobError, JobHandler};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use store::{NewRawPage, NewSearchResult, Queue, QueryOutcome, SearchQuery, SearchStatus};
+use store::{NewRawPage, NewSearchResult, QueryOutcome, Queue, SearchQuery, SearchStatus};
 
 use crate::client::{OnPage, QueryRun};
 use crate::config::Engines;
@@ -67,17 +67,22 @@ impl JobHandler for RunSearchSession {
             Ok(c) => c.clone(),
             Err(message) => {
                 store.cancel_unfinished_queries(session.id).await?;
-                store.set_search_session_status(session.id, SearchStatus::Failed).await?;
+                store
+                    .set_search_session_status(session.id, SearchStatus::Failed)
+                    .await?;
                 return Err(JobError::Failed(message));
             }
         };
 
-        store.set_search_session_status(session.id, SearchStatus::Running).await?;
+        store
+            .set_search_session_status(session.id, SearchStatus::Running)
+            .await?;
         let total = queries.len() as i64;
-        let mut finished = queries.iter().filter(|q| q.status.is_terminal()).count() as i64;
+        let already_finished = queries.iter().filter(|q| q.status.is_terminal()).count() as i64;
         let mut results = 0usize;
 
-        for query in queries.iter().filter(|q| !q.status.is_terminal()) {
+        let pending = queries.iter().filter(|q| !q.status.is_terminal());
+        for (finished, query) in (already_finished..).zip(pending) {
             let label = format!("query {}/{total}: {}", finished + 1, query.text);
             if let Err(e) = ctx.checkpoint(finished, Some(total), label.clone()).await {
                 return Err(stop(&store, session.id, e).await);
@@ -113,21 +118,22 @@ impl JobHandler for RunSearchSession {
                 "status" => outcome.status.as_str())
             .increment(1);
             store.finish_search_query(query.id, &outcome).await?;
-            finished += 1;
         }
 
-        let stored = store
-            .search_session_counts(session.owner_id, session.id)
-            .await?;
+        let stored = store.search_session_counts(session.owner_id, session.id).await?;
         let status = if stored.queries > 0 && stored.queries_failed == stored.queries {
             SearchStatus::Failed
         } else {
             SearchStatus::Done
         };
         store.set_search_session_status(session.id, status).await?;
-        ctx.checkpoint(total, Some(total), format!("{} queries, {} failed", stored.queries, stored.queries_failed))
-            .await
-            .ok();
+        ctx.checkpoint(
+            total,
+            Some(total),
+            format!("{} queries, {} failed", stored.queries, stored.queries_failed),
+        )
+        .await
+        .ok();
         let summary = json!({
             "session_id": session.id,
             "queries": stored.queries,
@@ -159,7 +165,11 @@ impl OnPage for Checkpoints<'_> {
     type Error = JobError;
     async fn page_done(&mut self, _page: u32, collected: usize) -> Result<(), JobError> {
         self.ctx
-            .checkpoint(self.finished, Some(self.total), format!("{} ({collected} results)", self.label))
+            .checkpoint(
+                self.finished,
+                Some(self.total),
+                format!("{} ({collected} results)", self.label),
+            )
             .await
     }
 }
@@ -169,7 +179,9 @@ async fn stop(store: &Arc<dyn store::Store>, session: i64, e: JobError) -> JobEr
     if matches!(e, JobError::Cancelled) {
         let cancelled = async {
             store.cancel_unfinished_queries(session).await?;
-            store.set_search_session_status(session, SearchStatus::Cancelled).await
+            store
+                .set_search_session_status(session, SearchStatus::Cancelled)
+                .await
         };
         if let Err(err) = cancelled.await {
             return JobError::Store(err);

@@ -11,7 +11,7 @@ pub mod engines;
 pub mod urlnorm;
 
 pub use client::{EngineClient, QueryRun, RankedHit, RawPage, RetryPolicy};
-pub use config::{EngineInfo, Engines, EngineSettings, GoogleCseSettings, SearchSettings};
+pub use config::{EngineInfo, EngineSettings, Engines, GoogleCseSettings, SearchSettings};
 pub use engine::{Engine, EngineError, EngineKind, Hit, Limits, QueryParams, Unsupported};
 pub mod csv_input;
 pub mod job;

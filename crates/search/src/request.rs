@@ -123,20 +123,30 @@ impl SessionRequest {
 
     /// Checks everything and resolves defaults. `queries` replaces the JSON list when the
     /// queries came from a CSV file.
-    pub fn validate(&self, engines: &Engines, queries: Vec<QueryInput>) -> Result<ValidSession, Vec<FieldIssue>> {
+    pub fn validate(
+        &self,
+        engines: &Engines,
+        queries: Vec<QueryInput>,
+    ) -> Result<ValidSession, Vec<FieldIssue>> {
         let mut issues = Vec::new();
         let name = self.name.trim();
         if name.is_empty() {
             issues.push(FieldIssue::new("name", "must not be empty"));
         } else if name.chars().count() > MAX_NAME_CHARS {
-            issues.push(FieldIssue::new("name", format!("must be at most {MAX_NAME_CHARS} characters")));
+            issues.push(FieldIssue::new(
+                "name",
+                format!("must be at most {MAX_NAME_CHARS} characters"),
+            ));
         }
 
         let max_results = match self.max_results {
             Some(n) => check_max_results("max_results", n, &mut issues),
             None if self.engine == EngineKind::Manual => 0,
             None => {
-                issues.push(FieldIssue::new("max_results", "is required (1–200 results per query)"));
+                issues.push(FieldIssue::new(
+                    "max_results",
+                    "is required (1–200 results per query)",
+                ));
                 0
             }
         };
@@ -150,7 +160,12 @@ impl SessionRequest {
             .as_deref()
             .or(engines.default_country.as_deref())
             .and_then(|c| check_country("country", c, &mut issues));
-        let location = self.location.as_deref().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned);
+        let location = self
+            .location
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned);
         let (date_from, date_to) = check_dates("date_from", self.date_from, self.date_to, &mut issues);
         let allowed_tlds = self
             .allowed_tlds
@@ -185,12 +200,18 @@ impl SessionRequest {
 
         if self.engine == EngineKind::Manual {
             if !queries.is_empty() {
-                issues.push(FieldIssue::new("queries", "a manual session takes `urls`, not queries"));
+                issues.push(FieldIssue::new(
+                    "queries",
+                    "a manual session takes `urls`, not queries",
+                ));
             }
             if self.urls.is_empty() {
                 issues.push(FieldIssue::new("urls", "list at least one URL"));
             } else if self.urls.len() > MAX_MANUAL_URLS {
-                issues.push(FieldIssue::new("urls", format!("at most {MAX_MANUAL_URLS} URLs per session")));
+                issues.push(FieldIssue::new(
+                    "urls",
+                    format!("at most {MAX_MANUAL_URLS} URLs per session"),
+                ));
             }
             for (i, u) in self.urls.iter().enumerate() {
                 match urlnorm::normalize(u) {
@@ -202,7 +223,10 @@ impl SessionRequest {
         }
 
         if !self.urls.is_empty() {
-            issues.push(FieldIssue::new("urls", "only a `manual` session takes a URL list"));
+            issues.push(FieldIssue::new(
+                "urls",
+                "only a `manual` session takes a URL list",
+            ));
         }
         let client = match engines.client(self.engine) {
             Ok(c) => Some(c),
@@ -214,7 +238,10 @@ impl SessionRequest {
         if queries.is_empty() {
             issues.push(FieldIssue::new("queries", "list at least one query"));
         } else if queries.len() > MAX_QUERIES {
-            issues.push(FieldIssue::new("queries", format!("at most {MAX_QUERIES} queries per session")));
+            issues.push(FieldIssue::new(
+                "queries",
+                format!("at most {MAX_QUERIES} queries per session"),
+            ));
         }
         let mut seen: HashMap<String, String> = HashMap::new();
         for input in &queries {
@@ -233,7 +260,10 @@ impl SessionRequest {
                 continue;
             }
             if text.chars().count() > MAX_QUERY_CHARS {
-                issues.push(FieldIssue::new(at(""), format!("query must be at most {MAX_QUERY_CHARS} characters")));
+                issues.push(FieldIssue::new(
+                    at(""),
+                    format!("query must be at most {MAX_QUERY_CHARS} characters"),
+                ));
                 continue;
             }
             if let Some(first) = seen.insert(text.to_lowercase(), input.origin.clone()) {
@@ -241,9 +271,9 @@ impl SessionRequest {
                 continue;
             }
             let o = &input.overrides;
-            let max_results = o
-                .max_results
-                .map_or(valid.params.max_results, |n| check_max_results(&at("max_results"), n, &mut issues));
+            let max_results = o.max_results.map_or(valid.params.max_results, |n| {
+                check_max_results(&at("max_results"), n, &mut issues)
+            });
             let language = match &o.language {
                 Some(l) => check_language(&at("language"), l, &mut issues),
                 None => valid.params.language.clone(),
@@ -286,7 +316,10 @@ impl SessionRequest {
 
 fn check_max_results(field: &str, n: u32, issues: &mut Vec<FieldIssue>) -> u32 {
     if !(1..=MAX_RESULTS_LIMIT).contains(&n) {
-        issues.push(FieldIssue::new(field, format!("must be between 1 and {MAX_RESULTS_LIMIT}")));
+        issues.push(FieldIssue::new(
+            field,
+            format!("must be between 1 and {MAX_RESULTS_LIMIT}"),
+        ));
     }
     n
 }
@@ -296,7 +329,10 @@ fn check_language(field: &str, value: &str, issues: &mut Vec<FieldIssue>) -> Opt
     if (2..=3).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_lowercase()) {
         Some(v)
     } else {
-        issues.push(FieldIssue::new(field, "must be an ISO 639-1 language code such as `da` or `en`"));
+        issues.push(FieldIssue::new(
+            field,
+            "must be an ISO 639-1 language code such as `da` or `en`",
+        ));
         None
     }
 }
@@ -306,7 +342,10 @@ fn check_country(field: &str, value: &str, issues: &mut Vec<FieldIssue>) -> Opti
     if v.len() == 2 && v.bytes().all(|b| b.is_ascii_lowercase()) {
         Some(v)
     } else {
-        issues.push(FieldIssue::new(field, "must be an ISO 3166-1 alpha-2 country code such as `dk`"));
+        issues.push(FieldIssue::new(
+            field,
+            "must be an ISO 3166-1 alpha-2 country code such as `dk`",
+        ));
         None
     }
 }
@@ -327,7 +366,10 @@ fn check_dates(
         (Some(f), to) => {
             let t = to.unwrap_or(today);
             if f > t {
-                issues.push(FieldIssue::new(from_field, format!("must not be after date_to ({t})")));
+                issues.push(FieldIssue::new(
+                    from_field,
+                    format!("must not be after date_to ({t})"),
+                ));
             }
             if f > today {
                 issues.push(FieldIssue::new(from_field, "must not be in the future"));
@@ -350,7 +392,10 @@ fn check_tld(field: &str, value: &str, issues: &mut Vec<FieldIssue>) -> Option<S
     if !v.is_empty() && v.split('.').all(is_label) {
         Some(format!(".{v}"))
     } else {
-        issues.push(FieldIssue::new(field, format!("`{value}` is not a top-level domain such as `.dk` or `.co.uk`")));
+        issues.push(FieldIssue::new(
+            field,
+            format!("`{value}` is not a top-level domain such as `.dk` or `.co.uk`"),
+        ));
         None
     }
 }
@@ -360,7 +405,10 @@ fn check_domain(field: &str, value: &str, issues: &mut Vec<FieldIssue>) -> Optio
     if v.contains('.') && v.split('.').all(is_label) {
         Some(v)
     } else {
-        issues.push(FieldIssue::new(field, format!("`{value}` is not a domain such as `example.com`")));
+        issues.push(FieldIssue::new(
+            field,
+            format!("`{value}` is not a domain such as `example.com`"),
+        ));
         None
     }
 }
@@ -374,8 +422,12 @@ pub fn exclusion_reason(params: &SessionParams, url: &urlnorm::WebUrl) -> Option
     {
         return Some(format!("domain {domain} is excluded"));
     }
-    if !params.allowed_tlds.is_empty() && !params.allowed_tlds.iter().any(|t| url.host.ends_with(t.as_str())) {
-        return Some(format!("top-level domain not in {}", params.allowed_tlds.join(", ")));
+    if !params.allowed_tlds.is_empty() && !params.allowed_tlds.iter().any(|t| url.host.ends_with(t.as_str()))
+    {
+        return Some(format!(
+            "top-level domain not in {}",
+            params.allowed_tlds.join(", ")
+        ));
     }
     None
 }
@@ -433,7 +485,11 @@ mod tests {
         let v = r.validate(&engines(), r.query_inputs()).unwrap();
         assert_eq!(v.queries[0].text, "wind power");
         assert_eq!(v.queries[0].language.as_deref(), Some("da"));
-        assert_eq!(v.queries[1].date_to, Some(Utc::now().date_naive()), "open range ends today");
+        assert_eq!(
+            v.queries[1].date_to,
+            Some(Utc::now().date_naive()),
+            "open range ends today"
+        );
         assert_eq!(v.params.allowed_tlds, vec![".dk", ".co.uk"]);
     }
 
@@ -446,7 +502,15 @@ mod tests {
         r.date_to = NaiveDate::from_ymd_opt(2024, 1, 1);
         r.excluded_domains = vec!["not a domain".into()];
         let got = fields(r.validate(&engines(), r.query_inputs()));
-        for want in ["name", "max_results", "language", "date_from", "excluded_domains[0]", "queries[1]", "queries[2]"] {
+        for want in [
+            "name",
+            "max_results",
+            "language",
+            "date_from",
+            "excluded_domains[0]",
+            "queries[1]",
+            "queries[2]",
+        ] {
             assert!(got.contains(&want.to_owned()), "{want} missing from {got:?}");
         }
     }
@@ -456,11 +520,18 @@ mod tests {
         let r = request(EngineKind::Brave, &["q"]);
         let issues = r.validate(&engines(), r.query_inputs()).unwrap_err();
         assert_eq!(issues[0].field, "engine");
-        assert!(issues[0].message.contains("OBSERVATORY_SEARCH__BRAVE__API_KEY"), "{}", issues[0].message);
+        assert!(
+            issues[0].message.contains("OBSERVATORY_SEARCH__BRAVE__API_KEY"),
+            "{}",
+            issues[0].message
+        );
 
         let mut r = request(EngineKind::Searxng, &["q"]);
         r.date_from = NaiveDate::from_ymd_opt(2024, 1, 1);
-        assert_eq!(fields(r.validate(&engines(), r.query_inputs())), vec!["date_from"]);
+        assert_eq!(
+            fields(r.validate(&engines(), r.query_inputs())),
+            vec!["date_from"]
+        );
     }
 
     #[test]

@@ -131,9 +131,14 @@ async fn store_and_queue(
             manual_results: None,
         })
         .await?;
-    let payload = serde_json::to_value(SearchJobPayload { session_id: session.id })
-        .map_err(|e| ServiceError::Submit(e.to_string()))?;
-    let job = match registry.submit(store, owner, KIND, payload, Priority::Interactive).await {
+    let payload = serde_json::to_value(SearchJobPayload {
+        session_id: session.id,
+    })
+    .map_err(|e| ServiceError::Submit(e.to_string()))?;
+    let job = match registry
+        .submit(store, owner, KIND, payload, Priority::Interactive)
+        .await
+    {
         Ok(job) => job,
         Err(e) => {
             // Nothing half-written: a session that could not be queued is removed again.
@@ -156,10 +161,15 @@ pub async fn rerun_session(
     owner: UserId,
     id: SearchSessionId,
 ) -> Result<SearchSession, ServiceError> {
-    let original = store.search_session(owner, id).await?.ok_or(ServiceError::NotFound)?;
+    let original = store
+        .search_session(owner, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let engine: EngineKind = original.engine.parse().map_err(ServiceError::Conflict)?;
-    let params: crate::request::SessionParams = serde_json::from_value(original.params.clone())
-        .map_err(|e| ServiceError::Conflict(format!("the session's stored parameters are unreadable: {e}")))?;
+    let params: crate::request::SessionParams =
+        serde_json::from_value(original.params.clone()).map_err(|e| {
+            ServiceError::Conflict(format!("the session's stored parameters are unreadable: {e}"))
+        })?;
     let queries = store.search_queries(owner, id).await?;
     let mut valid = ValidSession {
         name: original.name.clone(),
@@ -171,7 +181,10 @@ pub async fn rerun_session(
     if engine == EngineKind::Manual {
         let results = store.session_ranked_urls(owner, id).await?;
         let mut seen = HashSet::new();
-        for r in results.into_iter().filter(|r| seen.insert(r.normalized_url.clone())) {
+        for r in results
+            .into_iter()
+            .filter(|r| seen.insert(r.normalized_url.clone()))
+        {
             if let Ok(u) = crate::urlnorm::normalize(&r.normalized_url) {
                 valid.urls.push(u);
             }
@@ -194,8 +207,15 @@ pub async fn rerun_session(
 }
 
 /// Asks the session's job to stop; queries not yet run end `cancelled`.
-pub async fn cancel_session(store: &dyn Store, owner: UserId, id: SearchSessionId) -> Result<SearchSession, ServiceError> {
-    let session = store.search_session(owner, id).await?.ok_or(ServiceError::NotFound)?;
+pub async fn cancel_session(
+    store: &dyn Store,
+    owner: UserId,
+    id: SearchSessionId,
+) -> Result<SearchSession, ServiceError> {
+    let session = store
+        .search_session(owner, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     let Some(job_id) = session.job_id.filter(|_| !session.status.is_terminal()) else {
         return Err(ServiceError::Conflict(format!(
             "the session has already finished ({})",
@@ -211,8 +231,15 @@ pub async fn cancel_session(store: &dyn Store, owner: UserId, id: SearchSessionI
 
 /// The session with its status brought in line with its job: a job cancelled while queued,
 /// or one that failed outside the handler, never ran the code that updates the session.
-pub async fn current_session(store: &dyn Store, owner: UserId, id: SearchSessionId) -> Result<SearchSession, ServiceError> {
-    let session = store.search_session(owner, id).await?.ok_or(ServiceError::NotFound)?;
+pub async fn current_session(
+    store: &dyn Store,
+    owner: UserId,
+    id: SearchSessionId,
+) -> Result<SearchSession, ServiceError> {
+    let session = store
+        .search_session(owner, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
     if session.status.is_terminal() {
         return Ok(session);
     }
@@ -227,7 +254,10 @@ pub async fn current_session(store: &dyn Store, owner: UserId, id: SearchSession
     };
     store.cancel_unfinished_queries(id).await?;
     store.set_search_session_status(id, settled).await?;
-    store.search_session(owner, id).await?.ok_or(ServiceError::NotFound)
+    store
+        .search_session(owner, id)
+        .await?
+        .ok_or(ServiceError::NotFound)
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -293,7 +323,10 @@ pub async fn compare_sessions(
     b: SearchSessionId,
 ) -> Result<Comparison, ServiceError> {
     for id in [a, b] {
-        store.search_session(owner, id).await?.ok_or(ServiceError::NotFound)?;
+        store
+            .search_session(owner, id)
+            .await?
+            .ok_or(ServiceError::NotFound)?;
     }
     let ra = store.session_ranked_urls(owner, a).await?;
     let rb = store.session_ranked_urls(owner, b).await?;
@@ -341,7 +374,35 @@ pub async fn compare_sessions(
         urls: overlap(&url_set(&ra), &url_set(&rb)),
         domains: overlap(&domain_set(&ra), &domain_set(&rb)),
         queries,
-        queries_only_a: qa.iter().filter(|q| !texts_b.contains(q.text.as_str())).map(|q| q.text.clone()).collect(),
-        queries_only_b: qb.iter().filter(|q| !texts_a.contains(q.text.as_str())).map(|q| q.text.clone()).collect(),
+        queries_only_a: qa
+            .iter()
+            .filter(|q| !texts_b.contains(q.text.as_str()))
+            .map(|q| q.text.clone())
+            .collect(),
+        queries_only_b: qb
+            .iter()
+            .filter(|q| !texts_a.contains(q.text.as_str()))
+            .map(|q| q.text.clone())
+            .collect(),
     })
+}
+
+/// Deletes a session with everything it holds, stopping its job first if it still runs.
+pub async fn delete_session(
+    store: &dyn Store,
+    owner: UserId,
+    id: SearchSessionId,
+) -> Result<(), ServiceError> {
+    let session = store
+        .search_session(owner, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    if let Some(job_id) = session.job_id.filter(|_| !session.status.is_terminal()) {
+        match store.request_cancel(owner, job_id).await {
+            Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::NotFound) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    store.delete_search_session(owner, id).await?;
+    Ok(())
 }

@@ -44,7 +44,8 @@ fn is_tracking_param(name: &str) -> bool {
 /// Parses and normalizes an http(s) URL.
 pub fn normalize(input: &str) -> Result<WebUrl, UrlError> {
     let trimmed = input.trim();
-    let parsed = Url::parse(trimmed).map_err(|e| UrlError::Unparsable(format!("{e}: `{}`", clip(trimmed))))?;
+    let parsed =
+        Url::parse(trimmed).map_err(|e| UrlError::Unparsable(format!("{e}: `{}`", clip(trimmed))))?;
     match parsed.scheme() {
         "http" | "https" => {}
         other => return Err(UrlError::Scheme(other.to_owned())),
@@ -137,9 +138,15 @@ mod tests {
         let u = normalize("https://x.org/p?utm_source=a&id=3&gclid=z&UTM_Medium=b&fbclid=q&mc_cid=1&page=2")
             .unwrap();
         assert_eq!(u.normalized, "https://x.org/p?id=3&page=2");
-        assert_eq!(normalize("https://x.org/p?utm_source=a").unwrap().normalized, "https://x.org/p");
+        assert_eq!(
+            normalize("https://x.org/p?utm_source=a").unwrap().normalized,
+            "https://x.org/p"
+        );
         // Untouched when nothing is removed: encoding and order stay as sent.
-        assert_eq!(normalize("https://x.org/s?q=a+b&z=1").unwrap().normalized, "https://x.org/s?q=a+b&z=1");
+        assert_eq!(
+            normalize("https://x.org/s?q=a+b&z=1").unwrap().normalized,
+            "https://x.org/s?q=a+b&z=1"
+        );
         // The original URL is kept verbatim (as parsed) for provenance.
         assert!(u.url.contains("utm_source=a"));
     }
@@ -152,8 +159,14 @@ mod tests {
         assert_eq!(registrable_domain("a.b.github.io"), "b.github.io");
         assert_eq!(registrable_domain("127.0.0.1"), "127.0.0.1");
         assert_eq!(normalize("http://[::1]:3000/").unwrap().domain, "[::1]");
-        assert_eq!(normalize("https://Www.Example.COM./").unwrap().host, "www.example.com");
-        assert_eq!(normalize("https://bücher.de/").unwrap().domain, "xn--bcher-kva.de");
+        assert_eq!(
+            normalize("https://Www.Example.COM./").unwrap().host,
+            "www.example.com"
+        );
+        assert_eq!(
+            normalize("https://bücher.de/").unwrap().domain,
+            "xn--bcher-kva.de"
+        );
     }
 
     #[test]
@@ -175,10 +188,24 @@ mod tests {
         (
             prop_oneof![Just("http"), Just("https"), Just("HTTPS")],
             "[a-zA-Z][a-zA-Z0-9-]{0,10}(\\.[a-zA-Z][a-zA-Z0-9-]{0,10}){0,2}\\.(dk|com|co\\.uk|org)",
-            prop_oneof![Just(String::new()), Just(":80".to_owned()), Just(":443".to_owned()), Just(":8080".to_owned())],
+            prop_oneof![
+                Just(String::new()),
+                Just(":80".to_owned()),
+                Just(":443".to_owned()),
+                Just(":8080".to_owned())
+            ],
             "(/[a-zA-Z0-9._~-]{0,8}){0,3}",
             proptest::collection::vec(
-                (prop_oneof![Just("utm_source"), Just("gclid"), Just("id"), Just("q"), Just("mc_eid")], "[a-z0-9]{0,5}"),
+                (
+                    prop_oneof![
+                        Just("utm_source"),
+                        Just("gclid"),
+                        Just("id"),
+                        Just("q"),
+                        Just("mc_eid")
+                    ],
+                    "[a-z0-9]{0,5}",
+                ),
                 0..4,
             ),
             proptest::option::of("[a-z]{1,6}"),

@@ -117,7 +117,10 @@ async fn serper_posts_json_with_the_key_header_and_parses_organic() {
     assert_eq!(out.hits[1].rank, 2);
     assert_eq!(out.pages.len(), 1);
     let recorded = out.pages[0].request.to_string();
-    assert!(!recorded.contains(KEY), "the key must not be recorded: {recorded}");
+    assert!(
+        !recorded.contains(KEY),
+        "the key must not be recorded: {recorded}"
+    );
     assert!(out.shortfall.is_none());
 }
 
@@ -182,14 +185,20 @@ async fn a_429_with_retry_after_is_waited_out_then_retried() {
         .mount(&server)
         .await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"organic": [{"link": "https://a.dk/"}]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"organic": [{"link": "https://a.dk/"}]})),
+        )
         .mount(&server)
         .await;
     let out = run(&serper(&server), &params("q", 1)).await;
     assert!(out.error.is_none());
     assert_eq!(out.hits.len(), 1);
     assert_eq!(out.requests, 2);
-    assert_eq!(out.waits, vec![Duration::from_secs(1)], "the server's Retry-After, not our backoff");
+    assert_eq!(
+        out.waits,
+        vec![Duration::from_secs(1)],
+        "the server's Retry-After, not our backoff"
+    );
 }
 
 #[tokio::test]
@@ -212,14 +221,19 @@ async fn server_errors_are_retried_with_backoff_then_reported() {
 async fn auth_errors_fail_at_once_with_a_readable_message() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "Unauthorized.", "statusCode": 401})))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(json!({"message": "Unauthorized.", "statusCode": 401})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let out = run(&serper(&server), &params("q", 10)).await;
     let err = out.error.unwrap();
     assert!(matches!(err, EngineError::Auth { status: 401, .. }));
-    assert_eq!(err.to_string(), "serper rejected the credentials (HTTP 401): Unauthorized.");
+    assert_eq!(
+        err.to_string(),
+        "serper rejected the credentials (HTTP 401): Unauthorized."
+    );
     assert!(!err.to_string().contains(KEY));
     assert_eq!(out.requests, 1, "not retried");
 
@@ -269,16 +283,20 @@ async fn serpapi_sends_the_documented_query_and_parses_organic_results() {
     let requests = server.received_requests().await.unwrap();
     assert_eq!(query_number(&requests[1], "start"), Some(10));
     let recorded = out.pages[0].request["url"].as_str().unwrap().to_owned();
-    assert!(recorded.contains("api_key=***") && !recorded.contains(KEY), "{recorded}");
+    assert!(
+        recorded.contains("api_key=***") && !recorded.contains(KEY),
+        "{recorded}"
+    );
 }
 
 #[tokio::test]
 async fn serpapi_error_fields_and_empty_results() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(
-            json!({"error": "Google hasn't returned any results for this query."}),
-        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"error": "Google hasn't returned any results for this query."})),
+        )
         .mount(&server)
         .await;
     let c = client(Serpapi {
@@ -356,13 +374,18 @@ async fn google_cse_date_sort_and_quota_errors() {
     p.date_from = NaiveDate::from_ymd_opt(2024, 1, 1);
     p.date_to = NaiveDate::from_ymd_opt(2024, 12, 31);
     let out = run(&c, &p).await;
-    assert!(out.hits.is_empty() && out.error.is_none(), "no `items` is an empty page");
+    assert!(
+        out.hits.is_empty() && out.error.is_none(),
+        "no `items` is an empty page"
+    );
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(429).set_body_json(json!({"error": {"code": 429,
+        .respond_with(
+            ResponseTemplate::new(429).set_body_json(json!({"error": {"code": 429,
             "message": "Quota exceeded for quota metric 'Queries' and limit 'Queries per day'",
-            "errors": [{"reason": "rateLimitExceeded"}]}})))
+            "errors": [{"reason": "rateLimitExceeded"}]}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -415,14 +438,20 @@ async fn brave_uses_its_header_page_offsets_and_freshness() {
         .iter()
         .map(|r| query_number(r, "offset").unwrap())
         .collect();
-    assert_eq!(offsets, (0..10).collect::<Vec<_>>(), "offset counts pages and stops at 9");
+    assert_eq!(
+        offsets,
+        (0..10).collect::<Vec<_>>(),
+        "offset counts pages and stops at 9"
+    );
 }
 
 #[tokio::test]
 async fn brave_without_web_results_is_an_empty_page() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"type": "search", "query": {"original": "q"}})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"type": "search", "query": {"original": "q"}})),
+        )
         .mount(&server)
         .await;
     let c = client(Brave {
@@ -444,9 +473,11 @@ async fn searxng_pages_by_pageno_and_parses_results() {
             total: 33,
             per_page: 15,
             page_of: |r| query_number(r, "pageno").unwrap() - 1,
-            render: |i| json!({"url": format!("https://sx{i}.dk/"), "title": "T", "content": "C",
+            render: |i| {
+                json!({"url": format!("https://sx{i}.dk/"), "title": "T", "content": "C",
                 "engine": "bing", "engines": ["bing", "duckduckgo"], "positions": [i], "score": 1.5,
-                "publishedDate": null}),
+                "publishedDate": null})
+            },
             wrap: |items| json!({"query": "q", "number_of_results": 0, "results": items}),
         })
         .mount(&server)

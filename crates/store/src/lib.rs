@@ -25,8 +25,8 @@ use chrono::{DateTime, Utc};
 
 pub use error::{StoreError, StoreResult};
 pub use model::*;
-pub use search_model::*;
 pub use postgres::PostgresStore;
+pub use search_model::*;
 pub use sqlite::SqliteStore;
 
 /// The task payload carried through the apalis queue: only a pointer to our `jobs` row.
@@ -124,7 +124,11 @@ pub trait SearchStore: Send + Sync {
     /// Removes the session with its queries, results and raw pages.
     async fn delete_search_session(&self, owner: UserId, id: SearchSessionId) -> StoreResult<()>;
     async fn search_queries(&self, owner: UserId, session: SearchSessionId) -> StoreResult<Vec<SearchQuery>>;
-    async fn search_session_counts(&self, owner: UserId, session: SearchSessionId) -> StoreResult<SessionCounts>;
+    async fn search_session_counts(
+        &self,
+        owner: UserId,
+        session: SearchSessionId,
+    ) -> StoreResult<SessionCounts>;
     /// In query order, then rank order.
     async fn list_search_results(
         &self,
@@ -134,8 +138,12 @@ pub trait SearchStore: Send + Sync {
         page: PageRequest,
     ) -> StoreResult<Vec<SearchResult>>;
     /// The unique, non-excluded URLs in order of first appearance.
-    async fn session_urls(&self, owner: UserId, session: SearchSessionId, page: PageRequest)
-    -> StoreResult<Vec<SessionUrl>>;
+    async fn session_urls(
+        &self,
+        owner: UserId,
+        session: SearchSessionId,
+        page: PageRequest,
+    ) -> StoreResult<Vec<SessionUrl>>;
     async fn session_domains(
         &self,
         owner: UserId,
@@ -143,9 +151,17 @@ pub trait SearchStore: Send + Sync {
         page: PageRequest,
     ) -> StoreResult<Vec<SessionDomain>>;
     /// Every non-excluded result, by query position and rank.
-    async fn session_ranked_urls(&self, owner: UserId, session: SearchSessionId) -> StoreResult<Vec<RankedUrl>>;
-    async fn search_raw_page(&self, owner: UserId, session: SearchSessionId, id: i64)
-    -> StoreResult<Option<RawPageBody>>;
+    async fn session_ranked_urls(
+        &self,
+        owner: UserId,
+        session: SearchSessionId,
+    ) -> StoreResult<Vec<RankedUrl>>;
+    async fn search_raw_page(
+        &self,
+        owner: UserId,
+        session: SearchSessionId,
+        id: i64,
+    ) -> StoreResult<Option<RawPageBody>>;
 
     // For the worker running a session.
     async fn search_session_for_worker(

@@ -25,6 +25,10 @@ impl PostgresStore {
         Ok(Self { pool })
     }
 
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
     fn db_pool(&self) -> DbPool {
         DbPool::Postgres(self.pool.clone())
     }

@@ -42,7 +42,10 @@ impl SearchStatus {
     }
 
     pub fn is_terminal(self) -> bool {
-        matches!(self, SearchStatus::Done | SearchStatus::Failed | SearchStatus::Cancelled)
+        matches!(
+            self,
+            SearchStatus::Done | SearchStatus::Failed | SearchStatus::Cancelled
+        )
     }
 }
 

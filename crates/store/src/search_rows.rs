@@ -228,7 +228,10 @@ impl From<RawPageRow> for RawPageBody {
     }
 }
 
-pub(crate) fn counts(statuses: Vec<QueryStatusCountRow>, results: ResultCountsRow) -> Result<SessionCounts, StoreError> {
+pub(crate) fn counts(
+    statuses: Vec<QueryStatusCountRow>,
+    results: ResultCountsRow,
+) -> Result<SessionCounts, StoreError> {
     let mut c = SessionCounts {
         results: results.results,
         excluded: results.excluded,

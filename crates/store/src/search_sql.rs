@@ -67,7 +67,7 @@ macro_rules! impl_search_store {
                 let now = $crate::rows::now();
                 let manual = new.manual_results.is_some();
                 let status = if manual { $crate::SearchStatus::Done } else { $crate::SearchStatus::Queued };
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row: $crate::search_rows::SearchSessionRow = sqlx::query_as(
                     "INSERT INTO search_sessions (owner_id, name, engine, params, status, snapshot_of, \
                      created_at, started_at, finished_at, updated_at) \
@@ -361,7 +361,7 @@ macro_rules! impl_search_store {
             }
 
             async fn start_search_query(&self, query: $crate::SearchQueryId) -> $crate::StoreResult<()> {
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // A re-run after a crash starts the query afresh: nothing half-written survives.
                 sqlx::query("DELETE FROM search_results WHERE query_id = $1")
                     .bind(query)
@@ -389,7 +389,7 @@ macro_rules! impl_search_store {
                 outcome: &$crate::QueryOutcome,
             ) -> $crate::StoreResult<()> {
                 let now = $crate::rows::now();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let session_id: Option<i64> =
                     sqlx::query_scalar("SELECT session_id FROM search_queries WHERE id = $1")
                         .bind(query)

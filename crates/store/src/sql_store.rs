@@ -236,7 +236,7 @@ macro_rules! impl_sql_store {
 
             async fn enqueue_job(&self, new: $crate::NewJob) -> $crate::StoreResult<$crate::Job> {
                 let now = $crate::rows::now();
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row: $crate::rows::JobRow = sqlx::query_as(
                     "INSERT INTO app_jobs (owner_id, kind, queue, priority, status, payload, created_at, updated_at) \
                      VALUES ($1, $2, $3, $4, 'queued', $5, $6, $6) RETURNING *",

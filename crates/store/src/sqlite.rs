@@ -33,6 +33,13 @@ impl SqliteStore {
         Ok(Self { pool })
     }
 
+    /// Write transactions take the write lock up front. A deferred transaction that reads
+    /// before it writes fails with SQLITE_BUSY (without waiting) when another connection
+    /// wrote in between; `BEGIN IMMEDIATE` waits for the lock under the busy timeout instead.
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
     fn db_pool(&self) -> DbPool {
         DbPool::Sqlite(self.pool.clone())
     }

@@ -128,15 +128,27 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
     assert_eq!(shared, vec![("wind power", 2), ("solar", 1)]);
     assert!(all.iter().all(|r| r.raw_page_id.is_some()));
 
-    let urls = s.session_urls(alice.id, session.id, page(None, 100)).await.unwrap();
+    let urls = s
+        .session_urls(alice.id, session.id, page(None, 100))
+        .await
+        .unwrap();
     assert_eq!(urls.len(), 3);
-    let b = urls.iter().find(|u| u.normalized_url == "https://ens.dk/b").unwrap();
+    let b = urls
+        .iter()
+        .find(|u| u.normalized_url == "https://ens.dk/b")
+        .unwrap();
     assert_eq!((b.queries, b.results, b.best_rank), (2, 2, 1));
 
-    let domains = s.session_domains(alice.id, session.id, page(None, 100)).await.unwrap();
+    let domains = s
+        .session_domains(alice.id, session.id, page(None, 100))
+        .await
+        .unwrap();
     let dr = domains.iter().find(|d| d.domain == "dr.dk").unwrap();
     assert_eq!((dr.urls, dr.results, dr.queries, dr.best_rank), (2, 2, 1, 1));
-    assert!(domains.iter().all(|d| d.domain != "spam.com"), "excluded results are not in the unique lists");
+    assert!(
+        domains.iter().all(|d| d.domain != "spam.com"),
+        "excluded results are not in the unique lists"
+    );
 
     // Filters and keyset pages in rank order.
     let first = s
@@ -144,7 +156,12 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
         .await
         .unwrap();
     let next = s
-        .list_search_results(alice.id, session.id, &ResultFilter::default(), page(Some(first[1].id), 10))
+        .list_search_results(
+            alice.id,
+            session.id,
+            &ResultFilter::default(),
+            page(Some(first[1].id), 10),
+        )
         .await
         .unwrap();
     assert_eq!(first.len() + next.len(), 5);
@@ -158,7 +175,10 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
         .await
         .unwrap();
     assert_eq!(ex.len(), 1);
-    assert_eq!(ex[0].exclusion_reason.as_deref(), Some("domain spam.com is excluded"));
+    assert_eq!(
+        ex[0].exclusion_reason.as_deref(),
+        Some("domain spam.com is excluded")
+    );
     let by_domain = ResultFilter {
         domain: Some("dr.dk".into()),
         query_id: Some(queries[0].id),
@@ -190,7 +210,10 @@ async fn other_users_see_nothing() {
     let s = db.store.as_ref();
     let alice = user(s, "alice").await;
     let mallory = user(s, "mallory").await;
-    let session = s.create_search_session(new_session(alice.id, &["q"])).await.unwrap();
+    let session = s
+        .create_search_session(new_session(alice.id, &["q"]))
+        .await
+        .unwrap();
     let q = s.search_queries(alice.id, session.id).await.unwrap()[0].id;
     s.start_search_query(q).await.unwrap();
     s.finish_search_query(q, &outcome(vec![result(1, "https://a.dk/", "a.dk")]))
@@ -215,11 +238,36 @@ async fn other_users_see_nothing() {
             .unwrap()
             .is_empty()
     );
-    assert!(s.session_urls(mallory.id, session.id, page(None, 10)).await.unwrap().is_empty());
-    assert!(s.session_domains(mallory.id, session.id, page(None, 10)).await.unwrap().is_empty());
-    assert!(s.session_ranked_urls(mallory.id, session.id).await.unwrap().is_empty());
-    assert!(s.search_raw_page(mallory.id, session.id, raw_id).await.unwrap().is_none());
-    assert!(s.list_search_sessions(mallory.id, None, page(None, 10)).await.unwrap().is_empty());
+    assert!(
+        s.session_urls(mallory.id, session.id, page(None, 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.session_domains(mallory.id, session.id, page(None, 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.session_ranked_urls(mallory.id, session.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.search_raw_page(mallory.id, session.id, raw_id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        s.list_search_sessions(mallory.id, None, page(None, 10))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(matches!(
         s.delete_search_session(mallory.id, session.id).await,
         Err(StoreError::NotFound)
@@ -232,12 +280,21 @@ async fn a_restarted_query_leaves_nothing_half_written() {
     let db = TestDb::new().await;
     let s = db.store.as_ref();
     let alice = user(s, "alice").await;
-    let session = s.create_search_session(new_session(alice.id, &["q"])).await.unwrap();
-    let q = s.search_queries(alice.id, session.id).await.unwrap()[0].id;
-    s.start_search_query(q).await.unwrap();
-    s.finish_search_query(q, &outcome(vec![result(1, "https://a.dk/", "a.dk"), result(2, "https://b.dk/", "b.dk")]))
+    let session = s
+        .create_search_session(new_session(alice.id, &["q"]))
         .await
         .unwrap();
+    let q = s.search_queries(alice.id, session.id).await.unwrap()[0].id;
+    s.start_search_query(q).await.unwrap();
+    s.finish_search_query(
+        q,
+        &outcome(vec![
+            result(1, "https://a.dk/", "a.dk"),
+            result(2, "https://b.dk/", "b.dk"),
+        ]),
+    )
+    .await
+    .unwrap();
     // Run again (a worker died after finishing but before the job was marked done).
     s.start_search_query(q).await.unwrap();
     let counts = s.search_session_counts(alice.id, session.id).await.unwrap();
@@ -256,12 +313,19 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
     let db = TestDb::new().await;
     let s = db.store.as_ref();
     let alice = user(s, "alice").await;
-    let original = s.create_search_session(new_session(alice.id, &["a", "b"])).await.unwrap();
-    s.set_search_session_status(original.id, SearchStatus::Running).await.unwrap();
+    let original = s
+        .create_search_session(new_session(alice.id, &["a", "b"]))
+        .await
+        .unwrap();
+    s.set_search_session_status(original.id, SearchStatus::Running)
+        .await
+        .unwrap();
     let running = s.search_session(alice.id, original.id).await.unwrap().unwrap();
     assert!(running.started_at.is_some() && running.finished_at.is_none());
     assert_eq!(s.cancel_unfinished_queries(original.id).await.unwrap(), 2);
-    s.set_search_session_status(original.id, SearchStatus::Cancelled).await.unwrap();
+    s.set_search_session_status(original.id, SearchStatus::Cancelled)
+        .await
+        .unwrap();
     let cancelled = s.search_session(alice.id, original.id).await.unwrap().unwrap();
     assert_eq!(cancelled.status, SearchStatus::Cancelled);
     assert!(cancelled.finished_at.is_some());
@@ -269,7 +333,10 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
     let mut again = new_session(alice.id, &["a", "b"]);
     again.snapshot_of = Some(original.id);
     let snapshot = s.create_search_session(again).await.unwrap();
-    let other = s.create_search_session(new_session(alice.id, &["z"])).await.unwrap();
+    let other = s
+        .create_search_session(new_session(alice.id, &["z"]))
+        .await
+        .unwrap();
     let family: Vec<_> = s
         .list_search_sessions(alice.id, Some(original.id), page(None, 10))
         .await
@@ -278,16 +345,25 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
         .map(|x| x.id)
         .collect();
     assert_eq!(family, vec![snapshot.id, original.id]);
-    let everything = s.list_search_sessions(alice.id, None, page(None, 2)).await.unwrap();
+    let everything = s
+        .list_search_sessions(alice.id, None, page(None, 2))
+        .await
+        .unwrap();
     assert_eq!(everything[0].id, other.id);
 
     let mut manual = new_session(alice.id, &["manual URL list"]);
     manual.engine = "manual".into();
-    manual.manual_results = Some(vec![result(1, "https://x.dk/", "x.dk"), result(2, "https://y.dk/", "y.dk")]);
+    manual.manual_results = Some(vec![
+        result(1, "https://x.dk/", "x.dk"),
+        result(2, "https://y.dk/", "y.dk"),
+    ]);
     let manual = s.create_search_session(manual).await.unwrap();
     assert_eq!(manual.status, SearchStatus::Done);
     let counts = s.search_session_counts(alice.id, manual.id).await.unwrap();
-    assert_eq!((counts.queries_done, counts.results, counts.unique_urls), (1, 2, 2));
+    assert_eq!(
+        (counts.queries_done, counts.results, counts.unique_urls),
+        (1, 2, 2)
+    );
 
     let job = s
         .enqueue_job(NewJob {
@@ -301,7 +377,11 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
         .unwrap();
     s.set_search_session_job(original.id, job.id).await.unwrap();
     assert_eq!(
-        s.search_session(alice.id, original.id).await.unwrap().unwrap().job_id,
+        s.search_session(alice.id, original.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .job_id,
         Some(job.id)
     );
 
@@ -309,7 +389,10 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
     assert!(s.search_session(alice.id, original.id).await.unwrap().is_none());
     assert!(s.search_session_for_worker(original.id).await.unwrap().is_none());
     let orphan = s.search_session(alice.id, snapshot.id).await.unwrap().unwrap();
-    assert_eq!(orphan.snapshot_of, None, "a snapshot outlives the session it re-ran");
+    assert_eq!(
+        orphan.snapshot_of, None,
+        "a snapshot outlives the session it re-ran"
+    );
     // Deleting a user removes their sessions.
     s.delete_user(alice.id).await.unwrap();
     assert!(s.search_session_for_worker(manual.id).await.unwrap().is_none());

@@ -174,6 +174,26 @@ impl From<store::StoreError> for AppError {
     }
 }
 
+impl From<search::ServiceError> for AppError {
+    fn from(e: search::ServiceError) -> Self {
+        match e {
+            search::ServiceError::Invalid(issues) => AppError::Validation(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError {
+                        field: i.field,
+                        message: i.message,
+                    })
+                    .collect(),
+            ),
+            search::ServiceError::NotFound => AppError::NotFound,
+            search::ServiceError::Conflict(m) => AppError::Conflict(m),
+            search::ServiceError::Store(e) => e.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {

@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
     components(schemas(crate::error::ErrorEnvelope, crate::error::ErrorBody, crate::error::FieldError)),
     tags(
         (name = "auth", description = "Log in and out; your account"),
+        (name = "search", description = "Search sessions: queries, ranked results with provenance, snapshots and comparison"),
         (name = "jobs", description = "Background jobs: progress and cancellation"),
         (name = "admin", description = "User administration and maintenance"),
         (name = "health", description = "Liveness and readiness"),

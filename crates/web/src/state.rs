@@ -47,6 +47,8 @@ pub struct AppState(Arc<Inner>);
 pub struct Inner {
     pub store: Arc<dyn Store>,
     pub registry: Registry,
+    /// The search engines this deployment has keys and endpoints for.
+    pub engines: Arc<search::Engines>,
     pub config: WebConfig,
     pub tokens: TokenKeys,
     pub throttle: Arc<dyn LoginThrottle>,
@@ -66,6 +68,7 @@ impl AppState {
     pub fn new(
         store: Arc<dyn Store>,
         registry: Registry,
+        engines: Arc<search::Engines>,
         config: WebConfig,
         throttle: Arc<dyn LoginThrottle>,
         workers: Option<WorkerLiveness>,
@@ -74,6 +77,7 @@ impl AppState {
         Self(Arc::new(Inner {
             store,
             registry,
+            engines,
             config,
             tokens,
             throttle,

@@ -2,6 +2,7 @@
 
 pub mod cleanup;
 mod progress;
+pub mod search;
 pub mod serve;
 pub mod user;
 pub mod worker;

@@ -1,8 +1,6 @@
-use jobs::Registry;
-
 use crate::cli::WorkerArgs;
 use crate::settings::Settings;
-use crate::startup::{open_store, shutdown_signal};
+use crate::startup::{job_registry, open_store, shutdown_signal};
 
 pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
     let store = open_store(settings).await?;
@@ -14,7 +12,8 @@ pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
         anyhow::ensure!(n >= 1, "--concurrency must be at least 1");
         options.concurrency = n;
     }
-    let workers = jobs::start_workers(store.clone(), Registry::standard(), options);
+    let (registry, _) = job_registry(settings)?;
+    let workers = jobs::start_workers(store.clone(), registry, options);
     shutdown_signal().await;
     workers.shutdown().await;
     store.close().await;

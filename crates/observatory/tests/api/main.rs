@@ -11,3 +11,4 @@ mod health;
 mod helpers;
 mod jobs;
 mod openapi;
+mod search;

@@ -53,7 +53,8 @@ impl Engine for Brave {
                     .map(|(f, t)| format!("{}to{}", f.format("%Y-%m-%d"), t.format("%Y-%m-%d"))),
             );
         call.headers.push(("Accept", "application/json".into()));
-        call.secret_headers.push(("X-Subscription-Token", self.api_key.clone()));
+        call.secret_headers
+            .push(("X-Subscription-Token", self.api_key.clone()));
         call
     }
 

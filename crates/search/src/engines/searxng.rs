@@ -29,8 +29,9 @@ impl Engine for Searxng {
         if params.date_from.is_some() || params.date_to.is_some() {
             return Err(Unsupported {
                 field: "date_from",
-                message: "SearXNG only filters by time_range (day, month, year back from now), not by date range"
-                    .into(),
+                message:
+                    "SearXNG only filters by time_range (day, month, year back from now), not by date range"
+                        .into(),
             });
         }
         if params.location.is_some() {
@@ -42,7 +43,8 @@ impl Engine for Searxng {
         if params.country.is_some() && params.language.is_none() {
             return Err(Unsupported {
                 field: "country",
-                message: "SearXNG selects a region through the language (e.g. da-DK): give a language too".into(),
+                message: "SearXNG selects a region through the language (e.g. da-DK): give a language too"
+                    .into(),
             });
         }
         Ok(())

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod auth;
 pub mod health;
 pub mod jobs;
+pub mod search;
 mod views;
 
 pub use views::{JobView, UserView};
@@ -31,6 +32,22 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::list::list_jobs))
         .routes(routes!(jobs::get::get_job))
         .routes(routes!(jobs::cancel::cancel_job))
+        .routes(routes!(search::engines::list_engines))
+        .routes(routes!(
+            search::sessions::list::list_sessions,
+            search::sessions::create::create_session
+        ))
+        .routes(routes!(
+            search::sessions::get::get_session,
+            search::sessions::delete::delete_session
+        ))
+        .routes(routes!(search::sessions::results::list_results))
+        .routes(routes!(search::sessions::urls::list_urls))
+        .routes(routes!(search::sessions::domains::list_domains))
+        .routes(routes!(search::sessions::raw::get_raw_page))
+        .routes(routes!(search::sessions::rerun::rerun_session))
+        .routes(routes!(search::sessions::cancel::cancel_session))
+        .routes(routes!(search::sessions::compare::compare_sessions))
         .routes(routes!(health::live))
         .routes(routes!(health::ready))
 }

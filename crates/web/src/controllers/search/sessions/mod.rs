@@ -1,0 +1,11 @@
+pub mod cancel;
+pub mod compare;
+pub mod create;
+pub mod delete;
+pub mod domains;
+pub mod get;
+pub mod list;
+pub mod raw;
+pub mod rerun;
+pub mod results;
+pub mod urls;
