@@ -89,7 +89,6 @@ pub struct CleanupArgs {
 }
 
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct SearchArgs {
     /// The user the session belongs to.
     #[arg(long = "as", value_name = "USER", global = true)]

@@ -27,6 +27,11 @@ pub async fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    let run = &args.run;
+    anyhow::ensure!(
+        args.action.is_none() || (run.engine.is_none() && run.queries_file.is_none() && run.urls_file.is_none()),
+        "--engine, --queries-file and --urls-file start a new session; they do not go with a subcommand"
+    );
     let store = open_store(settings).await?;
     let result = dispatch(settings, args, store.clone()).await;
     store.close().await;

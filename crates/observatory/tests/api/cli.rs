@@ -4,8 +4,18 @@ use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
 fn observatory(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> Output {
+    observatory_with_env(dir, args, stdin, &[])
+}
+
+fn observatory_with_env(
+    dir: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(&str, &str)],
+) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_observatory"))
         .args(args)
+        .envs(env.iter().copied())
         .current_dir(dir)
         .env(
             "OBSERVATORY_DATABASE_URL",
@@ -147,5 +157,121 @@ fn serve_refuses_the_development_secret() {
         text(&out.stderr).contains("development secret"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+/// `observatory search` runs a session against a (mock) Serper with a progress bar and a
+/// summary, then shows, re-runs and compares it.
+#[tokio::test(flavor = "multi_thread")]
+async fn search_sessions_run_from_the_command_line() {
+    use wiremock::matchers::{header, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/search"))
+        .and(header("X-API-KEY", "cli-key-123"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"organic": [
+                {"position": 1, "title": "Energistyrelsen", "link": "https://ens.dk/a"},
+                {"position": 2, "title": "DR", "link": "https://www.dr.dk/nyheder/b"},
+                {"position": 3, "title": "DR igen", "link": "https://www.dr.dk/c"},
+            ]})),
+        )
+        .mount(&server)
+        .await;
+    let uri = server.uri();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("q.txt"), "vindmøller\nsolceller\n\n").unwrap();
+    let run = move |args: Vec<&'static str>| {
+        let dir = dir.path().to_owned();
+        let uri = uri.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                observatory_with_env(
+                    &dir,
+                    &args,
+                    Some("a long enough password\n"),
+                    &[
+                        ("OBSERVATORY_SEARCH__SERPER__BASE_URL", uri.as_str()),
+                        ("OBSERVATORY_SEARCH__SERPER__API_KEY", "cli-key-123"),
+                    ],
+                )
+            })
+            .await
+            .unwrap()
+        }
+    };
+    let out = run(vec!["user", "add", "alice", "--password-stdin"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = run(vec![
+        "search",
+        "--as",
+        "alice",
+        "--engine",
+        "serper",
+        "--queries-file",
+        "q.txt",
+        "--max-results",
+        "3",
+        "--name",
+        "Vind og sol",
+    ])
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}{}", stdout, text(&out.stderr));
+    assert!(
+        stdout.contains("search session 1 “Vind og sol” (serper): done"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("queries: 2 done, 0 failed"), "{stdout}");
+    assert!(
+        stdout.contains("results: 6 (0 excluded), 3 unique URLs on 2 websites"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.lines().any(|l| l.contains("dr.dk") && l.contains(" 2 ")),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("cli-key-123") && !text(&out.stderr).contains("cli-key-123"));
+
+    let out = run(vec!["search", "--as", "alice", "rerun", "1"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("snapshot of session 1"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(vec!["search", "--as", "alice", "compare", "1", "2"]).await;
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("Jaccard 1.000") && stdout.contains("1.000  vindmøller"),
+        "{stdout}"
+    );
+    let out = run(vec!["search", "--as", "alice", "list"]).await;
+    assert_eq!(text(&out.stdout).lines().count(), 3, "{}", text(&out.stdout));
+
+    let out = run(vec![
+        "search",
+        "--as",
+        "alice",
+        "--engine",
+        "brave",
+        "--queries-file",
+        "q.txt",
+    ])
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("engine: engine `brave` is not configured"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(vec!["search", "engines"]).await;
+    assert!(
+        text(&out.stdout).contains("serper      Serper                 configured"),
+        "{}",
+        text(&out.stdout)
     );
 }
