@@ -20,6 +20,44 @@ fn new_job(owner: UserId) -> NewJob {
     }
 }
 
+/// One query's worth of results as an engine run produces them: 100 results on 10 pages,
+/// each page's raw response kept (about 2 KiB gzip each).
+fn query_outcome(shift: usize) -> QueryOutcome {
+    QueryOutcome {
+        status: SearchStatus::Done,
+        error: None,
+        shortfall: None,
+        requests: 10,
+        raw_pages: (0..10)
+            .map(|p| NewRawPage {
+                page: p,
+                request: json!({"method": "POST", "url": "https://google.serper.dev/search"}),
+                status: 200,
+                body_gzip: vec![7u8; 2048],
+                fetched_at: Utc::now(),
+            })
+            .collect(),
+        results: (0..100)
+            .map(|i| {
+                let slot = (i + shift * 5) % 300;
+                NewSearchResult {
+                    rank: i as i32 + 1,
+                    page: i as i32 / 10,
+                    url: format!("https://www.site{}.dk/page/{slot}", slot % 60),
+                    normalized_url: format!("https://www.site{}.dk/page/{slot}", slot % 60),
+                    host: format!("www.site{}.dk", slot % 60),
+                    domain: format!("site{}.dk", slot % 60),
+                    title: Some(format!("A title for result {i}")),
+                    snippet: Some("Danmarks energiomstilling handler om vindmøller og solceller.".into()),
+                    published: None,
+                    excluded: false,
+                    exclusion_reason: None,
+                }
+            })
+            .collect(),
+    }
+}
+
 fn benches(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (db, owner) = rt.block_on(async {
@@ -74,6 +112,54 @@ fn benches(c: &mut Criterion) {
                 .await
                 .unwrap()
         })
+    });
+    let (session, query_ids) = rt.block_on(async {
+        let queries = (0..20)
+            .map(|i| NewSearchQuery {
+                text: format!("query {i}"),
+                params: json!({}),
+            })
+            .collect();
+        let session = store
+            .create_search_session(NewSearchSession {
+                owner_id: owner.id,
+                name: "bench".into(),
+                engine: "serper".into(),
+                params: json!({}),
+                snapshot_of: None,
+                queries,
+                manual_results: None,
+            })
+            .await
+            .unwrap();
+        let ids: Vec<i64> = store
+            .search_queries(owner.id, session.id)
+            .await
+            .unwrap()
+            .iter()
+            .map(|q| q.id)
+            .collect();
+        for (i, id) in ids.iter().enumerate() {
+            store.finish_search_query(*id, &query_outcome(i)).await.unwrap();
+        }
+        (session, ids)
+    });
+    let outcome = query_outcome(0);
+    group.bench_function("finish_search_query_100_results", |b| {
+        b.to_async(&rt)
+            .iter(|| async { store.finish_search_query(query_ids[0], &outcome).await.unwrap() })
+    });
+    group.bench_function("session_unique_urls_of_2000_results", |b| {
+        b.to_async(&rt).iter(|| async {
+            store
+                .session_urls(owner.id, session.id, PageRequest { after: None, limit: 501 })
+                .await
+                .unwrap()
+        })
+    });
+    group.bench_function("search_session_counts_2000_results", |b| {
+        b.to_async(&rt)
+            .iter(|| async { store.search_session_counts(owner.id, session.id).await.unwrap() })
     });
     group.finish();
     drop(store);
