@@ -17,6 +17,7 @@ CREATE TABLE search_sessions (
 );
 CREATE INDEX search_sessions_owner ON search_sessions (owner_id, id);
 CREATE INDEX search_sessions_snapshot_of ON search_sessions (snapshot_of);
+CREATE INDEX search_sessions_job ON search_sessions (job_id);
 
 CREATE TABLE search_queries (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -67,3 +68,5 @@ CREATE TABLE search_results (
 CREATE INDEX search_results_session ON search_results (session_id, id);
 CREATE INDEX search_results_session_url ON search_results (session_id, normalized_url);
 CREATE INDEX search_results_session_domain ON search_results (session_id, domain);
+-- Deleting a raw page sets its results' pointer to NULL; without this every delete scans.
+CREATE INDEX search_results_raw_page ON search_results (raw_page_id);
