@@ -38,7 +38,12 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("search");
     group.throughput(Throughput::Elements(inputs.len() as u64));
     group.bench_function("normalize_1000_urls", |b| {
-        b.iter(|| inputs.iter().map(|u| normalize(u).unwrap().domain.len()).sum::<usize>())
+        b.iter(|| {
+            inputs
+                .iter()
+                .map(|u| normalize(u).unwrap().domain.len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 
@@ -52,14 +57,18 @@ fn benches(c: &mut Criterion) {
         api_key: "k".into(),
     };
     let body = page_body();
-    group.bench_function("parse_serper_page_10", |b| b.iter(|| serper.parse(&body).unwrap().len()));
+    group.bench_function("parse_serper_page_10", |b| {
+        b.iter(|| serper.parse(&body).unwrap().len())
+    });
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (server, client) = rt.block_on(async {
         let server = MockServer::builder().disable_request_recording().start().await;
         let body = page_body();
         Mock::given(method("POST"))
-            .respond_with(move |_: &Request| ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json"))
+            .respond_with(move |_: &Request| {
+                ResponseTemplate::new(200).set_body_raw(body.clone(), "application/json")
+            })
             .mount(&server)
             .await;
         let client = EngineClient::new(
@@ -88,8 +97,14 @@ fn benches(c: &mut Criterion) {
         date_to: None,
     };
     group.bench_function("run_query_100_results_10_pages_loopback", |b| {
-        b.to_async(&rt)
-            .iter(|| async { client.run_query(&params, &mut NoProgress).await.unwrap().hits.len() })
+        b.to_async(&rt).iter(|| async {
+            client
+                .run_query(&params, &mut NoProgress)
+                .await
+                .unwrap()
+                .hits
+                .len()
+        })
     });
     group.finish();
     drop(server);

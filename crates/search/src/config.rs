@@ -20,6 +20,8 @@ pub struct SearchSettings {
     /// Country used when a session names none (ISO 3166-1 alpha-2, e.g. `dk`).
     pub default_country: Option<String>,
     pub timeout_secs: u64,
+    /// Queries of one session that run side by side (each engine's request spacing still holds).
+    pub query_concurrency: usize,
     pub max_retries: u32,
     /// Longest `Retry-After` we wait for before failing the query.
     pub max_retry_after_secs: u64,
@@ -36,6 +38,7 @@ impl Default for SearchSettings {
             default_language: None,
             default_country: None,
             timeout_secs: 30,
+            query_concurrency: 4,
             max_retries: 3,
             max_retry_after_secs: 120,
             serper: EngineSettings::with_rate(5.0),
@@ -122,6 +125,7 @@ impl SearchSettings {
         }
         m.insert("timeout_secs".into(), self.timeout_secs.into());
         m.insert("max_retries".into(), self.max_retries.into());
+        m.insert("query_concurrency".into(), self.query_concurrency.into());
         m.insert("max_retry_after_secs".into(), self.max_retry_after_secs.into());
         for (name, s) in [
             ("serper", &self.serper),
@@ -171,6 +175,7 @@ pub struct Engines {
     missing: BTreeMap<&'static str, String>,
     pub default_language: Option<String>,
     pub default_country: Option<String>,
+    pub query_concurrency: usize,
 }
 
 fn endpoint(
@@ -212,6 +217,7 @@ impl Engines {
         let mut engines = Engines {
             default_language: settings.default_language.clone(),
             default_country: settings.default_country.clone(),
+            query_concurrency: settings.query_concurrency.max(1),
             ..Engines::default()
         };
         let key = |s: &EngineSettings| s.api_key.clone().filter(|k| !k.expose_secret().trim().is_empty());

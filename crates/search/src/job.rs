@@ -4,16 +4,18 @@
 
 use std::io::Write;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 
 use async_trait::async_trait;
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use futures::StreamExt;
 use jobs::{JobContext, JobError, JobHandler};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use store::{NewRawPage, NewSearchResult, QueryOutcome, Queue, SearchQuery, SearchStatus};
 
-use crate::client::{OnPage, QueryRun};
+use crate::client::{EngineClient, OnPage, QueryRun};
 use crate::config::Engines;
 use crate::engine::{EngineKind, QueryParams};
 use crate::request::{SessionParams, exclusion_reason};
@@ -78,46 +80,45 @@ impl JobHandler for RunSearchSession {
             .set_search_session_status(session.id, SearchStatus::Running)
             .await?;
         let total = queries.len() as i64;
-        let already_finished = queries.iter().filter(|q| q.status.is_terminal()).count() as i64;
+        let run = SessionRun {
+            ctx,
+            store: &store,
+            client: &client,
+            kind,
+            params: &params,
+            total,
+            done: AtomicI64::new(queries.iter().filter(|q| q.status.is_terminal()).count() as i64),
+            stopping: AtomicBool::new(false),
+        };
+        // Queries run side by side; the engine's request spacing still bounds the rate.
+        let mut pending: Vec<QueryFuture<'_>> = Vec::new();
+        for query in queries.iter().filter(|q| !q.status.is_terminal()) {
+            pending.push(Box::pin(run.query(query)));
+        }
+        let outcomes: Vec<Result<Option<usize>, JobError>> = futures::stream::iter(pending)
+            .buffer_unordered(self.engines.query_concurrency.max(1))
+            .collect()
+            .await;
         let mut results = 0usize;
-
-        let pending = queries.iter().filter(|q| !q.status.is_terminal());
-        for (finished, query) in (already_finished..).zip(pending) {
-            let label = format!("query {}/{total}: {}", finished + 1, query.text);
-            if let Err(e) = ctx.checkpoint(finished, Some(total), label.clone()).await {
-                return Err(stop(&store, session.id, e).await);
-            }
-            let query_params: QueryParams = serde_json::from_value(query.params.clone())
-                .map_err(|e| JobError::Failed(format!("stored query parameters are unreadable: {e}")))?;
-            store.start_search_query(query.id).await?;
-            let mut progress = Checkpoints {
-                ctx,
-                finished,
-                total,
-                label: &label,
-            };
-            let run = client.run_query(&query_params, &mut progress).await;
-            let run = match run {
-                Ok(run) => run,
+        let mut first_error = None;
+        for outcome in outcomes {
+            match outcome {
+                Ok(n) => results += n.unwrap_or(0),
                 Err(e) => {
-                    let outcome = QueryOutcome {
-                        status: SearchStatus::Cancelled,
-                        error: None,
-                        shortfall: None,
-                        requests: 0,
-                        raw_pages: Vec::new(),
-                        results: Vec::new(),
+                    // A cancel outranks a storage error, which outranks a failure.
+                    let rank = |e: &JobError| match e {
+                        JobError::Cancelled => 0,
+                        JobError::Store(_) => 1,
+                        JobError::Failed(_) => 2,
                     };
-                    store.finish_search_query(query.id, &outcome).await?;
-                    return Err(stop(&store, session.id, e).await);
+                    if first_error.as_ref().is_none_or(|f| rank(&e) < rank(f)) {
+                        first_error = Some(e);
+                    }
                 }
-            };
-            let outcome = outcome(query, &params, run);
-            results += outcome.results.len();
-            metrics::counter!("observatory_search_queries_total", "engine" => kind.as_str(),
-                "status" => outcome.status.as_str())
-            .increment(1);
-            store.finish_search_query(query.id, &outcome).await?;
+            }
+        }
+        if let Some(e) = first_error {
+            return Err(stop(&store, session.id, e).await);
         }
 
         let stored = store.search_session_counts(session.owner_id, session.id).await?;
@@ -153,21 +154,98 @@ impl JobHandler for RunSearchSession {
     }
 }
 
+type QueryFuture<'a> = std::pin::Pin<Box<dyn Future<Output = Result<Option<usize>, JobError>> + Send + 'a>>;
+
+/// One run of a session's pending queries, shared by the queries running side by side.
+struct SessionRun<'a> {
+    ctx: &'a JobContext,
+    store: &'a Arc<dyn store::Store>,
+    client: &'a EngineClient,
+    kind: EngineKind,
+    params: &'a SessionParams,
+    total: i64,
+    /// Queries finished, counting those of earlier attempts.
+    done: AtomicI64,
+    /// Set once any query was cancelled or hit a storage error: no new query starts.
+    stopping: AtomicBool,
+}
+
+impl SessionRun<'_> {
+    /// Runs one query to its stored outcome; `None` when it was not started because the
+    /// run is stopping.
+    async fn query(&self, query: &SearchQuery) -> Result<Option<usize>, JobError> {
+        let outcome = self.query_inner(query).await;
+        if outcome.is_err() {
+            self.stopping.store(true, Ordering::SeqCst);
+        }
+        outcome
+    }
+
+    async fn query_inner(&self, query: &SearchQuery) -> Result<Option<usize>, JobError> {
+        if self.stopping.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+        let label = format!("“{}”", query.text);
+        self.ctx
+            .checkpoint(
+                self.done.load(Ordering::SeqCst),
+                Some(self.total),
+                format!("searching {label}"),
+            )
+            .await?;
+        let query_params: QueryParams = serde_json::from_value(query.params.clone())
+            .map_err(|e| JobError::Failed(format!("stored query parameters are unreadable: {e}")))?;
+        self.store.start_search_query(query.id).await?;
+        let mut progress = Checkpoints {
+            run: self,
+            label: &label,
+        };
+        let run = match self.client.run_query(&query_params, &mut progress).await {
+            Ok(run) => run,
+            Err(e) => {
+                let cancelled = QueryOutcome {
+                    status: SearchStatus::Cancelled,
+                    error: None,
+                    shortfall: None,
+                    requests: 0,
+                    raw_pages: Vec::new(),
+                    results: Vec::new(),
+                };
+                self.store.finish_search_query(query.id, &cancelled).await?;
+                return Err(e);
+            }
+        };
+        let outcome = outcome(query, self.params, run);
+        metrics::counter!("observatory_search_queries_total", "engine" => self.kind.as_str(),
+            "status" => outcome.status.as_str())
+        .increment(1);
+        self.store.finish_search_query(query.id, &outcome).await?;
+        let done = self.done.fetch_add(1, Ordering::SeqCst) + 1;
+        self.ctx
+            .checkpoint(
+                done,
+                Some(self.total),
+                format!("{done} of {} queries done", self.total),
+            )
+            .await?;
+        Ok(Some(outcome.results.len()))
+    }
+}
+
 /// Records progress after every page, which is also where a cancel takes effect.
 struct Checkpoints<'a> {
-    ctx: &'a JobContext,
-    finished: i64,
-    total: i64,
+    run: &'a SessionRun<'a>,
     label: &'a str,
 }
 
 impl OnPage for Checkpoints<'_> {
     type Error = JobError;
     async fn page_done(&mut self, _page: u32, collected: usize) -> Result<(), JobError> {
-        self.ctx
+        self.run
+            .ctx
             .checkpoint(
-                self.finished,
-                Some(self.total),
+                self.run.done.load(Ordering::SeqCst),
+                Some(self.run.total),
                 format!("{} ({collected} results)", self.label),
             )
             .await

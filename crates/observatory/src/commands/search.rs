@@ -29,7 +29,8 @@ pub async fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<()> {
     }
     let run = &args.run;
     anyhow::ensure!(
-        args.action.is_none() || (run.engine.is_none() && run.queries_file.is_none() && run.urls_file.is_none()),
+        args.action.is_none()
+            || (run.engine.is_none() && run.queries_file.is_none() && run.urls_file.is_none()),
         "--engine, --queries-file and --urls-file start a new session; they do not go with a subcommand"
     );
     let store = open_store(settings).await?;
