@@ -55,8 +55,9 @@ pub struct RequestSpacing {
 
 impl RequestSpacing {
     pub fn per_second(rate: f64) -> Self {
+        // Zero, negative or non-finite means no spacing; an absurdly low rate is capped.
         let interval = if rate > 0.0 && rate.is_finite() {
-            Duration::from_secs_f64(1.0 / rate)
+            Duration::try_from_secs_f64(1.0 / rate).unwrap_or(Duration::from_secs(3600))
         } else {
             Duration::ZERO
         };
@@ -370,6 +371,17 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn any_configured_rate_gives_a_usable_spacing() {
+        for rate in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e-300, 5.0] {
+            assert!(RequestSpacing::per_second(rate).interval <= Duration::from_secs(3600));
+        }
+        assert_eq!(
+            RequestSpacing::per_second(4.0).interval,
+            Duration::from_millis(250)
+        );
     }
 
     #[test]

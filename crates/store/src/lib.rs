@@ -129,6 +129,12 @@ pub trait SearchStore: Send + Sync {
         owner: UserId,
         session: SearchSessionId,
     ) -> StoreResult<SessionCounts>;
+    /// Counts of several sessions in two queries (for lists); sessions of other owners are absent.
+    async fn search_session_counts_many(
+        &self,
+        owner: UserId,
+        sessions: &[SearchSessionId],
+    ) -> StoreResult<std::collections::HashMap<SearchSessionId, SessionCounts>>;
     /// In query order, then rank order.
     async fn list_search_results(
         &self,

@@ -252,3 +252,61 @@ pub(crate) fn counts(
     }
     Ok(c)
 }
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SessionStatusCountRow {
+    pub session_id: i64,
+    pub status: String,
+    pub count: i64,
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct SessionResultCountsRow {
+    pub session_id: i64,
+    pub results: i64,
+    pub excluded: i64,
+    pub unique_urls: i64,
+    pub unique_domains: i64,
+}
+
+pub(crate) fn counts_many(
+    statuses: Vec<SessionStatusCountRow>,
+    results: Vec<SessionResultCountsRow>,
+    out: &mut std::collections::HashMap<i64, SessionCounts>,
+) -> Result<(), StoreError> {
+    let mut by_session: std::collections::HashMap<i64, Vec<QueryStatusCountRow>> =
+        std::collections::HashMap::new();
+    for row in statuses {
+        by_session
+            .entry(row.session_id)
+            .or_default()
+            .push(QueryStatusCountRow {
+                status: row.status,
+                count: row.count,
+            });
+    }
+    let mut result_rows: std::collections::HashMap<i64, ResultCountsRow> = results
+        .into_iter()
+        .map(|r| {
+            (
+                r.session_id,
+                ResultCountsRow {
+                    results: r.results,
+                    excluded: r.excluded,
+                    unique_urls: r.unique_urls,
+                    unique_domains: r.unique_domains,
+                },
+            )
+        })
+        .collect();
+    for (session, rows) in by_session {
+        let results = result_rows.remove(&session).unwrap_or(ResultCountsRow {
+            results: 0,
+            excluded: 0,
+            unique_urls: 0,
+            unique_domains: 0,
+        });
+        out.insert(session, counts(rows, results)?);
+    }
+    Ok(())
+}

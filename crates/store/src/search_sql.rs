@@ -215,6 +215,47 @@ macro_rules! impl_search_store {
                 $crate::search_rows::counts(statuses, results)
             }
 
+            async fn search_session_counts_many(
+                &self,
+                owner: $crate::UserId,
+                sessions: &[$crate::SearchSessionId],
+            ) -> $crate::StoreResult<std::collections::HashMap<$crate::SearchSessionId, $crate::SessionCounts>> {
+                let mut out = std::collections::HashMap::new();
+                if sessions.is_empty() {
+                    return Ok(out);
+                }
+                let mut statuses = sqlx::QueryBuilder::new(
+                    "SELECT q.session_id, q.status, COUNT(*) AS count FROM search_queries q \
+                     JOIN search_sessions s ON s.id = q.session_id WHERE s.owner_id = ",
+                );
+                statuses.push_bind(owner).push(" AND q.session_id IN (");
+                let mut ids = statuses.separated(", ");
+                for id in sessions {
+                    ids.push_bind(*id);
+                }
+                statuses.push(") GROUP BY q.session_id, q.status");
+                let status_rows: Vec<$crate::search_rows::SessionStatusCountRow> =
+                    statuses.build_query_as().fetch_all(&self.pool).await?;
+
+                let mut results = sqlx::QueryBuilder::new(
+                    "SELECT r.session_id, COUNT(*) AS results, \
+                     COALESCE(SUM(CASE WHEN r.excluded THEN 1 ELSE 0 END), 0) AS excluded, \
+                     COUNT(DISTINCT CASE WHEN r.excluded THEN NULL ELSE r.normalized_url END) AS unique_urls, \
+                     COUNT(DISTINCT CASE WHEN r.excluded THEN NULL ELSE r.domain END) AS unique_domains \
+                     FROM search_results r JOIN search_sessions s ON s.id = r.session_id WHERE s.owner_id = ",
+                );
+                results.push_bind(owner).push(" AND r.session_id IN (");
+                let mut ids = results.separated(", ");
+                for id in sessions {
+                    ids.push_bind(*id);
+                }
+                results.push(") GROUP BY r.session_id");
+                let result_rows: Vec<$crate::search_rows::SessionResultCountsRow> =
+                    results.build_query_as().fetch_all(&self.pool).await?;
+                $crate::search_rows::counts_many(status_rows, result_rows, &mut out)?;
+                Ok(out)
+            }
+
             async fn list_search_results(
                 &self,
                 owner: $crate::UserId,

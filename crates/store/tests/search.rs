@@ -365,6 +365,30 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
         (1, 2, 2)
     );
 
+    let many = s
+        .search_session_counts_many(alice.id, &[original.id, manual.id, snapshot.id])
+        .await
+        .unwrap();
+    assert_eq!(many[&manual.id], counts);
+    assert_eq!(
+        many[&original.id],
+        s.search_session_counts(alice.id, original.id).await.unwrap()
+    );
+    assert_eq!(many[&original.id].queries_cancelled, 2);
+    let bob = user(s, "bob").await;
+    assert!(
+        s.search_session_counts_many(bob.id, &[original.id])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.search_session_counts_many(alice.id, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
     let job = s
         .enqueue_job(NewJob {
             owner_id: alice.id,

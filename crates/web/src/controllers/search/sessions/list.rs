@@ -3,7 +3,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
-use crate::controllers::search::{SearchSessionView, session_view};
+use crate::controllers::search::SearchSessionView;
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::pagination::{Page, PageParams};
@@ -38,12 +38,17 @@ pub async fn list_sessions(
         .list_search_sessions(user.user.id, params.snapshot_of, paging.request())
         .await?;
     let page = paging.page(rows, |s| s.id, |s| s);
-    let mut items = Vec::with_capacity(page.items.len());
-    for s in page.items {
-        items.push(session_view(&state, s).await?);
-    }
+    let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
+    let mut counts = state.store.search_session_counts_many(user.user.id, &ids).await?;
     Ok(ApiJson(Page {
-        items,
+        items: page
+            .items
+            .into_iter()
+            .map(|s| {
+                let c = counts.remove(&s.id).unwrap_or_default();
+                SearchSessionView::new(s, c)
+            })
+            .collect(),
         next_cursor: page.next_cursor,
     }))
 }
