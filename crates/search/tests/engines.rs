@@ -493,6 +493,29 @@ async fn searxng_pages_by_pageno_and_parses_results() {
 }
 
 #[tokio::test]
+async fn searxng_sends_a_window_ending_today_as_its_time_range() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("time_range", "month"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"results": [{"url": "https://a.dk/"}]})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let c = client(Searxng {
+        endpoint: url(&server, "/search"),
+    });
+    let today = chrono::Utc::now().date_naive();
+    let mut p = params("q", 2);
+    p.date_from = today.checked_sub_months(chrono::Months::new(1));
+    p.date_to = Some(today);
+    c.engine().check(&p).unwrap();
+    let out = run(&c, &p).await;
+    assert_eq!(out.hits.len(), 2);
+}
+
+#[tokio::test]
 async fn searxng_without_json_says_exactly_that() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
