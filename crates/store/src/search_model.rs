@@ -153,6 +153,8 @@ pub struct QueryOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResult {
     pub id: i64,
+    /// Position in the session's result list (query order, then rank): its keyset key.
+    pub ordinal: i64,
     pub session_id: SearchSessionId,
     pub query_id: SearchQueryId,
     pub query_text: String,
@@ -181,8 +183,8 @@ pub struct ResultFilter {
 /// A URL of a session's unique list, with how the queries reached it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionUrl {
-    /// The id of the URL's first result: the list's keyset key.
-    pub first_result_id: i64,
+    /// The list position of the URL's first result: the list's keyset key.
+    pub first_ordinal: i64,
     pub normalized_url: String,
     pub domain: String,
     pub queries: i64,
@@ -192,7 +194,7 @@ pub struct SessionUrl {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SessionDomain {
-    pub first_result_id: i64,
+    pub first_ordinal: i64,
     pub domain: String,
     pub urls: i64,
     pub queries: i64,

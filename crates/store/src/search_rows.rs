@@ -82,6 +82,7 @@ impl TryFrom<SearchQueryRow> for SearchQuery {
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SearchResultRow {
     pub id: i64,
+    pub ordinal: i64,
     pub session_id: i64,
     pub query_id: i64,
     pub query_text: String,
@@ -104,6 +105,7 @@ impl From<SearchResultRow> for SearchResult {
     fn from(r: SearchResultRow) -> Self {
         SearchResult {
             id: r.id,
+            ordinal: r.ordinal,
             session_id: r.session_id,
             query_id: r.query_id,
             query_text: r.query_text,
@@ -126,7 +128,7 @@ impl From<SearchResultRow> for SearchResult {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SessionUrlRow {
-    pub first_result_id: i64,
+    pub first_ordinal: i64,
     pub normalized_url: String,
     pub domain: String,
     pub queries: i64,
@@ -137,7 +139,7 @@ pub(crate) struct SessionUrlRow {
 impl From<SessionUrlRow> for SessionUrl {
     fn from(r: SessionUrlRow) -> Self {
         SessionUrl {
-            first_result_id: r.first_result_id,
+            first_ordinal: r.first_ordinal,
             normalized_url: r.normalized_url,
             domain: r.domain,
             queries: r.queries,
@@ -149,7 +151,7 @@ impl From<SessionUrlRow> for SessionUrl {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SessionDomainRow {
-    pub first_result_id: i64,
+    pub first_ordinal: i64,
     pub domain: String,
     pub urls: i64,
     pub queries: i64,
@@ -160,7 +162,7 @@ pub(crate) struct SessionDomainRow {
 impl From<SessionDomainRow> for SessionDomain {
     fn from(r: SessionDomainRow) -> Self {
         SessionDomain {
-            first_result_id: r.first_result_id,
+            first_ordinal: r.first_ordinal,
             domain: r.domain,
             urls: r.urls,
             queries: r.queries,

@@ -9,6 +9,7 @@ macro_rules! impl_search_store {
                 tx: &mut sqlx::Transaction<'c, <$store as $crate::search_sql::HasDb>::Db>,
                 session_id: i64,
                 query_id: i64,
+                position: i32,
                 raw_pages: &[$crate::NewRawPage],
                 results: &[$crate::NewSearchResult],
                 now: chrono::DateTime<chrono::Utc>,
@@ -34,12 +35,13 @@ macro_rules! impl_search_store {
                 // Nagle + delayed ACK. 100 results: 48 ms in one statement, 5 ms in chunks of 25.
                 for chunk in results.chunks(25) {
                     let mut insert = sqlx::QueryBuilder::new(
-                        "INSERT INTO search_results (session_id, query_id, rank, page, url, normalized_url, \
+                        "INSERT INTO search_results (session_id, query_id, ordinal, rank, page, url, normalized_url, \
                          host, domain, title, snippet, published, excluded, exclusion_reason, raw_page_id, fetched_at) ",
                     );
                     insert.push_values(chunk, |mut row, r| {
                         row.push_bind(session_id)
                             .push_bind(query_id)
+                            .push_bind($crate::search_sql::ordinal(position, r.rank))
                             .push_bind(r.rank)
                             .push_bind(r.page)
                             .push_bind(r.url.clone())
@@ -100,7 +102,9 @@ macro_rules! impl_search_store {
                     .fetch_one(&mut *tx)
                     .await?;
                     if let Some(results) = &new.manual_results {
-                        Self::write_query_results(&mut tx, row.id, query_id, &[], results, now).await?;
+                        let position = i32::try_from(position).unwrap_or(i32::MAX);
+                        Self::write_query_results(&mut tx, row.id, query_id, position, &[], results, now)
+                            .await?;
                     }
                 }
                 tx.commit().await?;
@@ -269,8 +273,8 @@ macro_rules! impl_search_store {
                      JOIN search_sessions s ON s.id = r.session_id \
                      WHERE r.session_id = $1 AND s.owner_id = $2 \
                      AND ($3 IS NULL OR r.query_id = $3) AND ($4 IS NULL OR r.domain = $4) \
-                     AND ($5 IS NULL OR r.excluded = $5) AND ($6 IS NULL OR r.id > $6) \
-                     ORDER BY r.id LIMIT $7",
+                     AND ($5 IS NULL OR r.excluded = $5) AND ($6 IS NULL OR r.ordinal > $6) \
+                     ORDER BY r.ordinal LIMIT $7",
                 )
                 .bind(session)
                 .bind(owner)
@@ -291,12 +295,12 @@ macro_rules! impl_search_store {
                 page: $crate::PageRequest,
             ) -> $crate::StoreResult<Vec<$crate::SessionUrl>> {
                 let rows: Vec<$crate::search_rows::SessionUrlRow> = sqlx::query_as(
-                    "SELECT MIN(r.id) AS first_result_id, r.normalized_url, MIN(r.domain) AS domain, \
+                    "SELECT MIN(r.ordinal) AS first_ordinal, r.normalized_url, MIN(r.domain) AS domain, \
                      COUNT(DISTINCT r.query_id) AS queries, COUNT(*) AS results, MIN(r.rank) AS best_rank \
                      FROM search_results r JOIN search_sessions s ON s.id = r.session_id \
                      WHERE r.session_id = $1 AND s.owner_id = $2 AND r.excluded = FALSE \
-                     GROUP BY r.normalized_url HAVING ($3 IS NULL OR MIN(r.id) > $3) \
-                     ORDER BY first_result_id LIMIT $4",
+                     GROUP BY r.normalized_url HAVING ($3 IS NULL OR MIN(r.ordinal) > $3) \
+                     ORDER BY first_ordinal LIMIT $4",
                 )
                 .bind(session)
                 .bind(owner)
@@ -314,12 +318,12 @@ macro_rules! impl_search_store {
                 page: $crate::PageRequest,
             ) -> $crate::StoreResult<Vec<$crate::SessionDomain>> {
                 let rows: Vec<$crate::search_rows::SessionDomainRow> = sqlx::query_as(
-                    "SELECT MIN(r.id) AS first_result_id, r.domain, COUNT(DISTINCT r.normalized_url) AS urls, \
+                    "SELECT MIN(r.ordinal) AS first_ordinal, r.domain, COUNT(DISTINCT r.normalized_url) AS urls, \
                      COUNT(DISTINCT r.query_id) AS queries, COUNT(*) AS results, MIN(r.rank) AS best_rank \
                      FROM search_results r JOIN search_sessions s ON s.id = r.session_id \
                      WHERE r.session_id = $1 AND s.owner_id = $2 AND r.excluded = FALSE \
-                     GROUP BY r.domain HAVING ($3 IS NULL OR MIN(r.id) > $3) \
-                     ORDER BY first_result_id LIMIT $4",
+                     GROUP BY r.domain HAVING ($3 IS NULL OR MIN(r.ordinal) > $3) \
+                     ORDER BY first_ordinal LIMIT $4",
                 )
                 .bind(session)
                 .bind(owner)
@@ -433,12 +437,12 @@ macro_rules! impl_search_store {
             ) -> $crate::StoreResult<()> {
                 let now = $crate::rows::now();
                 let mut tx = self.begin_write().await?;
-                let session_id: Option<i64> =
-                    sqlx::query_scalar("SELECT session_id FROM search_queries WHERE id = $1")
+                let owner: Option<(i64, i32)> =
+                    sqlx::query_as("SELECT session_id, position FROM search_queries WHERE id = $1")
                         .bind(query)
                         .fetch_optional(&mut *tx)
                         .await?;
-                let Some(session_id) = session_id else {
+                let Some((session_id, position)) = owner else {
                     // The session was deleted while the query ran.
                     return Ok(());
                 };
@@ -450,8 +454,16 @@ macro_rules! impl_search_store {
                     .bind(query)
                     .execute(&mut *tx)
                     .await?;
-                Self::write_query_results(&mut tx, session_id, query, &outcome.raw_pages, &outcome.results, now)
-                    .await?;
+                Self::write_query_results(
+                    &mut tx,
+                    session_id,
+                    query,
+                    position,
+                    &outcome.raw_pages,
+                    &outcome.results,
+                    now,
+                )
+                .await?;
                 sqlx::query(
                     "UPDATE search_queries SET status = $2, error = $3, shortfall = $4, result_count = $5, \
                      requests = $6, finished_at = $7 WHERE id = $1",
@@ -498,6 +510,12 @@ impl HasDb for crate::SqliteStore {
 
 impl HasDb for crate::PostgresStore {
     type Db = sqlx::Postgres;
+}
+
+/// The list position of a result: query order, then rank. Ranks stay below 100,000 (200
+/// per engine query, 10,000 per manual list).
+pub(crate) fn ordinal(position: i32, rank: i32) -> i64 {
+    i64::from(position) * 100_000 + i64::from(rank)
 }
 
 pub(crate) use impl_search_store;

@@ -85,17 +85,7 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
     assert_eq!(queries.len(), 2);
     assert_eq!(queries[0].text, "wind power");
 
-    s.start_search_query(queries[0].id).await.unwrap();
-    s.finish_search_query(
-        queries[0].id,
-        &outcome(vec![
-            result(1, "https://dr.dk/a", "dr.dk"),
-            result(2, "https://ens.dk/b", "ens.dk"),
-            result(3, "https://www.dr.dk/c", "dr.dk"),
-        ]),
-    )
-    .await
-    .unwrap();
+    // The second query finishes first (queries run side by side); lists keep query order.
     let mut excluded = result(2, "https://spam.com/", "spam.com");
     excluded.excluded = true;
     excluded.exclusion_reason = Some("domain spam.com is excluded".into());
@@ -107,6 +97,17 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
     .await
     .unwrap();
 
+    s.start_search_query(queries[0].id).await.unwrap();
+    s.finish_search_query(
+        queries[0].id,
+        &outcome(vec![
+            result(1, "https://dr.dk/a", "dr.dk"),
+            result(2, "https://ens.dk/b", "ens.dk"),
+            result(3, "https://www.dr.dk/c", "dr.dk"),
+        ]),
+    )
+    .await
+    .unwrap();
     let counts = s.search_session_counts(alice.id, session.id).await.unwrap();
     assert_eq!(counts.queries, 2);
     assert_eq!(counts.queries_done, 2);
@@ -126,6 +127,17 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
         .map(|r| (r.query_text.as_str(), r.rank))
         .collect();
     assert_eq!(shared, vec![("wind power", 2), ("solar", 1)]);
+    let order: Vec<(&str, i32)> = all.iter().map(|r| (r.query_text.as_str(), r.rank)).collect();
+    assert_eq!(
+        order,
+        vec![
+            ("wind power", 1),
+            ("wind power", 2),
+            ("wind power", 3),
+            ("solar", 1),
+            ("solar", 2)
+        ]
+    );
     assert!(all.iter().all(|r| r.raw_page_id.is_some()));
 
     let urls = s
@@ -160,7 +172,7 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
             alice.id,
             session.id,
             &ResultFilter::default(),
-            page(Some(first[1].id), 10),
+            page(Some(first[1].ordinal), 10),
         )
         .await
         .unwrap();

@@ -50,6 +50,8 @@ CREATE TABLE search_results (
     id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     session_id       BIGINT  NOT NULL REFERENCES search_sessions (id) ON DELETE CASCADE,
     query_id         BIGINT  NOT NULL REFERENCES search_queries (id) ON DELETE CASCADE,
+    -- Query position × 100,000 + rank: the list order (query order, then rank) as one key.
+    ordinal          BIGINT  NOT NULL,
     rank             INTEGER NOT NULL,
     page             INTEGER NOT NULL,
     url              TEXT    NOT NULL,
@@ -65,7 +67,7 @@ CREATE TABLE search_results (
     fetched_at TIMESTAMPTZ NOT NULL,
     UNIQUE (query_id, rank)
 );
-CREATE INDEX search_results_session ON search_results (session_id, id);
+CREATE INDEX search_results_session ON search_results (session_id, ordinal);
 CREATE INDEX search_results_session_url ON search_results (session_id, normalized_url);
 CREATE INDEX search_results_session_domain ON search_results (session_id, domain);
 -- Deleting a raw page sets its results' pointer to NULL; without this every delete scans.

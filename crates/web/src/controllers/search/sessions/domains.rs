@@ -31,7 +31,7 @@ pub async fn list_domains(
         .await?;
     Ok(ApiJson(paging.page(
         rows,
-        |d| d.first_result_id,
+        |d| d.first_ordinal,
         SessionDomainView::from,
     )))
 }

@@ -53,5 +53,5 @@ pub async fn list_results(
         .store
         .list_search_results(user.user.id, id, &filter, paging.request())
         .await?;
-    Ok(ApiJson(paging.page(rows, |r| r.id, SearchResultView::from)))
+    Ok(ApiJson(paging.page(rows, |r| r.ordinal, SearchResultView::from)))
 }

@@ -31,7 +31,7 @@ pub async fn list_urls(
         .await?;
     Ok(ApiJson(paging.page(
         rows,
-        |u| u.first_result_id,
+        |u| u.first_ordinal,
         SessionUrlView::from,
     )))
 }
