@@ -31,6 +31,38 @@ pub enum Command {
     Cleanup(CleanupArgs),
     /// Run a search session with a progress bar, or list, show, re-run and compare sessions.
     Search(Box<SearchArgs>),
+    /// Extract the main text, title, language and links of one HTML document, as JSON.
+    Extract(ExtractArgs),
+    /// Measure quality against the shared evaluation sets.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The page's address: resolves relative links and helps metadata.
+    #[arg(long)]
+    pub url: Option<String>,
+    /// `best` (trafilatura, readability when it finds nothing), `trafilatura` or `readability`.
+    #[arg(long, default_value = "best")]
+    pub extractor: extract::Strategy,
+    /// Languages to choose between (ISO 639-1), comma-separated.
+    #[arg(long, value_delimiter = ',')]
+    pub languages: Vec<String>,
+    /// An HTML file (`.gz` accepted), or `-` / nothing for standard input.
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Precision, recall, F1 and ms/page of main-text extraction on the trafilatura
+    /// evaluation set (e.g. ../shared/data/extraction/trafilatura-eval).
+    Extraction {
+        dir: PathBuf,
+        /// `best`, `trafilatura`, `readability`, or `all` to compare them.
+        #[arg(long, default_value = "all")]
+        extractor: String,
+    },
 }
 
 #[derive(Debug, Args)]

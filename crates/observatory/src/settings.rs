@@ -143,7 +143,7 @@ impl Default for LogSettings {
     fn default() -> Self {
         Self {
             format: "pretty".into(),
-            filter: "info,sqlx=warn,apalis=warn".into(),
+            filter: "info,sqlx=warn,apalis=warn,trafilatura=error".into(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! One module per CLI command.
 
 pub mod cleanup;
+pub mod eval;
+pub mod extract;
 mod progress;
 pub mod search;
 pub mod serve;

@@ -275,3 +275,60 @@ async fn search_sessions_run_from_the_command_line() {
         text(&out.stdout)
     );
 }
+
+/// `observatory extract` works on any HTML file, gzip and legacy charsets included.
+#[test]
+fn the_extractor_runs_alone_on_any_html_file() {
+    use std::io::Write as _;
+    let dir = tempfile::tempdir().unwrap();
+    let html = "<html lang=\"da\"><head><meta charset=\"windows-1252\"><title>Gr\u{f8}n omstilling</title></head><body>\
+        <nav><a href=\"/\">Forside</a></nav><article><h1>Gr\u{f8}n omstilling</h1>\
+        <p>Regeringen fremlagde i g\u{e5}r en plan for den gr\u{f8}nne omstilling, som skal halvere udledningerne fra landbruget inden 2030.</p>\
+        <p>If\u{f8}lge ministeren vil staten st\u{f8}tte landm\u{e6}nd, der udtager lavbundsjorder, og kommunerne f\u{e5}r ansvaret for nye vindm\u{f8}ller.</p>\
+        <p>L\u{e6}s mere hos <a href=\"https://ens.dk/vind#x\">Energistyrelsen</a>.</p></article>\
+        <footer>Kontakt redaktionen</footer></body></html>";
+    let (latin1, _, _) = encoding_rs::WINDOWS_1252.encode(html);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(&latin1).unwrap();
+    std::fs::write(dir.path().join("page.html.gz"), gz.finish().unwrap()).unwrap();
+
+    let out = observatory(
+        dir.path(),
+        &[
+            "extract",
+            "--url",
+            "https://nyheder.example.dk/a/1",
+            "page.html.gz",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let page: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["language"], "da");
+    assert_eq!(page["encoding"], "windows-1252");
+    assert!(
+        page["title"].as_str().unwrap().contains("Grøn omstilling"),
+        "{page}"
+    );
+    let body = page["text"].as_str().unwrap();
+    assert!(
+        body.contains("halvere udledningerne") && body.contains("nye vindmøller"),
+        "{body}"
+    );
+    assert!(!body.contains("Kontakt redaktionen"), "{body}");
+    let links: Vec<&str> = page["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert_eq!(links, vec!["https://nyheder.example.dk/", "https://ens.dk/vind"]);
+
+    let out = observatory(dir.path(), &["extract", "missing.html"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("reading missing.html"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -1,0 +1,12 @@
+//! Extraction without I/O: bytes to text (charset), HTML to main text, title, metadata and
+//! links, language identification, and the scoring of the extraction evaluation set.
+#![forbid(unsafe_code)]
+
+pub mod charset;
+pub mod eval;
+pub mod lang;
+pub mod main_text;
+
+pub use charset::{CharsetSource, Decoded, decode_html};
+pub use lang::{Language, LanguageId};
+pub use main_text::{Extracted, Method, Strategy, extract};

@@ -1,0 +1,286 @@
+//! Main text, title and metadata of one HTML document, plus its outlinks.
+//!
+//! The main text comes from the trafilatura port (its own readability and baseline
+//! fallbacks enabled) or from dom_smoothie (readability.js); `Strategy::Best` runs
+//! trafilatura and falls back to readability when trafilatura finds (almost) nothing.
+//! `observatory eval extraction` measures each on the trafilatura evaluation set.
+
+use scraper::{Html, Selector};
+use serde::Serialize;
+use url::Url;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Trafilatura,
+    Readability,
+    /// Nothing usable was found.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Strategy {
+    Trafilatura,
+    Readability,
+    #[default]
+    Best,
+}
+
+impl std::str::FromStr for Strategy {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "trafilatura" => Ok(Strategy::Trafilatura),
+            "readability" => Ok(Strategy::Readability),
+            "best" => Ok(Strategy::Best),
+            other => Err(format!(
+                "unknown extractor `{other}` (trafilatura, readability or best)"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Extracted {
+    pub title: Option<String>,
+    /// Paragraphs separated by blank lines, boilerplate removed.
+    pub text: String,
+    pub description: Option<String>,
+    /// The publication date the page states, as found (ISO date when trafilatura parsed one).
+    pub published: Option<String>,
+    /// `<html lang>`, verbatim.
+    pub html_lang: Option<String>,
+    /// Absolute http(s) links in document order, without fragments, each once.
+    pub links: Vec<String>,
+    pub method: Method,
+}
+
+/// Below this many characters a main text is treated as a miss and the fallback is tried.
+const MIN_TEXT_CHARS: usize = 50;
+
+pub fn extract(html: &str, url: Option<&Url>, strategy: Strategy) -> Extracted {
+    let page = PageFacts::read(html, url);
+    let (text, meta, method) = match strategy {
+        Strategy::Trafilatura => with_trafilatura(html, url),
+        Strategy::Readability => with_readability(html, url),
+        Strategy::Best => {
+            // Preferring readability whenever its text is 1.5–3× longer lowered F1 on the
+            // evaluation set (0.9140–0.9158 against 0.9159), so it is only a fallback.
+            let first = with_trafilatura(html, url);
+            if first.0.chars().count() >= MIN_TEXT_CHARS {
+                first
+            } else {
+                let second = with_readability(html, url);
+                if second.0.chars().count() > first.0.chars().count() {
+                    second
+                } else {
+                    first
+                }
+            }
+        }
+    };
+    let method = if text.trim().is_empty() {
+        Method::None
+    } else {
+        method
+    };
+    Extracted {
+        title: meta.title.or(page.title),
+        text,
+        description: meta.description.or(page.description),
+        published: meta.published,
+        html_lang: page.lang,
+        links: page.links,
+        method,
+    }
+}
+
+#[derive(Default)]
+struct Meta {
+    title: Option<String>,
+    description: Option<String>,
+    published: Option<String>,
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+fn with_trafilatura(html: &str, url: Option<&Url>) -> (String, Meta, Method) {
+    // Balanced focus with fallbacks measured best on the evaluation set (F1 0.9159; favour
+    // recall 0.9148, favour precision 0.9151, no fallbacks 0.9112).
+    let mut options = trafilatura::Options::default()
+        .with_fallback(true)
+        .with_exclude_comments(true);
+    if let Some(u) = url {
+        options = options.with_url(u.clone());
+    }
+    match trafilatura::extract(html, &options) {
+        Ok(r) => (
+            tidy(&r.content_text),
+            Meta {
+                title: non_empty(&r.metadata.title),
+                description: non_empty(&r.metadata.description),
+                published: r.metadata.date.map(|d| d.to_string()),
+            },
+            Method::Trafilatura,
+        ),
+        Err(_) => (String::new(), Meta::default(), Method::Trafilatura),
+    }
+}
+
+fn with_readability(html: &str, url: Option<&Url>) -> (String, Meta, Method) {
+    let parsed = dom_smoothie::Readability::new(html, url.map(Url::as_str), None).and_then(|mut r| r.parse());
+    match parsed {
+        Ok(a) => (
+            tidy(&a.text_content),
+            Meta {
+                title: non_empty(&a.title),
+                description: a.excerpt.as_deref().and_then(non_empty),
+                published: a.published_time.as_deref().and_then(non_empty),
+            },
+            Method::Readability,
+        ),
+        Err(_) => (String::new(), Meta::default(), Method::Readability),
+    }
+}
+
+/// One paragraph per non-empty line, inner whitespace collapsed, blank line between.
+fn tidy(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n")
+}
+
+/// What the markup itself says: title, description, language, links.
+struct PageFacts {
+    title: Option<String>,
+    description: Option<String>,
+    lang: Option<String>,
+    links: Vec<String>,
+}
+
+fn selector(css: &str) -> Option<Selector> {
+    Selector::parse(css).ok()
+}
+
+impl PageFacts {
+    fn read(html: &str, url: Option<&Url>) -> Self {
+        let doc = Html::parse_document(html);
+        let first_text = |css: &str| {
+            let sel = selector(css)?;
+            doc.select(&sel)
+                .next()
+                .and_then(|e| non_empty(&e.text().collect::<String>()))
+        };
+        let attr = |css: &str, name: &str| {
+            let sel = selector(css)?;
+            doc.select(&sel)
+                .next()
+                .and_then(|e| e.value().attr(name))
+                .and_then(non_empty)
+        };
+        let base = attr("base[href]", "href")
+            .and_then(|b| match url {
+                Some(u) => u.join(&b).ok(),
+                None => Url::parse(&b).ok(),
+            })
+            .or_else(|| url.cloned());
+        let mut links = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        if let Some(sel) = selector("a[href]") {
+            for a in doc.select(&sel) {
+                let Some(href) = a.value().attr("href") else {
+                    continue;
+                };
+                let resolved = match &base {
+                    Some(b) => b.join(href.trim()),
+                    None => Url::parse(href.trim()),
+                };
+                let Ok(mut link) = resolved else { continue };
+                if !matches!(link.scheme(), "http" | "https") {
+                    continue;
+                }
+                link.set_fragment(None);
+                if seen.insert(link.as_str().to_owned()) {
+                    links.push(link.into());
+                }
+            }
+        }
+        PageFacts {
+            title: first_text("title").or_else(|| first_text("h1")),
+            description: attr("meta[name=description]", "content")
+                .or_else(|| attr("meta[property='og:description']", "content")),
+            lang: attr("html[lang]", "lang"),
+            links,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = r#"<!doctype html><html lang="da-DK"><head><title>Vindmøller på land | Energinyt</title>
+<meta name="description" content="Kommunerne skal finde plads til flere vindmøller.">
+<base href="https://energinyt.dk/nyheder/"></head><body>
+<nav><a href="/">Forside</a> <a href="/om">Om os</a> <a href="mailto:x@y.dk">Skriv</a></nav>
+<div id="cookie">Vi bruger cookies. <a href="/cookies#top">Læs mere</a></div>
+<article><h1>Vindmøller på land</h1>
+<p>Regeringen vil firedoble produktionen af energi fra vindmøller på land inden 2030, og kommunerne skal finde arealerne.</p>
+<p>Ifølge Kommunernes Landsforening kræver det, at staten hjælper med planlægningen og med at sikre opbakning fra naboerne.</p>
+<p>Læs også <a href="artikel-2.html">hvordan solceller ændrer landskabet</a> og <a href="https://ens.dk/vind">Energistyrelsens tal</a>.</p>
+</article>
+<footer>© Energinyt 2026 · <a href="/kontakt">Kontakt</a></footer></body></html>"#;
+
+    #[test]
+    fn main_text_title_language_and_links() {
+        let url = Url::parse("https://www.energinyt.dk/nyheder/vind").unwrap();
+        for strategy in [Strategy::Best, Strategy::Trafilatura, Strategy::Readability] {
+            let e = extract(PAGE, Some(&url), strategy);
+            assert!(
+                e.text.contains("firedoble produktionen"),
+                "{strategy:?}: {}",
+                e.text
+            );
+            assert!(
+                e.text.contains("opbakning fra naboerne"),
+                "{strategy:?}: {}",
+                e.text
+            );
+            assert!(!e.text.contains("Vi bruger cookies"), "{strategy:?}: {}", e.text);
+            assert!(!e.text.contains("© Energinyt"), "{strategy:?}: {}", e.text);
+            assert_ne!(e.method, Method::None);
+        }
+        let e = extract(PAGE, Some(&url), Strategy::Best);
+        assert_eq!(e.html_lang.as_deref(), Some("da-DK"));
+        assert!(e.title.unwrap().starts_with("Vindmøller på land"));
+        assert_eq!(
+            e.description.as_deref(),
+            Some("Kommunerne skal finde plads til flere vindmøller.")
+        );
+        assert_eq!(
+            e.links,
+            vec![
+                "https://energinyt.dk/",
+                "https://energinyt.dk/om",
+                "https://energinyt.dk/cookies",
+                "https://energinyt.dk/nyheder/artikel-2.html",
+                "https://ens.dk/vind",
+                "https://energinyt.dk/kontakt",
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_and_broken_documents_are_handled() {
+        for html in ["", "<html>", "<<<>>>", "\u{0}\u{1}binary", "<p>kort</p>"] {
+            let e = extract(html, None, Strategy::Best);
+            assert!(e.text.len() < 20, "{html:?}");
+        }
+        assert_eq!(extract("", None, Strategy::Best).method, Method::None);
+    }
+}
