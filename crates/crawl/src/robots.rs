@@ -1,0 +1,133 @@
+//! robots.txt, fetched once per origin per job with the crawler's own user agent and
+//! cached: Google semantics (longest match, Allow/Disallow, `*`, `$`) via texting_robots.
+//! A 4xx robots.txt allows everything; a 5xx or an unreachable one disallows for now and is
+//! asked again after `retry_after`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use texting_robots::Robot;
+use url::Url;
+
+use crate::fetch::Fetcher;
+
+/// Google reads at most 500 KiB of a robots.txt.
+const MAX_ROBOTS_BYTES: usize = 500 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RobotsRule {
+    /// robots.txt allows the URL.
+    Allowed,
+    /// robots.txt disallows the URL for our agent.
+    Disallowed,
+    /// No robots.txt (4xx): everything is allowed.
+    NoRobots,
+    /// robots.txt answered 5xx or could not be fetched: disallowed for now.
+    Unavailable,
+    /// The job was told not to read robots.txt.
+    Ignored,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RobotsDecision {
+    pub allowed: bool,
+    pub rule: RobotsRule,
+    /// `Crawl-delay` for our agent, when given.
+    pub crawl_delay: Option<Duration>,
+}
+
+enum Entry {
+    Rules(Box<Robot>),
+    AllowAll,
+    Unavailable { until: Instant },
+}
+
+/// The robots.txt of every origin one job touches.
+pub struct RobotsCache {
+    agent: String,
+    retry_after: Duration,
+    entries: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Entry>>>>>,
+}
+
+impl std::fmt::Debug for RobotsCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RobotsCache")
+            .field("agent", &self.agent)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RobotsCache {
+    /// `agent` is the product token matched against `User-agent:` lines (`IssueObservatory`).
+    pub fn new(agent: impl Into<String>, retry_after: Duration) -> Self {
+        Self {
+            agent: agent.into(),
+            retry_after,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub async fn check(&self, fetcher: &Fetcher, url: &Url) -> RobotsDecision {
+        let origin = url.origin().ascii_serialization();
+        let slot = {
+            let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+            entries.entry(origin.clone()).or_default().clone()
+        };
+        // One fetch per origin even when many URLs of it are checked at once.
+        let mut entry = slot.lock().await;
+        let stale = entry.is_none()
+            || matches!(&*entry, Some(Entry::Unavailable { until }) if Instant::now() >= *until);
+        if stale {
+            *entry = Some(self.load(fetcher, &origin).await);
+        }
+        match entry.as_ref() {
+            Some(Entry::Rules(robot)) => {
+                let allowed = robot.allowed(url.as_str());
+                RobotsDecision {
+                    allowed,
+                    rule: if allowed {
+                        RobotsRule::Allowed
+                    } else {
+                        RobotsRule::Disallowed
+                    },
+                    crawl_delay: robot
+                        .delay
+                        .filter(|d| d.is_finite() && *d > 0.0)
+                        .map(|d| Duration::from_secs_f32(d.min(3600.0))),
+                }
+            }
+            Some(Entry::AllowAll) => RobotsDecision {
+                allowed: true,
+                rule: RobotsRule::NoRobots,
+                crawl_delay: None,
+            },
+            Some(Entry::Unavailable { .. }) | None => RobotsDecision {
+                allowed: false,
+                rule: RobotsRule::Unavailable,
+                crawl_delay: None,
+            },
+        }
+    }
+
+    async fn load(&self, fetcher: &Fetcher, origin: &str) -> Entry {
+        let unavailable = Entry::Unavailable {
+            until: Instant::now() + self.retry_after,
+        };
+        let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else {
+            return unavailable;
+        };
+        match fetcher.fetch_text(&url, MAX_ROBOTS_BYTES).await {
+            Ok(f) if (200..300).contains(&f.status) => {
+                match Robot::new(&self.agent, f.body.as_deref().unwrap_or_default()) {
+                    Ok(robot) => Entry::Rules(Box::new(robot)),
+                    Err(_) => Entry::AllowAll,
+                }
+            }
+            Ok(f) if (400..500).contains(&f.status) => Entry::AllowAll,
+            Ok(_) | Err(_) => unavailable,
+        }
+    }
+}
