@@ -48,6 +48,23 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     }
 }
 
+/// Whether a body labelled as HTML is really binary (NUL bytes or mostly control
+/// characters in its first 2 KiB), as servers mislabel images and archives.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(2048)];
+    if head.is_empty() {
+        return false;
+    }
+    if head.contains(&0) {
+        return true;
+    }
+    let control = head
+        .iter()
+        .filter(|b| **b < 0x20 && !matches!(**b, b'\t' | b'\n' | b'\r' | 0x0c))
+        .count();
+    control * 10 > head.len()
+}
+
 fn label(name: &str) -> Option<&'static Encoding> {
     let enc = Encoding::for_label(name.trim().trim_matches(|c| c == '"' || c == '\'').as_bytes())?;
     // A document that says UTF-16 but reached us without a BOM is ASCII-compatible in practice.
@@ -135,6 +152,14 @@ mod tests {
             "{}",
             d.text
         );
+    }
+
+    #[test]
+    fn binary_bodies_are_recognised() {
+        assert!(looks_binary(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+        assert!(looks_binary(&[1u8, 2, 3, 4, 5, 6, 7, 8, 9, 10]));
+        assert!(!looks_binary("<p>Grøn omstilling\tog\nvind</p>".as_bytes()));
+        assert!(!looks_binary(b""));
     }
 
     #[test]

@@ -7,6 +7,6 @@ pub mod eval;
 pub mod lang;
 pub mod main_text;
 
-pub use charset::{CharsetSource, Decoded, decode_html};
+pub use charset::{CharsetSource, Decoded, decode_html, looks_binary};
 pub use lang::{Language, LanguageId};
 pub use main_text::{Extracted, Method, Strategy, extract};

@@ -1,0 +1,115 @@
+//! A fixture web: many virtual hosts served from one loopback port, chosen by the `Host`
+//! header, so crawled URLs look real (`http://site3.test:PORT/p/4`) once the crawler maps
+//! the fixture hostnames to 127.0.0.1. Everything is generated deterministically.
+//!
+//! Hosts:
+//! - `site0.test` … `site{N-1}.test`: sites of `pages_per_site` articles with boilerplate
+//!   (navigation, cookie banner, footer, comments). Page `k` links to pages `2k+1` and
+//!   `2k+2` of its site (a binary tree: depth 2 reaches 3 pages, depth 3 seven), to the
+//!   next site's home, and to a PDF.
+//! - `robots-disallow.test` (`Disallow: /private`), `robots-wildcard.test` (`/*.pdf$`,
+//!   `Allow` inside a disallowed folder), `robots-delay.test` (`Crawl-delay: 2`),
+//!   `robots-5xx.test` (robots.txt answers 503), `robots-missing.test` (404).
+//! - `redirect.test`: `/start` → `/step` → `http://site0.test:PORT/p/0`; `/loop` loops;
+//!   `/to-loopback` redirects to `http://127.0.0.1:PORT/`.
+//! - `slow.test` (answers after 3 s), `failing.test` (500), `huge.test` (8 MiB of HTML),
+//!   `binary.test` (`/doc.pdf`, `/img.png`, and binary junk labelled text/html).
+//! - `latin1.test`: windows-1252 declared in the header; `nometa.test`: windows-1252 declared
+//!   nowhere.
+//! - `trap.test`: an infinite calendar, `/calendar/YYYY/MM` linking to the next month.
+#![forbid(unsafe_code)]
+
+mod pages;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::response::Response;
+
+pub use pages::Site;
+
+#[derive(Debug, Clone)]
+pub struct FixtureConfig {
+    pub sites: usize,
+    pub pages_per_site: usize,
+}
+
+impl Default for FixtureConfig {
+    fn default() -> Self {
+        Self {
+            sites: 8,
+            pages_per_site: 31,
+        }
+    }
+}
+
+/// The running fixture web. Dropping it stops the server.
+pub struct FixtureWeb {
+    addr: SocketAddr,
+    config: FixtureConfig,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for FixtureWeb {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+pub(crate) struct Shared {
+    pub config: FixtureConfig,
+    pub port: u16,
+}
+
+impl FixtureWeb {
+    pub async fn start(config: FixtureConfig) -> std::io::Result<Self> {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            config: config.clone(),
+            port: addr.port(),
+        });
+        let app = Router::new().fallback(route).with_state(shared);
+        let server = tokio::spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        Ok(Self { addr, config, server })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// `http://{host}:{port}{path}`.
+    pub fn url(&self, host: &str, path: &str) -> String {
+        format!("http://{host}:{}{path}", self.port())
+    }
+
+    /// Every hostname the fixture web answers for (all resolve to [`FixtureWeb::addr`]).
+    pub fn hosts(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = (0..self.config.sites).map(|i| format!("site{i}.test")).collect();
+        hosts.extend(pages::SPECIAL_HOSTS.iter().map(|h| (*h).to_owned()));
+        hosts
+    }
+
+    pub fn config(&self) -> &FixtureConfig {
+        &self.config
+    }
+}
+
+async fn route(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let host = request
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(|h| h.split(':').next().unwrap_or_default().to_ascii_lowercase())
+        .unwrap_or_default();
+    let path = request.uri().path().to_owned();
+    pages::respond(&shared, &host, &path).await
+}

@@ -1,0 +1,302 @@
+//! The fixture web's responses.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::Shared;
+
+pub const SPECIAL_HOSTS: [&str; 14] = [
+    "robots-disallow.test",
+    "robots-wildcard.test",
+    "robots-delay.test",
+    "robots-5xx.test",
+    "robots-missing.test",
+    "redirect.test",
+    "slow.test",
+    "failing.test",
+    "huge.test",
+    "binary.test",
+    "latin1.test",
+    "nometa.test",
+    "trap.test",
+    "empty.test",
+];
+
+/// A generated site: its index and hostname.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Site(pub usize);
+
+const WORDS: [&str; 24] = [
+    "vindmøller",
+    "solceller",
+    "fjernvarme",
+    "klimaet",
+    "kommunen",
+    "regeringen",
+    "borgerne",
+    "energien",
+    "omstillingen",
+    "landbruget",
+    "forskerne",
+    "havvind",
+    "elnettet",
+    "prisen",
+    "udledningen",
+    "brint",
+    "lokalplanen",
+    "naboerne",
+    "investeringer",
+    "batterier",
+    "varmepumper",
+    "politikerne",
+    "fremtiden",
+    "biogas",
+];
+
+/// A deterministic paragraph: `n` seeds a small linear congruential generator.
+fn paragraph(seed: usize, words: usize) -> String {
+    let mut x = seed.wrapping_mul(2_654_435_761).wrapping_add(12_345);
+    let mut out = Vec::with_capacity(words);
+    for i in 0..words {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let w = WORDS[(x >> 33) % WORDS.len()];
+        out.push(if i == 0 { capitalize(w) } else { w.to_owned() });
+    }
+    format!("{}.", out.join(" "))
+}
+
+fn capitalize(w: &str) -> String {
+    let mut c = w.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn html(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+}
+
+fn text(status: StatusCode, body: &str) -> Response {
+    (status, [(header::CONTENT_TYPE, "text/plain")], body.to_owned()).into_response()
+}
+
+fn redirect(status: StatusCode, to: String) -> Response {
+    let mut r = status.into_response();
+    if let Ok(v) = HeaderValue::from_str(&to) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// A page with realistic boilerplate around `article`.
+fn page(title: &str, lang: &str, article: &str, links: &[(String, String)]) -> String {
+    let nav: String = links
+        .iter()
+        .map(|(href, label)| format!("<li><a href=\"{href}\">{label}</a></li>"))
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+<meta name=\"description\" content=\"{title}\"></head><body>\
+<div class=\"cookie-banner\" id=\"cookies\">Vi bruger cookies til statistik. <a href=\"/cookies\">Accepter</a></div>\
+<header><nav class=\"menu\"><ul><li><a href=\"/\">Forside</a></li><li><a href=\"/om\">Om os</a></li></ul></nav></header>\
+<main><article><h1>{title}</h1>{article}<ul class=\"related\">{nav}</ul></article>\
+<section class=\"comments\"><h2>Kommentarer</h2><div class=\"comment\">Godt skrevet, men hvad med prisen?</div></section></main>\
+<footer class=\"site-footer\">Redaktion og kontakt · Ophavsret forbeholdes</footer></body></html>"
+    )
+}
+
+fn site_index(host: &str) -> Option<usize> {
+    host.strip_prefix("site")?.strip_suffix(".test")?.parse().ok()
+}
+
+fn article_page(shared: &Shared, site: usize, k: usize) -> Response {
+    let n = shared.config.pages_per_site;
+    if k >= n {
+        return html(
+            StatusCode::NOT_FOUND,
+            page("Siden findes ikke", "da", "<p>404</p>", &[]),
+        );
+    }
+    let mut links: Vec<(String, String)> = [2 * k + 1, 2 * k + 2]
+        .into_iter()
+        .filter(|c| *c < n)
+        .map(|c| (format!("/p/{c}"), format!("Læs artikel {c}")))
+        .collect();
+    let next_site = (site + 1) % shared.config.sites.max(1);
+    links.push((
+        format!("http://site{next_site}.test:{}/", shared.port),
+        "Partner".into(),
+    ));
+    links.push(("/rapport.pdf".into(), "Rapport (PDF)".into()));
+    let seed = site * 1000 + k;
+    let article = (0..4)
+        .map(|i| format!("<p>{}</p>", paragraph(seed * 7 + i, 40)))
+        .collect::<String>();
+    html(
+        StatusCode::OK,
+        page(&format!("Site {site}, artikel {k}"), "da", &article, &links),
+    )
+}
+
+fn robots(body: &str) -> Response {
+    text(StatusCode::OK, body)
+}
+
+pub async fn respond(shared: &Shared, host: &str, path: &str) -> Response {
+    if let Some(site) = site_index(host)
+        && site < shared.config.sites
+    {
+        return match path {
+            "/" => article_page(shared, site, 0),
+            "/robots.txt" => robots("User-agent: *\nDisallow: /admin\n"),
+            "/rapport.pdf" => pdf(),
+            p => match p.strip_prefix("/p/").and_then(|k| k.parse().ok()) {
+                Some(k) => article_page(shared, site, k),
+                None => html(
+                    StatusCode::NOT_FOUND,
+                    page("Siden findes ikke", "da", "<p>404</p>", &[]),
+                ),
+            },
+        };
+    }
+    let simple = |title: &str| {
+        html(
+            StatusCode::OK,
+            page(
+                title,
+                "da",
+                &format!(
+                    "<p>{}</p><p>{}</p>",
+                    paragraph(title.len(), 50),
+                    paragraph(title.len() + 1, 50)
+                ),
+                &[],
+            ),
+        )
+    };
+    match (host, path) {
+        ("robots-disallow.test", "/robots.txt") => robots("User-agent: *\nDisallow: /private\n"),
+        ("robots-wildcard.test", "/robots.txt") => robots(
+            "User-agent: IssueObservatory\nDisallow: /*.pdf$\nDisallow: /archive/\nAllow: /archive/open\n",
+        ),
+        ("robots-delay.test", "/robots.txt") => robots("User-agent: *\nCrawl-delay: 2\n"),
+        ("robots-5xx.test", "/robots.txt") => text(StatusCode::SERVICE_UNAVAILABLE, "maintenance"),
+        (_, "/robots.txt") => text(StatusCode::NOT_FOUND, "not found"),
+        ("redirect.test", "/start") => redirect(StatusCode::MOVED_PERMANENTLY, "/step".into()),
+        ("redirect.test", "/step") => redirect(
+            StatusCode::FOUND,
+            format!("http://site0.test:{}/p/0", shared.port),
+        ),
+        ("redirect.test", "/loop") => redirect(StatusCode::FOUND, "/loop".into()),
+        ("redirect.test", "/to-loopback") => {
+            redirect(StatusCode::FOUND, format!("http://127.0.0.1:{}/", shared.port))
+        }
+        ("slow.test", _) => {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+            simple("Langsom side")
+        }
+        ("failing.test", _) => html(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "<h1>Internal Server Error</h1>".into(),
+        ),
+        ("huge.test", _) => {
+            let chunk = "<p>fyld fyld fyld fyld fyld fyld fyld fyld fyld fyld fyld fyld</p>\n";
+            html(StatusCode::OK, chunk.repeat(8 * 1024 * 1024 / chunk.len() + 1))
+        }
+        ("binary.test", "/doc.pdf") => pdf(),
+        ("binary.test", "/img.png") => (
+            [(header::CONTENT_TYPE, "image/png")],
+            Body::from(vec![0x89, b'P', b'N', b'G', 0, 1, 2, 3]),
+        )
+            .into_response(),
+        ("binary.test", _) => (
+            [(header::CONTENT_TYPE, "text/html")],
+            Body::from((0..=255u8).cycle().take(4096).collect::<Vec<u8>>()),
+        )
+            .into_response(),
+        ("latin1.test", _) => (
+            [(header::CONTENT_TYPE, "text/html; charset=windows-1252")],
+            Body::from(latin1_page()),
+        )
+            .into_response(),
+        ("nometa.test", _) => {
+            ([(header::CONTENT_TYPE, "text/html")], Body::from(latin1_page())).into_response()
+        }
+        ("trap.test", p) => calendar(p),
+        ("empty.test", _) => html(StatusCode::OK, "<html><body></body></html>".into()),
+        (
+            "robots-disallow.test"
+            | "robots-wildcard.test"
+            | "robots-delay.test"
+            | "robots-5xx.test"
+            | "robots-missing.test",
+            p,
+        ) => simple(&format!("Side {p}")),
+        _ => text(StatusCode::NOT_FOUND, "unknown fixture host"),
+    }
+}
+
+fn pdf() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/pdf")],
+        Body::from(b"%PDF-1.7\n%fixture\n".to_vec()),
+    )
+        .into_response()
+}
+
+/// Danish text in windows-1252 (æ, ø, å as single bytes).
+fn latin1_page() -> Vec<u8> {
+    let text = "<html><head><title>Gr\u{f8}n omstilling</title></head><body><article><h1>Gr\u{f8}n omstilling</h1>\
+<p>Kommunerne skal finde pladser til flere vindm\u{f8}ller p\u{e5} land, og borgerne i \u{c5}rhus og K\u{f8}benhavn skal h\u{f8}res.</p>\
+<p>If\u{f8}lge Energistyrelsen kr\u{e6}ver det nye lokalplaner og st\u{f8}tte til naboerne, som f\u{e5}r en andel af gevinsten.</p>\
+</article></body></html>";
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?'))
+        .collect()
+}
+
+/// An endless calendar: every month links to the next and the previous one.
+fn calendar(path: &str) -> Response {
+    let parts: Vec<&str> = path.trim_start_matches("/calendar/").split('/').collect();
+    let (year, month) = match parts.as_slice() {
+        [y, m] => (
+            y.parse::<i32>().unwrap_or(2026),
+            m.parse::<u32>().unwrap_or(1).clamp(1, 12),
+        ),
+        _ => (2026, 1),
+    };
+    let next = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let prev = if month == 1 {
+        (year - 1, 12)
+    } else {
+        (year, month - 1)
+    };
+    let links = vec![
+        (
+            format!("/calendar/{}/{:02}", next.0, next.1),
+            "Næste måned".to_owned(),
+        ),
+        (
+            format!("/calendar/{}/{:02}", prev.0, prev.1),
+            "Forrige måned".to_owned(),
+        ),
+    ];
+    let article = format!(
+        "<p>Begivenheder i {year}-{month:02}: {}</p>",
+        paragraph((year as usize) * 12 + month as usize, 30)
+    );
+    html(
+        StatusCode::OK,
+        page(&format!("Kalender {year}-{month:02}"), "da", &article, &links),
+    )
+}
