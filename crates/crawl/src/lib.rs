@@ -1,10 +1,17 @@
-//! Crawling: SSRF-guarded fetching with redirects, body caps and retries, and robots.txt.
+//! Crawling: job configuration, site scope, politeness, SSRF-guarded fetching with
+//! redirects, body caps and retries, and robots.txt. (The persistent frontier and the
+//! `crawl` job kind build on these.)
 #![forbid(unsafe_code)]
 
+pub mod config;
 pub mod fetch;
+pub mod politeness;
 pub mod robots;
+pub mod scope;
 pub mod ssrf;
 
+pub use config::{CrawlConfig, Rendering, SiteScope};
 pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher, user_agent};
+pub use politeness::{Permit, Politeness};
 pub use robots::{RobotsCache, RobotsDecision};
 pub use ssrf::{AddressPolicy, is_public};
