@@ -5,6 +5,9 @@
 //! app-owned `jobs` row and the queue task in one transaction.
 #![forbid(unsafe_code)]
 
+mod crawl_model;
+mod crawl_rows;
+mod crawl_sql;
 mod error;
 pub mod model;
 mod postgres;
@@ -23,6 +26,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use crawl_model::*;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
 pub use postgres::PostgresStore;
@@ -182,8 +186,53 @@ pub trait SearchStore: Send + Sync {
     async fn cancel_unfinished_queries(&self, session: SearchSessionId) -> StoreResult<u64>;
 }
 
+/// Scraping jobs: the persistent frontier, pages and content-addressed bodies.
 #[async_trait]
-pub trait Store: SearchStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait CrawlStore: Send + Sync {
+    /// Writes the job and its seed URLs (deduplicated) at once.
+    async fn create_crawl(&self, new: NewCrawl) -> StoreResult<CrawlJob>;
+    async fn set_crawl_job(&self, id: CrawlId, job_id: JobId) -> StoreResult<()>;
+    async fn crawl(&self, owner: UserId, id: CrawlId) -> StoreResult<Option<CrawlJob>>;
+    async fn list_crawls(&self, owner: UserId, page: PageRequest) -> StoreResult<Vec<CrawlJob>>;
+    async fn delete_crawl(&self, owner: UserId, id: CrawlId) -> StoreResult<()>;
+    async fn crawl_for_worker(&self, id: CrawlId) -> StoreResult<Option<CrawlJob>>;
+    async fn set_crawl_status(&self, id: CrawlId, status: CrawlStatus) -> StoreResult<()>;
+    /// URLs a killed worker left `fetching` go back to the queue (their pages were never written).
+    async fn requeue_in_flight(&self, crawl: CrawlId) -> StoreResult<u64>;
+    /// Takes up to `limit` queued URLs, shallowest first, and marks them `fetching`.
+    async fn claim_frontier(&self, crawl: CrawlId, limit: u32) -> StoreResult<Vec<FrontierItem>>;
+    /// Records a URL's outcome with its page, body and discovered links in one transaction;
+    /// returns how many links were new to the job.
+    async fn finish_frontier(
+        &self,
+        item: &FrontierItem,
+        owner: UserId,
+        result: &FrontierResult,
+    ) -> StoreResult<u64>;
+    async fn frontier_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<FrontierCount>>;
+    /// URLs per site that count against the site cap (all but skipped ones).
+    async fn site_load(&self, crawl: CrawlId) -> StoreResult<Vec<(String, i64)>>;
+    async fn list_pages(
+        &self,
+        owner: UserId,
+        crawl: CrawlId,
+        filter: &PageFilter,
+        page: PageRequest,
+    ) -> StoreResult<Vec<Page>>;
+    async fn page(&self, owner: UserId, id: PageId) -> StoreResult<Option<Page>>;
+    /// The page's raw body, zstd-compressed.
+    async fn page_body(&self, owner: UserId, id: PageId) -> StoreResult<Option<Vec<u8>>>;
+    /// The owner's latest successful fetch of `url` since `fetched_since` (for reuse).
+    async fn reusable_page(
+        &self,
+        owner: UserId,
+        url: &str,
+        fetched_since: DateTime<Utc>,
+    ) -> StoreResult<Option<Page>>;
+}
+
+#[async_trait]
+pub trait Store: SearchStore + CrawlStore + Send + Sync + std::fmt::Debug + 'static {
     fn backend(&self) -> BackendKind;
     fn pool(&self) -> DbPool;
     fn pool_stats(&self) -> PoolStats;

@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
+use crate::crawl_sql::impl_crawl_store;
 use crate::search_sql::impl_search_store;
 use crate::sql_store::impl_sql_store;
 use crate::{BackendKind, DbPool, Job, StoreError, StoreOptions, StoreResult};
@@ -68,3 +69,4 @@ impl PostgresStore {
 
 impl_sql_store!(PostgresStore);
 impl_search_store!(PostgresStore);
+impl_crawl_store!(PostgresStore);

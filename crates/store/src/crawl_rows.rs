@@ -1,0 +1,144 @@
+//! Crawl rows as decoded from either backend.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::types::Json;
+
+use crate::crawl_model::*;
+use crate::error::StoreError;
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct CrawlJobRow {
+    pub id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub config: Json<Value>,
+    pub sources: Json<Value>,
+    pub status: String,
+    pub job_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<CrawlJobRow> for CrawlJob {
+    type Error = StoreError;
+    fn try_from(r: CrawlJobRow) -> Result<Self, StoreError> {
+        Ok(CrawlJob {
+            id: r.id,
+            owner_id: r.owner_id,
+            name: r.name,
+            config: r.config.0,
+            sources: r.sources.0,
+            status: r.status.parse().map_err(StoreError::Corrupt)?,
+            job_id: r.job_id,
+            created_at: r.created_at,
+            started_at: r.started_at,
+            finished_at: r.finished_at,
+            updated_at: r.updated_at,
+        })
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct FrontierRow {
+    pub id: i64,
+    pub crawl_id: i64,
+    pub url: String,
+    pub site: String,
+    pub depth: i32,
+    pub parent_url: Option<String>,
+    pub attempts: i32,
+}
+
+impl From<FrontierRow> for FrontierItem {
+    fn from(r: FrontierRow) -> Self {
+        FrontierItem {
+            id: r.id,
+            crawl_id: r.crawl_id,
+            url: r.url,
+            site: r.site,
+            depth: r.depth,
+            parent_url: r.parent_url,
+            attempts: r.attempts,
+        }
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PageRow {
+    pub id: i64,
+    pub crawl_id: i64,
+    pub url: String,
+    pub final_url: Option<String>,
+    pub host: String,
+    pub domain: String,
+    pub depth: i32,
+    pub parent_url: Option<String>,
+    pub redirects: Json<Value>,
+    pub status_code: Option<i32>,
+    pub content_type: Option<String>,
+    pub headers: Json<Value>,
+    pub content_hash: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub words: i32,
+    pub language: Option<String>,
+    pub language_confidence: Option<f64>,
+    pub description: Option<String>,
+    pub published: Option<String>,
+    pub outlinks: Json<Value>,
+    pub extraction_method: Option<String>,
+    pub error_reason: Option<String>,
+    pub fetched_at: DateTime<Utc>,
+}
+
+impl From<PageRow> for Page {
+    fn from(r: PageRow) -> Self {
+        Page {
+            id: r.id,
+            crawl_id: r.crawl_id,
+            url: r.url,
+            final_url: r.final_url,
+            host: r.host,
+            domain: r.domain,
+            depth: r.depth,
+            parent_url: r.parent_url,
+            redirects: r.redirects.0,
+            status_code: r.status_code,
+            content_type: r.content_type,
+            headers: r.headers.0,
+            content_hash: r.content_hash,
+            title: r.title,
+            text: r.text,
+            words: r.words,
+            language: r.language,
+            language_confidence: r.language_confidence,
+            description: r.description,
+            published: r.published,
+            outlinks: r.outlinks.0,
+            extraction_method: r.extraction_method,
+            error_reason: r.error_reason,
+            fetched_at: r.fetched_at,
+        }
+    }
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct FrontierCountRow {
+    pub state: String,
+    pub reason: Option<String>,
+    pub count: i64,
+}
+
+impl TryFrom<FrontierCountRow> for FrontierCount {
+    type Error = StoreError;
+    fn try_from(r: FrontierCountRow) -> Result<Self, StoreError> {
+        Ok(FrontierCount {
+            state: r.state.parse().map_err(StoreError::Corrupt)?,
+            reason: r.reason,
+            count: r.count,
+        })
+    }
+}

@@ -1,0 +1,335 @@
+//! Crawl storage behaviour on every backend (SQLite always, PostgreSQL when configured).
+
+use chrono::{Duration, Utc};
+use serde_json::json;
+use store::testing::TestDb;
+use store::*;
+
+async fn user(store: &dyn Store, name: &str) -> User {
+    store
+        .create_user(NewUser {
+            username: name.into(),
+            password_hash: "hash".into(),
+            is_admin: false,
+        })
+        .await
+        .unwrap()
+}
+
+fn url(u: &str, site: &str, depth: i32) -> NewFrontierUrl {
+    NewFrontierUrl {
+        url: u.into(),
+        site: site.into(),
+        depth,
+        parent_url: None,
+        skipped: None,
+    }
+}
+
+fn page(u: &str, hash: Option<&str>) -> NewPage {
+    NewPage {
+        url: u.into(),
+        final_url: Some(u.into()),
+        host: "www.dr.dk".into(),
+        domain: "dr.dk".into(),
+        status_code: Some(200),
+        headers: json!({"content-type": "text/html"}),
+        content_hash: hash.map(str::to_owned),
+        title: Some("Titel".into()),
+        text: Some("Tekst om vindmøller".into()),
+        words: 3,
+        language: Some("da".into()),
+        language_confidence: Some(0.9),
+        outlinks: vec!["https://www.dr.dk/b".into()],
+        extraction_method: Some("trafilatura".into()),
+        ..NewPage::default()
+    }
+}
+
+fn body(hash: &str) -> NewBody {
+    NewBody {
+        hash: hash.into(),
+        size: 3,
+        zstd: vec![1, 2, 3],
+    }
+}
+
+fn count(counts: &[FrontierCount], state: FrontierState, reason: Option<&str>) -> i64 {
+    counts
+        .iter()
+        .filter(|c| c.state == state && c.reason.as_deref() == reason)
+        .map(|c| c.count)
+        .sum()
+}
+
+#[tokio::test]
+async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
+    let db = TestDb::new().await;
+    let s = db.store.as_ref();
+    let alice = user(s, "alice").await;
+    let crawl = s
+        .create_crawl(NewCrawl {
+            owner_id: alice.id,
+            name: "energi".into(),
+            config: json!({"depth": 2}),
+            sources: json!({"sessions": [1]}),
+            seeds: vec![
+                url("https://www.dr.dk/a", "dr.dk", 0),
+                url("https://ens.dk/", "ens.dk", 0),
+                url("https://www.dr.dk/a", "dr.dk", 0),
+            ],
+        })
+        .await
+        .unwrap();
+    assert_eq!(crawl.status, SearchStatus::Queued);
+
+    let first = s.claim_frontier(crawl.id, 1).await.unwrap();
+    assert_eq!(first.len(), 1);
+    assert_eq!(first[0].url, "https://www.dr.dk/a");
+    let mut skipped = url("https://shop.dr.dk/", "dr.dk", 1);
+    skipped.skipped = Some("excluded".into());
+    let added = s
+        .finish_frontier(
+            &first[0],
+            alice.id,
+            &FrontierResult {
+                state: FrontierState::Done,
+                reason: None,
+                page: Some(page("https://www.dr.dk/a", Some("h1"))),
+                body: Some(body("h1")),
+                links: vec![
+                    url("https://www.dr.dk/b", "dr.dk", 1),
+                    url("https://ens.dk/", "ens.dk", 1),
+                    skipped,
+                ],
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(added, 2, "ens.dk/ was already a seed");
+
+    // A worker claims two URLs and dies before finishing them.
+    let claimed = s.claim_frontier(crawl.id, 10).await.unwrap();
+    let urls: Vec<_> = claimed.iter().map(|c| (c.url.as_str(), c.depth)).collect();
+    assert_eq!(
+        urls,
+        vec![("https://ens.dk/", 0), ("https://www.dr.dk/b", 1)],
+        "shallowest first"
+    );
+    assert!(s.claim_frontier(crawl.id, 10).await.unwrap().is_empty());
+    assert_eq!(s.requeue_in_flight(crawl.id).await.unwrap(), 2);
+    let again = s.claim_frontier(crawl.id, 10).await.unwrap();
+    assert_eq!(again.len(), 2, "nothing lost");
+
+    // The same body under another URL is stored once.
+    s.finish_frontier(
+        &again[0],
+        alice.id,
+        &FrontierResult {
+            state: FrontierState::Done,
+            reason: None,
+            page: Some(page("https://ens.dk/", Some("h1"))),
+            body: Some(body("h1")),
+            links: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let mut failed = page("https://www.dr.dk/b", None);
+    failed.error_reason = Some("timeout".into());
+    failed.text = None;
+    s.finish_frontier(
+        &again[1],
+        alice.id,
+        &FrontierResult {
+            state: FrontierState::Failed,
+            reason: Some("timeout".into()),
+            page: Some(failed),
+            body: None,
+            links: vec![],
+        },
+    )
+    .await
+    .unwrap();
+
+    let counts = s.frontier_counts(alice.id, crawl.id).await.unwrap();
+    assert_eq!(count(&counts, FrontierState::Done, None), 2);
+    assert_eq!(count(&counts, FrontierState::Failed, Some("timeout")), 1);
+    assert_eq!(count(&counts, FrontierState::Skipped, Some("excluded")), 1);
+    let mut load = s.site_load(crawl.id).await.unwrap();
+    load.sort();
+    assert_eq!(load, vec![("dr.dk".to_owned(), 2), ("ens.dk".to_owned(), 1)]);
+
+    let pages = s
+        .list_pages(
+            alice.id,
+            crawl.id,
+            &PageFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 3);
+    assert_eq!(pages[0].outlinks, json!(["https://www.dr.dk/b"]));
+    let only_failed = PageFilter {
+        failed: Some(true),
+        ..PageFilter::default()
+    };
+    let f = s
+        .list_pages(
+            alice.id,
+            crawl.id,
+            &only_failed,
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].error_reason.as_deref(), Some("timeout"));
+    let by_lang = PageFilter {
+        language: Some("da".into()),
+        failed: Some(false),
+        ..PageFilter::default()
+    };
+    assert_eq!(
+        s.list_pages(
+            alice.id,
+            crawl.id,
+            &by_lang,
+            PageRequest {
+                after: None,
+                limit: 10
+            }
+        )
+        .await
+        .unwrap()
+        .len(),
+        2
+    );
+    assert_eq!(
+        s.page_body(alice.id, pages[0].id).await.unwrap(),
+        Some(vec![1, 2, 3])
+    );
+    assert_eq!(s.page_body(alice.id, f[0].id).await.unwrap(), None);
+
+    let reuse = s
+        .reusable_page(alice.id, "https://www.dr.dk/a", Utc::now() - Duration::days(30))
+        .await
+        .unwrap();
+    assert_eq!(reuse.unwrap().title.as_deref(), Some("Titel"));
+    assert!(
+        s.reusable_page(alice.id, "https://www.dr.dk/b", Utc::now() - Duration::days(30))
+            .await
+            .unwrap()
+            .is_none(),
+        "failed fetches are not reused"
+    );
+    assert!(
+        s.reusable_page(alice.id, "https://www.dr.dk/a", Utc::now() + Duration::days(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    s.set_crawl_status(crawl.id, SearchStatus::Done).await.unwrap();
+    let done = s.crawl(alice.id, crawl.id).await.unwrap().unwrap();
+    assert!(done.finished_at.is_some());
+}
+
+#[tokio::test]
+async fn other_users_see_no_crawls_pages_or_bodies() {
+    let db = TestDb::new().await;
+    let s = db.store.as_ref();
+    let alice = user(s, "alice").await;
+    let mallory = user(s, "mallory").await;
+    let crawl = s
+        .create_crawl(NewCrawl {
+            owner_id: alice.id,
+            name: "x".into(),
+            config: json!({}),
+            sources: json!({}),
+            seeds: vec![url("https://a.dk/", "a.dk", 0)],
+        })
+        .await
+        .unwrap();
+    let item = s.claim_frontier(crawl.id, 1).await.unwrap().remove(0);
+    s.finish_frontier(
+        &item,
+        alice.id,
+        &FrontierResult {
+            state: FrontierState::Done,
+            reason: None,
+            page: Some(page("https://a.dk/", Some("h2"))),
+            body: Some(body("h2")),
+            links: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let page_id = s
+        .list_pages(
+            alice.id,
+            crawl.id,
+            &PageFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap()[0]
+        .id;
+
+    assert!(s.crawl(mallory.id, crawl.id).await.unwrap().is_none());
+    assert!(
+        s.list_crawls(
+            mallory.id,
+            PageRequest {
+                after: None,
+                limit: 10
+            }
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+    assert!(s.frontier_counts(mallory.id, crawl.id).await.unwrap().is_empty());
+    assert!(s.page(mallory.id, page_id).await.unwrap().is_none());
+    assert!(s.page_body(mallory.id, page_id).await.unwrap().is_none());
+    assert!(
+        s.list_pages(
+            mallory.id,
+            crawl.id,
+            &PageFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 10
+            }
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+    assert!(
+        s.reusable_page(mallory.id, "https://a.dk/", Utc::now() - Duration::days(1))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(matches!(
+        s.delete_crawl(mallory.id, crawl.id).await,
+        Err(StoreError::NotFound)
+    ));
+
+    s.delete_crawl(alice.id, crawl.id).await.unwrap();
+    assert!(
+        s.page(alice.id, page_id).await.unwrap().is_none(),
+        "pages go with their job"
+    );
+}
