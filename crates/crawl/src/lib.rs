@@ -5,6 +5,7 @@
 
 pub mod config;
 pub mod fetch;
+pub mod job;
 pub mod politeness;
 pub mod robots;
 pub mod scope;
@@ -12,6 +13,7 @@ pub mod ssrf;
 
 pub use config::{CrawlConfig, Rendering, SiteScope};
 pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher, user_agent};
+pub use job::{CrawlerSettings, RunCrawl};
 pub use politeness::{Permit, Politeness};
 pub use robots::{RobotsCache, RobotsDecision};
 pub use ssrf::{AddressPolicy, is_public};

@@ -266,6 +266,13 @@ macro_rules! impl_crawl_store {
                 rows.into_iter().map($crate::FrontierCount::try_from).collect()
             }
 
+            async fn frontier_urls(&self, crawl: $crate::CrawlId) -> $crate::StoreResult<Vec<String>> {
+                Ok(sqlx::query_scalar("SELECT url FROM crawl_frontier WHERE crawl_id = $1")
+                    .bind(crawl)
+                    .fetch_all(&self.pool)
+                    .await?)
+            }
+
             async fn site_load(&self, crawl: $crate::CrawlId) -> $crate::StoreResult<Vec<(String, i64)>> {
                 Ok(sqlx::query_as(
                     "SELECT site, COUNT(*) FROM crawl_frontier WHERE crawl_id = $1 AND state <> 'skipped' \

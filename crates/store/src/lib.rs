@@ -210,6 +210,8 @@ pub trait CrawlStore: Send + Sync {
         result: &FrontierResult,
     ) -> StoreResult<u64>;
     async fn frontier_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<FrontierCount>>;
+    /// Every URL already on the job's frontier, whatever its state.
+    async fn frontier_urls(&self, crawl: CrawlId) -> StoreResult<Vec<String>>;
     /// URLs per site that count against the site cap (all but skipped ones).
     async fn site_load(&self, crawl: CrawlId) -> StoreResult<Vec<(String, i64)>>;
     async fn list_pages(

@@ -156,6 +156,14 @@ pub async fn respond(shared: &Shared, host: &str, path: &str) -> Response {
             "/" => article_page(shared, site, 0),
             "/robots.txt" => robots("User-agent: *\nDisallow: /admin\n"),
             "/rapport.pdf" => pdf(),
+            "/om" => html(
+                StatusCode::OK,
+                page("Om os", "da", "<p>Vi er en lille redaktion.</p>", &[]),
+            ),
+            "/cookies" => html(
+                StatusCode::OK,
+                page("Cookies", "da", "<p>Sådan bruger vi cookies.</p>", &[]),
+            ),
             p => match p.strip_prefix("/p/").and_then(|k| k.parse().ok()) {
                 Some(k) => article_page(shared, site, k),
                 None => html(

@@ -1,0 +1,421 @@
+//! The `crawl` job (queue `crawl`): works a scraping job's persistent frontier until it is
+//! empty, politely, with robots.txt, caps, reuse of recent fetches, extraction and language
+//! identification. Every URL's outcome is written in one transaction, so a killed worker's
+//! job resumes on another without refetching finished pages or losing any.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use jobs::{JobContext, JobError, JobHandler};
+use search::urlnorm::{self, WebUrl};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use store::{
+    CrawlJob, FrontierItem, FrontierResult, FrontierState, NewBody, NewFrontierUrl, NewPage, Queue,
+    SearchStatus, Store, UserId,
+};
+
+use crate::config::CrawlConfig;
+use crate::fetch::{FetchConfig, Fetcher};
+use crate::politeness::Politeness;
+use crate::robots::{RobotsCache, RobotsRule};
+use crate::scope::{LinkVerdict, judge_link, site_key};
+use crate::ssrf::AddressPolicy;
+
+pub const KIND: &str = "crawl";
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CrawlJobPayload {
+    pub crawl_id: i64,
+}
+
+/// What the operator decides for every job: where the crawler may connect and who it is.
+#[derive(Debug, Clone)]
+pub struct CrawlerSettings {
+    pub policy: Arc<AddressPolicy>,
+    pub user_agent: String,
+    /// The product token matched against robots.txt `User-agent` lines.
+    pub robots_agent: String,
+    pub languages: Vec<String>,
+}
+
+pub struct RunCrawl {
+    settings: CrawlerSettings,
+}
+
+impl RunCrawl {
+    pub fn new(settings: CrawlerSettings) -> Self {
+        Self { settings }
+    }
+}
+
+#[async_trait]
+impl JobHandler for RunCrawl {
+    fn kind(&self) -> &'static str {
+        KIND
+    }
+
+    fn queue(&self) -> Queue {
+        Queue::Crawl
+    }
+
+    fn validate(&self, payload: &Value) -> Result<(), String> {
+        serde_json::from_value::<CrawlJobPayload>(payload.clone())
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
+    async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError> {
+        let payload: CrawlJobPayload =
+            serde_json::from_value(payload).map_err(|e| JobError::Failed(format!("bad payload: {e}")))?;
+        let store = ctx.store().clone();
+        let Some(crawl) = store.crawl_for_worker(payload.crawl_id).await? else {
+            return Err(JobError::Failed("the scraping job was deleted".into()));
+        };
+        let config: CrawlConfig = serde_json::from_value(crawl.config.clone())
+            .map_err(|e| JobError::Failed(format!("stored configuration is unreadable: {e}")))?;
+        let languages = extract::LanguageId::new(&self.settings.languages)
+            .map_err(|e| JobError::Failed(e.to_string()))?;
+        let mut fetch_config = FetchConfig::new(self.settings.user_agent.clone());
+        fetch_config.policy = self.settings.policy.clone();
+        fetch_config.timeout = Duration::from_secs(config.timeout_secs);
+        fetch_config.retries = config.retries;
+        fetch_config.max_body_bytes = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
+        let fetcher = Fetcher::new(fetch_config).map_err(|e| JobError::Failed(e.to_string()))?;
+
+        store.set_crawl_status(crawl.id, SearchStatus::Running).await?;
+        // Whatever a killed worker left in flight was never written: fetch it again.
+        store.requeue_in_flight(crawl.id).await?;
+        let load: HashMap<String, i64> = store.site_load(crawl.id).await?.into_iter().collect();
+        // Links already on the frontier (seeds, earlier attempts) never count twice.
+        let seen: HashSet<String> = store.frontier_urls(crawl.id).await?.into_iter().collect();
+        let run = CrawlRun {
+            store: &store,
+            crawl: &crawl,
+            config: &config,
+            fetcher,
+            robots: RobotsCache::new(self.settings.robots_agent.clone(), Duration::from_secs(300)),
+            politeness: Politeness::new(
+                config.global_concurrency as usize,
+                config.per_site_concurrency as usize,
+                config.delay(),
+            ),
+            languages,
+            budget: Mutex::new(Budget {
+                total: load.values().sum(),
+                per_site: load,
+                seen,
+            }),
+        };
+
+        let batch = (config.global_concurrency as usize * 2).clamp(8, 256) as u32;
+        let mut processed = 0i64;
+        loop {
+            let items = store.claim_frontier(crawl.id, batch).await?;
+            if items.is_empty() {
+                break;
+            }
+            let mut pending: Vec<ItemFuture<'_>> = Vec::with_capacity(items.len());
+            for item in &items {
+                pending.push(Box::pin(run.process(item)));
+            }
+            let mut outcomes =
+                futures::stream::iter(pending).buffer_unordered(config.global_concurrency as usize);
+            let mut cancelled = None;
+            while let Some((item, result)) = outcomes.next().await {
+                store.finish_frontier(item, crawl.owner_id, &result).await?;
+                processed += 1;
+                let total = run.total();
+                if let Err(e) = ctx
+                    .checkpoint(
+                        processed,
+                        Some(total),
+                        format!("{} {}", result.state.as_str(), item.url),
+                    )
+                    .await
+                {
+                    cancelled = Some(e);
+                    break;
+                }
+            }
+            drop(outcomes);
+            if let Some(e) = cancelled {
+                // URLs claimed but not finished stay on the frontier for a resume.
+                store.requeue_in_flight(crawl.id).await?;
+                if matches!(e, JobError::Cancelled) {
+                    store.set_crawl_status(crawl.id, SearchStatus::Cancelled).await?;
+                }
+                return Err(e);
+            }
+        }
+        store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
+        let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
+        Ok(json!({ "crawl_id": crawl.id, "processed": processed, "frontier": counts }))
+    }
+}
+
+type ItemFuture<'a> = std::pin::Pin<Box<dyn Future<Output = (&'a FrontierItem, FrontierResult)> + Send + 'a>>;
+
+/// URLs counted against the caps: per site and for the whole job.
+struct Budget {
+    per_site: HashMap<String, i64>,
+    total: i64,
+    /// URLs this run has already decided about (duplicates do not count twice).
+    seen: HashSet<String>,
+}
+
+struct CrawlRun<'a> {
+    store: &'a Arc<dyn Store>,
+    crawl: &'a CrawlJob,
+    config: &'a CrawlConfig,
+    fetcher: Fetcher,
+    robots: RobotsCache,
+    politeness: Politeness,
+    languages: extract::LanguageId,
+    budget: Mutex<Budget>,
+}
+
+fn skipped(reason: impl Into<String>) -> FrontierResult {
+    FrontierResult {
+        state: FrontierState::Skipped,
+        reason: Some(reason.into()),
+        page: None,
+        body: None,
+        links: Vec::new(),
+    }
+}
+
+impl CrawlRun<'_> {
+    fn owner(&self) -> UserId {
+        self.crawl.owner_id
+    }
+
+    /// URLs on the frontier that count against the job budget.
+    fn total(&self) -> i64 {
+        self.budget.lock().unwrap_or_else(|e| e.into_inner()).total
+    }
+
+    async fn process<'i>(&self, item: &'i FrontierItem) -> (&'i FrontierItem, FrontierResult) {
+        (item, self.process_inner(item).await)
+    }
+
+    async fn process_inner(&self, item: &FrontierItem) -> FrontierResult {
+        let Ok(url) = urlnorm::normalize(&item.url) else {
+            return skipped("invalid_url");
+        };
+        let Ok(target) = url::Url::parse(&url.url) else {
+            return skipped("invalid_url");
+        };
+        if self.config.robots {
+            let decision = self.robots.check(&self.fetcher, &target).await;
+            if let Some(delay) = decision.crawl_delay {
+                self.politeness.set_crawl_delay(&item.site, delay);
+            }
+            if !decision.allowed {
+                return skipped(match decision.rule {
+                    RobotsRule::Unavailable => "robots_unavailable",
+                    _ => "robots",
+                });
+            }
+        }
+        if !self.config.recollect {
+            let since = chrono::Utc::now() - chrono::Duration::days(i64::from(self.config.reuse_within_days));
+            if let Ok(Some(previous)) = self.store_reuse(&url.normalized, since).await {
+                return self.reused(item, previous);
+            }
+        }
+
+        let permit = self.politeness.acquire(&item.site).await;
+        let fetched = self.fetcher.fetch(&target).await;
+        drop(permit);
+        let mut page = NewPage {
+            url: item.url.clone(),
+            host: url.host.clone(),
+            domain: url.domain.clone(),
+            depth: item.depth,
+            parent_url: item.parent_url.clone(),
+            headers: json!({}),
+            fetched_at: Some(chrono::Utc::now()),
+            ..NewPage::default()
+        };
+        let fetched = match fetched {
+            Ok(f) => f,
+            Err(e) => {
+                page.error_reason = Some(e.to_string());
+                return FrontierResult {
+                    state: FrontierState::Failed,
+                    reason: Some(e.reason().to_owned()),
+                    page: Some(page),
+                    body: None,
+                    links: Vec::new(),
+                };
+            }
+        };
+        page.final_url = Some(fetched.final_url.to_string());
+        page.redirects = fetched.redirects.clone();
+        page.status_code = Some(i32::from(fetched.status));
+        page.content_type = fetched.content_type.clone();
+        page.headers = Value::Object(
+            fetched
+                .headers
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        );
+        if fetched.status >= 400 {
+            page.error_reason = Some(format!("HTTP {}", fetched.status));
+            return FrontierResult {
+                state: FrontierState::Failed,
+                reason: Some(format!("http_{}", fetched.status)),
+                page: Some(page),
+                body: None,
+                links: Vec::new(),
+            };
+        }
+        let Some(bytes) = fetched.body else {
+            return skipped(format!(
+                "type:{}",
+                fetched.content_type.as_deref().unwrap_or("unknown")
+            ));
+        };
+        if extract::looks_binary(&bytes) {
+            return skipped("type:binary");
+        }
+
+        let languages = &self.languages;
+        let final_url = fetched.final_url.clone();
+        let content_type = fetched.content_type.clone();
+        let (extracted, language, body) = {
+            let decoded = extract::decode_html(&bytes, content_type.as_deref());
+            let extracted = extract::extract(&decoded.text, Some(&final_url), extract::Strategy::Best);
+            let language = languages.identify(&extracted.text, extracted.html_lang.as_deref());
+            let hash = hex::encode(Sha256::digest(&bytes));
+            let zstd = zstd::encode_all(bytes.as_slice(), 3).unwrap_or_default();
+            let body = NewBody {
+                hash,
+                size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+                zstd,
+            };
+            (extracted, language, body)
+        };
+        page.content_hash = Some(body.hash.clone());
+        page.title = extracted.title.clone();
+        page.words = i32::try_from(extracted.text.split_whitespace().count()).unwrap_or(i32::MAX);
+        page.text = Some(extracted.text.clone());
+        page.language = language.as_ref().map(|l| l.code.to_owned());
+        page.language_confidence = language.as_ref().map(|l| l.confidence);
+        page.description = extracted.description.clone();
+        page.published = extracted.published.clone();
+        page.outlinks = extracted.links.clone();
+        page.extraction_method = Some(format!("{:?}", extracted.method).to_lowercase());
+        let links = self.discover(item, &extracted.links);
+        FrontierResult {
+            state: FrontierState::Done,
+            reason: None,
+            page: Some(page),
+            body: Some(body),
+            links,
+        }
+    }
+
+    async fn store_reuse(
+        &self,
+        url: &str,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Option<store::Page>, store::StoreError> {
+        self.store.reusable_page(self.owner(), url, since).await
+    }
+
+    fn reused(&self, item: &FrontierItem, previous: store::Page) -> FrontierResult {
+        let outlinks: Vec<String> = previous
+            .outlinks
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default();
+        let links = self.discover(item, &outlinks);
+        let page = NewPage {
+            url: item.url.clone(),
+            final_url: previous.final_url,
+            host: previous.host,
+            domain: previous.domain,
+            depth: item.depth,
+            parent_url: item.parent_url.clone(),
+            redirects: previous
+                .redirects
+                .as_array()
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                .unwrap_or_default(),
+            status_code: previous.status_code,
+            content_type: previous.content_type,
+            headers: previous.headers,
+            content_hash: previous.content_hash,
+            title: previous.title,
+            text: previous.text,
+            words: previous.words,
+            language: previous.language,
+            language_confidence: previous.language_confidence,
+            description: previous.description,
+            published: previous.published,
+            outlinks,
+            extraction_method: previous.extraction_method,
+            error_reason: None,
+            fetched_at: Some(previous.fetched_at),
+        };
+        FrontierResult {
+            state: FrontierState::Done,
+            reason: Some("reused".into()),
+            page: Some(page),
+            body: None,
+            links,
+        }
+    }
+
+    /// The links of a fetched page that go on the frontier, with those refused by caps or
+    /// the exclude list recorded as skipped.
+    fn discover(&self, item: &FrontierItem, links: &[String]) -> Vec<NewFrontierUrl> {
+        let follow = self.config.depth >= 3 || i32::from(self.config.depth) > item.depth + 1;
+        if !follow {
+            return Vec::new();
+        }
+        let site_cap = i64::from(self.config.site_cap());
+        let job_cap = i64::from(self.config.max_pages);
+        let mut budget = self.budget.lock().unwrap_or_else(|e| e.into_inner());
+        let mut out = Vec::new();
+        for link in links {
+            let Ok(web) = urlnorm::normalize(link) else {
+                continue;
+            };
+            if !budget.seen.insert(web.normalized.clone()) {
+                continue;
+            }
+            let site = site_key(&web, self.config.scope);
+            let entry = |reason: Option<&str>, web: &WebUrl| NewFrontierUrl {
+                url: web.normalized.clone(),
+                site: site.clone(),
+                depth: item.depth + 1,
+                parent_url: Some(item.url.clone()),
+                skipped: reason.map(str::to_owned),
+            };
+            match judge_link(self.config, &item.site, &web) {
+                LinkVerdict::OffSite => {}
+                LinkVerdict::Excluded => out.push(entry(Some("excluded"), &web)),
+                LinkVerdict::Follow => {
+                    let on_site = budget.per_site.get(&site).copied().unwrap_or(0);
+                    if on_site >= site_cap || budget.total >= job_cap {
+                        out.push(entry(Some("cap"), &web));
+                    } else {
+                        *budget.per_site.entry(site.clone()).or_insert(0) += 1;
+                        budget.total += 1;
+                        out.push(entry(None, &web));
+                    }
+                }
+            }
+        }
+        out
+    }
+}

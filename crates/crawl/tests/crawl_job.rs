@@ -1,0 +1,264 @@
+//! The `crawl` job end to end against the fixture web, on the configured database backend:
+//! depth and caps, robots decisions per URL, failures and skips with their reasons, and a
+//! crawler trap that the caps stop.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crawl::{AddressPolicy, CrawlConfig, CrawlerSettings, RunCrawl};
+use jobs::{Registry, WorkerOptions};
+use serde_json::json;
+use store::testing::TestDb;
+use store::*;
+use testkit::{FixtureConfig, FixtureWeb};
+
+struct Harness {
+    db: TestDb,
+    web: FixtureWeb,
+    registry: Registry,
+    owner: User,
+    workers: jobs::WorkerHandle,
+}
+
+async fn harness() -> Harness {
+    let web = FixtureWeb::start(FixtureConfig::default()).await.unwrap();
+    let mut policy = AddressPolicy::default();
+    for host in web.hosts() {
+        policy.overrides.insert(host.clone(), vec![web.addr().ip()]);
+        policy.private_hosts.insert(host);
+    }
+    let registry = Registry::new().with(RunCrawl::new(CrawlerSettings {
+        policy: Arc::new(policy),
+        user_agent: crawl::user_agent("https://example.org/about"),
+        robots_agent: "IssueObservatory".into(),
+        languages: vec!["da".into(), "en".into(), "nb".into()],
+    }));
+    let db = TestDb::new().await;
+    let owner = db
+        .store
+        .create_user(NewUser {
+            username: "alice".into(),
+            password_hash: "x".into(),
+            is_admin: false,
+        })
+        .await
+        .unwrap();
+    let workers = jobs::start_workers(
+        db.store.clone(),
+        registry.clone(),
+        WorkerOptions {
+            queues: vec![Queue::Crawl],
+            concurrency: 1,
+            poll_interval: Duration::from_millis(50),
+            heartbeat_interval: Duration::from_secs(1),
+            missed_heartbeats: 3,
+        },
+    );
+    Harness {
+        db,
+        web,
+        registry,
+        owner,
+        workers,
+    }
+}
+
+impl Harness {
+    /// Creates a scraping job over `urls` and runs it to the end.
+    async fn crawl(&self, config: CrawlConfig, urls: &[String]) -> (CrawlJob, Vec<FrontierCount>, Vec<Page>) {
+        let store = self.db.store.as_ref();
+        let seeds = urls
+            .iter()
+            .map(|u| {
+                let web = search::urlnorm::normalize(u).unwrap();
+                NewFrontierUrl {
+                    site: crawl::scope::site_key(&web, config.scope),
+                    url: web.normalized,
+                    depth: 0,
+                    parent_url: None,
+                    skipped: None,
+                }
+            })
+            .collect();
+        let crawl = store
+            .create_crawl(NewCrawl {
+                owner_id: self.owner.id,
+                name: "test".into(),
+                config: serde_json::to_value(&config).unwrap(),
+                sources: json!({"urls": urls.len()}),
+                seeds,
+            })
+            .await
+            .unwrap();
+        let job = self
+            .registry
+            .submit(
+                store,
+                self.owner.id,
+                "crawl",
+                json!({"crawl_id": crawl.id}),
+                Priority::Normal,
+            )
+            .await
+            .unwrap();
+        for _ in 0..1200 {
+            let j = store.job(self.owner.id, job.id).await.unwrap().unwrap();
+            if j.status.is_terminal() {
+                assert_eq!(j.status, JobStatus::Succeeded, "{:?}", j.error);
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let crawl = store.crawl(self.owner.id, crawl.id).await.unwrap().unwrap();
+        let counts = store.frontier_counts(self.owner.id, crawl.id).await.unwrap();
+        let pages = store
+            .list_pages(
+                self.owner.id,
+                crawl.id,
+                &PageFilter::default(),
+                PageRequest {
+                    after: None,
+                    limit: 500,
+                },
+            )
+            .await
+            .unwrap();
+        (crawl, counts, pages)
+    }
+}
+
+fn count(counts: &[FrontierCount], state: FrontierState, reason: Option<&str>) -> i64 {
+    counts
+        .iter()
+        .filter(|c| c.state == state && (reason.is_none() || c.reason.as_deref() == reason))
+        .map(|c| c.count)
+        .sum()
+}
+
+fn fast(depth: u8) -> CrawlConfig {
+    CrawlConfig {
+        depth,
+        delay_secs: 0.0,
+        timeout_secs: 2,
+        retries: 0,
+        ..CrawlConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn depth_one_fetches_only_the_listed_urls_and_records_every_decision() {
+    let h = harness().await;
+    let urls: Vec<String> = [
+        ("site0.test", "/p/0"),
+        ("site1.test", "/p/3"),
+        ("robots-disallow.test", "/private/x"),
+        ("robots-5xx.test", "/"),
+        ("binary.test", "/doc.pdf"),
+        ("failing.test", "/"),
+        ("redirect.test", "/start"),
+        ("latin1.test", "/"),
+    ]
+    .iter()
+    .map(|(host, p)| h.web.url(host, p))
+    .collect();
+    let (crawl, counts, pages) = h.crawl(fast(1), &urls).await;
+    assert_eq!(crawl.status, SearchStatus::Done);
+    assert_eq!(count(&counts, FrontierState::Done, None), 4, "{counts:?}");
+    assert_eq!(count(&counts, FrontierState::Skipped, Some("robots")), 1);
+    assert_eq!(
+        count(&counts, FrontierState::Skipped, Some("robots_unavailable")),
+        1
+    );
+    assert_eq!(
+        count(&counts, FrontierState::Skipped, Some("type:application/pdf")),
+        1
+    );
+    assert_eq!(count(&counts, FrontierState::Failed, Some("http_500")), 1);
+    assert_eq!(
+        counts.iter().map(|c| c.count).sum::<i64>(),
+        8,
+        "no links followed at depth 1"
+    );
+
+    let redirected = pages.iter().find(|p| p.url.contains("redirect.test")).unwrap();
+    assert_eq!(
+        redirected.final_url.as_deref(),
+        Some(h.web.url("site0.test", "/p/0").as_str())
+    );
+    assert_eq!(redirected.redirects.as_array().unwrap().len(), 2);
+    let latin1 = pages.iter().find(|p| p.url.contains("latin1.test")).unwrap();
+    assert!(latin1.text.as_deref().unwrap().contains("vindmøller på land"));
+    assert_eq!(latin1.language.as_deref(), Some("da"));
+    let failed = pages.iter().find(|p| p.url.contains("failing.test")).unwrap();
+    assert_eq!(
+        (failed.status_code, failed.text.as_deref()),
+        (Some(500), None),
+        "a failed page has no text"
+    );
+    let article = pages.iter().find(|p| p.url.ends_with("/p/3")).unwrap();
+    assert!(article.words > 100 && article.content_hash.is_some());
+    let body =
+        h.db.store
+            .page_body(h.owner.id, article.id)
+            .await
+            .unwrap()
+            .unwrap();
+    let html = zstd::decode_all(body.as_slice()).unwrap();
+    assert!(String::from_utf8(html).unwrap().contains("Site 1, artikel 3"));
+    h.workers.shutdown().await;
+}
+
+#[tokio::test]
+async fn depth_two_follows_site_links_up_to_the_site_cap() {
+    let h = harness().await;
+    let config = CrawlConfig {
+        max_pages_per_site: Some(5),
+        ..fast(2)
+    };
+    let (_, counts, pages) = h.crawl(config, &[h.web.url("site0.test", "/")]).await;
+    // Links are taken in document order: the seed, the cookie and about pages and two
+    // articles fill the cap of 5; the PDF link is over it; the partner site is off-site.
+    assert_eq!(count(&counts, FrontierState::Done, None), 5, "{counts:?}");
+    assert_eq!(
+        count(&counts, FrontierState::Skipped, Some("cap")),
+        1,
+        "{counts:?}"
+    );
+    let mut got: Vec<&str> = pages.iter().map(|p| p.url.rsplit('/').next().unwrap()).collect();
+    got.sort();
+    assert_eq!(got, vec!["", "1", "2", "cookies", "om"]);
+    assert!(pages.iter().all(|p| p.domain == "site0.test"));
+    assert!(
+        pages
+            .iter()
+            .filter(|p| p.depth == 1)
+            .all(|p| p.parent_url.as_deref() == Some(h.web.url("site0.test", "/").as_str()))
+    );
+    h.workers.shutdown().await;
+}
+
+#[tokio::test]
+async fn depth_three_walks_the_site_and_caps_stop_a_crawler_trap() {
+    let h = harness().await;
+    let config = CrawlConfig {
+        max_pages_per_site: Some(12),
+        ..fast(3)
+    };
+    let (crawl, counts, pages) = h
+        .crawl(
+            config,
+            &[
+                h.web.url("site2.test", "/"),
+                h.web.url("trap.test", "/calendar/2026/01"),
+            ],
+        )
+        .await;
+    assert_eq!(crawl.status, SearchStatus::Done);
+    let on = |domain: &str| pages.iter().filter(|p| p.domain == domain).count();
+    // 12 URLs on the site count against the cap; the PDF among them is skipped by type.
+    assert_eq!(on("site2.test"), 11, "{counts:?}");
+    assert_eq!(on("trap.test"), 12, "the endless calendar stops at the cap");
+    assert!(pages.iter().any(|p| p.depth >= 3), "depth 3 keeps following");
+    assert!(count(&counts, FrontierState::Skipped, Some("cap")) >= 2);
+    h.workers.shutdown().await;
+}
