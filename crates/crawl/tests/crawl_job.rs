@@ -262,3 +262,103 @@ async fn depth_three_walks_the_site_and_caps_stop_a_crawler_trap() {
     assert!(count(&counts, FrontierState::Skipped, Some("cap")) >= 2);
     h.workers.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_worker_s_crawl_resumes_elsewhere_without_refetching() {
+    let h = harness().await;
+    h.workers.shutdown().await;
+    let store = h.db.store.clone();
+    let options = || WorkerOptions {
+        queues: vec![Queue::Crawl],
+        concurrency: 1,
+        poll_interval: Duration::from_millis(50),
+        heartbeat_interval: Duration::from_secs(1),
+        missed_heartbeats: 2,
+    };
+    // Slow enough (0.2 s between requests to the one site) to be killed halfway.
+    let config = CrawlConfig {
+        max_pages_per_site: Some(16),
+        delay_secs: 0.2,
+        ..fast(3)
+    };
+    let seed = search::urlnorm::normalize(&h.web.url("site3.test", "/")).unwrap();
+    let crawl = store
+        .create_crawl(NewCrawl {
+            owner_id: h.owner.id,
+            name: "resume".into(),
+            config: serde_json::to_value(&config).unwrap(),
+            sources: json!({"urls": 1}),
+            seeds: vec![NewFrontierUrl {
+                site: seed.domain.clone(),
+                url: seed.normalized.clone(),
+                depth: 0,
+                parent_url: None,
+                skipped: None,
+            }],
+        })
+        .await
+        .unwrap();
+    let job = h
+        .registry
+        .submit(
+            store.as_ref(),
+            h.owner.id,
+            "crawl",
+            json!({"crawl_id": crawl.id}),
+            Priority::Normal,
+        )
+        .await
+        .unwrap();
+    let worker_a = jobs::start_workers(store.clone(), h.registry.clone(), options());
+    let done = |counts: &[FrontierCount]| count(counts, FrontierState::Done, None);
+    for _ in 0..400 {
+        if done(&store.frontier_counts(h.owner.id, crawl.id).await.unwrap()) >= 5 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let before = done(&store.frontier_counts(h.owner.id, crawl.id).await.unwrap());
+    assert!((5..15).contains(&before), "killed halfway: {before} done");
+    worker_a.abort();
+
+    let worker_b = jobs::start_workers(store.clone(), h.registry.clone(), options());
+    let mut finished = None;
+    for _ in 0..1200 {
+        let j = store.job(h.owner.id, job.id).await.unwrap().unwrap();
+        if j.status.is_terminal() {
+            finished = Some(j);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    worker_b.shutdown().await;
+    let job = finished.expect("the crawl finished on the second worker");
+    assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
+    assert_eq!(job.attempts, 2);
+
+    let counts = store.frontier_counts(h.owner.id, crawl.id).await.unwrap();
+    assert_eq!(
+        count(&counts, FrontierState::Queued, None) + count(&counts, FrontierState::Fetching, None),
+        0,
+        "nothing lost: {counts:?}"
+    );
+    let pages = store
+        .list_pages(
+            h.owner.id,
+            crawl.id,
+            &PageFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 500,
+            },
+        )
+        .await
+        .unwrap();
+    let mut urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+    let all = urls.len();
+    urls.sort();
+    urls.dedup();
+    assert_eq!(urls.len(), all, "no URL was fetched twice");
+    assert_eq!(all as i64, done(&counts), "one page per finished URL");
+    assert!(done(&counts) > before, "the second worker carried on");
+}
