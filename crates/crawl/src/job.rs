@@ -129,6 +129,8 @@ impl JobHandler for RunCrawl {
             let mut cancelled = None;
             while let Some((item, result)) = outcomes.next().await {
                 store.finish_frontier(item, crawl.owner_id, &result).await?;
+                metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
+                    .increment(1);
                 processed += 1;
                 let total = run.total();
                 if let Err(e) = ctx

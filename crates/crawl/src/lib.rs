@@ -9,6 +9,7 @@ pub mod job;
 pub mod politeness;
 pub mod robots;
 pub mod scope;
+pub mod service;
 pub mod ssrf;
 
 pub use config::{CrawlConfig, Rendering, SiteScope};

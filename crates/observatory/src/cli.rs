@@ -31,6 +31,8 @@ pub enum Command {
     Cleanup(CleanupArgs),
     /// Run a search session with a progress bar, or list, show, re-run and compare sessions.
     Search(Box<SearchArgs>),
+    /// Scrape the URLs of search sessions and/or a URL list, with a progress bar.
+    Crawl(Box<CrawlArgs>),
     /// Extract the main text, title, language and links of one HTML document, as JSON.
     Extract(ExtractArgs),
     /// Measure quality against the shared evaluation sets.
@@ -185,4 +187,45 @@ pub enum SearchAction {
     Compare { a: i64, b: i64 },
     /// Delete a session and everything it holds.
     Delete { id: i64 },
+}
+
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// The user the scraping job belongs to.
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: String,
+    /// A search session whose unique URLs are seeds (repeatable).
+    #[arg(long = "session")]
+    pub sessions: Vec<i64>,
+    /// A seed URL (repeatable).
+    #[arg(long = "url")]
+    pub urls: Vec<String>,
+    /// A file of seed URLs, one per line.
+    #[arg(long)]
+    pub urls_file: Option<PathBuf>,
+    /// Continue a cancelled or failed scraping job instead of starting one.
+    #[arg(long, conflicts_with_all = ["sessions", "urls", "urls_file"])]
+    pub resume: Option<i64>,
+    #[arg(long)]
+    pub name: Option<String>,
+    /// 1 = the listed URLs; 2 = also pages they link to on the same site; 3 = keep following.
+    #[arg(long, default_value_t = 1)]
+    pub depth: u8,
+    #[arg(long)]
+    pub max_pages_per_site: Option<u32>,
+    #[arg(long, default_value_t = 10_000)]
+    pub max_pages: u32,
+    /// Follow links within the same host rather than the same registrable domain.
+    #[arg(long)]
+    pub host_scope: bool,
+    #[arg(long, value_delimiter = ',')]
+    pub include_domains: Vec<String>,
+    #[arg(long, value_delimiter = ',')]
+    pub exclude_domains: Vec<String>,
+    /// Fetch again even what you fetched in the last 30 days.
+    #[arg(long)]
+    pub recollect: bool,
+    /// Seconds between requests to one site (raised to robots Crawl-delay).
+    #[arg(long, default_value_t = 1.0)]
+    pub delay: f64,
 }

@@ -30,6 +30,61 @@ pub struct Settings {
     pub log: LogSettings,
     /// Engines: `[search.serper] base_url/api_key`, likewise serpapi, google_cse (+ cx), brave, searxng.
     pub search: search::SearchSettings,
+    pub crawl: CrawlSettings,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CrawlSettings {
+    /// Where site owners learn about the crawl; part of the user agent
+    /// `IssueObservatory/<version> (+<contact_url>)`.
+    pub contact_url: String,
+    /// Tests and demos only: let the crawler connect to loopback and private addresses.
+    pub allow_private_addresses: bool,
+    /// Hostnames allowed to resolve to private addresses (e.g. a fixture web).
+    pub private_hosts: Vec<String>,
+    /// Fixed name resolutions (`"site0.test" = "127.0.0.1"`), still checked by the guard.
+    pub host_overrides: std::collections::BTreeMap<String, std::net::IpAddr>,
+    /// Languages the language identifier chooses between (ISO 639-1).
+    pub languages: Vec<String>,
+}
+
+impl Default for CrawlSettings {
+    fn default() -> Self {
+        Self {
+            contact_url: "https://github.com/issue-observatory/issue-observatory".into(),
+            allow_private_addresses: false,
+            private_hosts: Vec::new(),
+            host_overrides: Default::default(),
+            languages: extract::lang::DEFAULT_LANGUAGES
+                .iter()
+                .map(|l| (*l).to_owned())
+                .collect(),
+        }
+    }
+}
+
+impl CrawlSettings {
+    pub fn crawler(&self) -> crawl::CrawlerSettings {
+        let mut policy = crawl::AddressPolicy {
+            allow_private: self.allow_private_addresses,
+            ..Default::default()
+        };
+        policy.private_hosts = self
+            .private_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
+        for (host, ip) in &self.host_overrides {
+            policy.overrides.insert(host.to_ascii_lowercase(), vec![*ip]);
+        }
+        crawl::CrawlerSettings {
+            policy: std::sync::Arc::new(policy),
+            user_agent: crawl::user_agent(&self.contact_url),
+            robots_agent: "IssueObservatory".into(),
+            languages: self.languages.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,6 +146,7 @@ impl Default for Settings {
             workers: WorkerSettings::default(),
             log: LogSettings::default(),
             search: search::SearchSettings::default(),
+            crawl: CrawlSettings::default(),
         }
     }
 }
@@ -186,6 +242,7 @@ impl Settings {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        extract::LanguageId::new(&self.crawl.languages).context("crawl.languages")?;
         store::BackendKind::from_url(&self.database_url)?;
         anyhow::ensure!(
             self.workers.concurrency >= 1,
@@ -279,6 +336,7 @@ impl Settings {
             workers: &'a WorkerSettings,
             log: &'a LogSettings,
             search: serde_json::Value,
+            crawl: &'a CrawlSettings,
         }
         let view = View {
             database_url: store::redact_url(&self.database_url),
@@ -299,6 +357,7 @@ impl Settings {
             workers: &self.workers,
             log: &self.log,
             search: self.search.redacted(),
+            crawl: &self.crawl,
         };
         Ok(toml::to_string_pretty(&view)?)
     }

@@ -48,7 +48,9 @@ pub async fn login_throttle(settings: &Settings) -> anyhow::Result<Arc<dyn Login
 /// Every job kind, with the search engines the search jobs use.
 pub fn job_registry(settings: &Settings) -> anyhow::Result<(Registry, Arc<search::Engines>)> {
     let engines = Arc::new(settings.engines().context("configuring search engines")?);
-    let registry = Registry::standard().with(search::RunSearchSession::new(engines.clone()));
+    let registry = Registry::standard()
+        .with(search::RunSearchSession::new(engines.clone()))
+        .with(crawl::RunCrawl::new(settings.crawl.crawler()));
     Ok((registry, engines))
 }
 

@@ -194,6 +194,27 @@ impl From<search::ServiceError> for AppError {
     }
 }
 
+impl From<crawl::service::CrawlServiceError> for AppError {
+    fn from(e: crawl::service::CrawlServiceError) -> Self {
+        use crawl::service::CrawlServiceError as E;
+        match e {
+            E::Invalid(issues) => AppError::Validation(
+                issues
+                    .into_iter()
+                    .map(|i| FieldError {
+                        field: i.field,
+                        message: i.message,
+                    })
+                    .collect(),
+            ),
+            E::NotFound => AppError::NotFound,
+            E::Conflict(m) => AppError::Conflict(m),
+            E::Store(e) => e.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {

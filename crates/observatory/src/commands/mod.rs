@@ -1,6 +1,7 @@
 //! One module per CLI command.
 
 pub mod cleanup;
+pub mod crawl;
 pub mod eval;
 pub mod extract;
 mod progress;

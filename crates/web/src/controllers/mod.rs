@@ -2,8 +2,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod crawls;
 pub mod health;
 pub mod jobs;
+pub mod pages;
 pub mod search;
 mod views;
 
@@ -48,6 +50,13 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(search::sessions::rerun::rerun_session))
         .routes(routes!(search::sessions::cancel::cancel_session))
         .routes(routes!(search::sessions::compare::compare_sessions))
+        .routes(routes!(crawls::list::list_crawls, crawls::create::create_crawl))
+        .routes(routes!(crawls::get::get_crawl))
+        .routes(routes!(crawls::cancel::cancel_crawl))
+        .routes(routes!(crawls::resume::resume_crawl))
+        .routes(routes!(crawls::pages::list_pages))
+        .routes(routes!(pages::get::get_page))
+        .routes(routes!(pages::html::get_page_html))
         .routes(routes!(health::live))
         .routes(routes!(health::ready))
 }

@@ -1,0 +1,298 @@
+//! Scraping-job operations shared by the HTTP API and the CLI: create from search sessions
+//! and/or a URL list, cancel, resume, read counters.
+
+use std::collections::{BTreeMap, HashSet};
+
+use jobs::{Registry, SubmitError};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use store::{
+    CrawlId, CrawlJob, FrontierCount, FrontierState, NewCrawl, NewFrontierUrl, PageRequest, Priority,
+    SearchStatus, Store, StoreError, UserId,
+};
+
+use crate::config::CrawlConfig;
+use crate::job::{CrawlJobPayload, KIND};
+use crate::scope::{is_excluded, site_key};
+
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrawlRequest {
+    pub name: String,
+    /// Search sessions whose unique URL lists are the seeds.
+    #[serde(default)]
+    pub session_ids: Vec<i64>,
+    /// More seed URLs.
+    #[serde(default)]
+    pub urls: Vec<String>,
+    /// Depth, caps, politeness… (see `CrawlConfig`); omitted fields take their defaults.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub config: Option<serde_json::Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldIssue {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlServiceError {
+    #[error("invalid scraping job")]
+    Invalid(Vec<FieldIssue>),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not queue the scraping job: {0}")]
+    Submit(String),
+}
+
+impl From<SubmitError> for CrawlServiceError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Store(e) => CrawlServiceError::Store(e),
+            other => CrawlServiceError::Submit(other.to_string()),
+        }
+    }
+}
+
+fn issue(field: impl Into<String>, message: impl Into<String>) -> FieldIssue {
+    FieldIssue {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+/// Validates the request, gathers the seeds and queues the job.
+pub async fn create_crawl(
+    store: &dyn Store,
+    registry: &Registry,
+    owner: UserId,
+    request: &CrawlRequest,
+) -> Result<CrawlJob, CrawlServiceError> {
+    let mut issues = Vec::new();
+    let name = request.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        issues.push(issue("name", "must be 1–200 characters"));
+    }
+    let config: CrawlConfig = match &request.config {
+        None => CrawlConfig::default(),
+        Some(v) => match serde_json::from_value(v.clone()) {
+            Ok(c) => c,
+            Err(e) => {
+                issues.push(issue("config", e.to_string()));
+                CrawlConfig::default()
+            }
+        },
+    };
+    for i in config.validate() {
+        issues.push(issue(format!("config.{}", i.field), i.message));
+    }
+
+    let mut candidates: Vec<String> = Vec::new();
+    for (i, id) in request.session_ids.iter().enumerate() {
+        if store.search_session(owner, *id).await?.is_none() {
+            issues.push(issue(format!("session_ids[{i}]"), "no such search session"));
+            continue;
+        }
+        let mut after = None;
+        loop {
+            let page = store
+                .session_urls(owner, *id, PageRequest { after, limit: 1000 })
+                .await?;
+            candidates.extend(page.iter().map(|u| u.normalized_url.clone()));
+            match page.last() {
+                Some(last) if page.len() == 1000 => after = Some(last.first_ordinal),
+                _ => break,
+            }
+        }
+    }
+    let mut seeds = Vec::new();
+    let mut seen = HashSet::new();
+    let mut add = |u: search::urlnorm::WebUrl, seeds: &mut Vec<NewFrontierUrl>| {
+        if seen.insert(u.normalized.clone()) {
+            seeds.push(NewFrontierUrl {
+                site: site_key(&u, config.scope),
+                skipped: is_excluded(&config, &u).then(|| "excluded".to_owned()),
+                url: u.normalized,
+                depth: 0,
+                parent_url: None,
+            });
+        }
+    };
+    for u in candidates {
+        if let Ok(web) = search::urlnorm::normalize(&u) {
+            add(web, &mut seeds);
+        }
+    }
+    for (i, u) in request.urls.iter().enumerate() {
+        match search::urlnorm::normalize(u) {
+            Ok(web) => add(web, &mut seeds),
+            Err(e) => issues.push(issue(format!("urls[{i}]"), e.to_string())),
+        }
+    }
+    if seeds.is_empty() && issues.is_empty() {
+        issues.push(issue(
+            "urls",
+            "give at least one URL or a search session with results",
+        ));
+    }
+    if seeds.len() > config.max_pages as usize {
+        issues.push(issue(
+            "config.max_pages",
+            format!(
+                "{} seed URLs exceed the job budget of {}",
+                seeds.len(),
+                config.max_pages
+            ),
+        ));
+    }
+    if !issues.is_empty() {
+        return Err(CrawlServiceError::Invalid(issues));
+    }
+
+    let crawl = store
+        .create_crawl(NewCrawl {
+            owner_id: owner,
+            name: name.to_owned(),
+            config: serde_json::to_value(&config).map_err(|e| CrawlServiceError::Submit(e.to_string()))?,
+            sources: json!({"sessions": request.session_ids, "urls": request.urls.len()}),
+            seeds,
+        })
+        .await?;
+    match queue(store, registry, owner, crawl.id).await {
+        Ok(job_id) => Ok(CrawlJob {
+            job_id: Some(job_id),
+            ..crawl
+        }),
+        Err(e) => {
+            let _ = store.delete_crawl(owner, crawl.id).await;
+            Err(e)
+        }
+    }
+}
+
+async fn queue(
+    store: &dyn Store,
+    registry: &Registry,
+    owner: UserId,
+    crawl: CrawlId,
+) -> Result<i64, CrawlServiceError> {
+    let payload = serde_json::to_value(CrawlJobPayload { crawl_id: crawl })
+        .map_err(|e| CrawlServiceError::Submit(e.to_string()))?;
+    let job = registry
+        .submit(store, owner, KIND, payload, Priority::Normal)
+        .await?;
+    store.set_crawl_job(crawl, job.id).await?;
+    Ok(job.id)
+}
+
+/// Asks the job to stop at its next checkpoint; unfinished URLs stay for a resume.
+pub async fn cancel_crawl(
+    store: &dyn Store,
+    owner: UserId,
+    id: CrawlId,
+) -> Result<CrawlJob, CrawlServiceError> {
+    let crawl = current_crawl(store, owner, id).await?;
+    let Some(job_id) = crawl.job_id.filter(|_| !crawl.status.is_terminal()) else {
+        return Err(CrawlServiceError::Conflict(format!(
+            "the scraping job has already finished ({})",
+            crawl.status.as_str()
+        )));
+    };
+    match store.request_cancel(owner, job_id).await {
+        Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::NotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    current_crawl(store, owner, id).await
+}
+
+/// Queues a cancelled or failed job again; it continues where it stopped.
+pub async fn resume_crawl(
+    store: &dyn Store,
+    registry: &Registry,
+    owner: UserId,
+    id: CrawlId,
+) -> Result<CrawlJob, CrawlServiceError> {
+    let crawl = current_crawl(store, owner, id).await?;
+    if !matches!(crawl.status, SearchStatus::Cancelled | SearchStatus::Failed) {
+        return Err(CrawlServiceError::Conflict(format!(
+            "only a cancelled or failed scraping job can be resumed (this one is {})",
+            crawl.status.as_str()
+        )));
+    }
+    store.set_crawl_status(id, SearchStatus::Queued).await?;
+    queue(store, registry, owner, id).await?;
+    store.crawl(owner, id).await?.ok_or(CrawlServiceError::NotFound)
+}
+
+/// The job with its status brought in line with its background job (a job cancelled
+/// while queued never ran the code that updates the crawl).
+pub async fn current_crawl(
+    store: &dyn Store,
+    owner: UserId,
+    id: CrawlId,
+) -> Result<CrawlJob, CrawlServiceError> {
+    let crawl = store.crawl(owner, id).await?.ok_or(CrawlServiceError::NotFound)?;
+    if crawl.status.is_terminal() {
+        return Ok(crawl);
+    }
+    let job = match crawl.job_id {
+        Some(job_id) => store.job(owner, job_id).await?,
+        None => None,
+    };
+    let settled = match job.map(|j| j.status) {
+        Some(store::JobStatus::Cancelled) => SearchStatus::Cancelled,
+        Some(store::JobStatus::Failed) => SearchStatus::Failed,
+        _ => return Ok(crawl),
+    };
+    store.requeue_in_flight(id).await?;
+    store.set_crawl_status(id, settled).await?;
+    store.crawl(owner, id).await?.ok_or(CrawlServiceError::NotFound)
+}
+
+/// Progress counters: queued, fetching, fetched, failed, and skipped by reason.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct CrawlCounters {
+    pub queued: i64,
+    pub fetching: i64,
+    pub fetched: i64,
+    pub failed: i64,
+    pub skipped: i64,
+    /// Skips by reason: robots, robots_unavailable, excluded, cap, type:…, invalid_url.
+    pub skipped_by_reason: BTreeMap<String, i64>,
+    /// Failures by reason: timeout, connection, refused_address, too_large, http_NNN, …
+    pub failed_by_reason: BTreeMap<String, i64>,
+    /// Pages taken from an earlier fetch of this user instead of fetched again.
+    pub reused: i64,
+}
+
+pub fn counters(counts: &[FrontierCount]) -> CrawlCounters {
+    let mut c = CrawlCounters::default();
+    for row in counts {
+        let reason = row.reason.clone().unwrap_or_else(|| "unknown".into());
+        match row.state {
+            FrontierState::Queued => c.queued += row.count,
+            FrontierState::Fetching => c.fetching += row.count,
+            FrontierState::Done => {
+                c.fetched += row.count;
+                if row.reason.as_deref() == Some("reused") {
+                    c.reused += row.count;
+                }
+            }
+            FrontierState::Failed => {
+                c.failed += row.count;
+                *c.failed_by_reason.entry(reason).or_default() += row.count;
+            }
+            FrontierState::Skipped => {
+                c.skipped += row.count;
+                *c.skipped_by_reason.entry(reason).or_default() += row.count;
+            }
+        }
+    }
+    c
+}

@@ -1,0 +1,20 @@
+use axum::extract::State;
+
+use crate::auth::AuthUser;
+use crate::controllers::crawls::{CrawlView, crawl_view};
+use crate::error::{AppResult, ErrorEnvelope};
+use crate::extract::{ApiJson, ApiPath};
+use crate::state::AppState;
+
+/// A scraping job with live counters (queued, fetching, fetched, failed, skipped by reason).
+#[utoipa::path(get, path = "/api/crawls/{id}", tag = "crawls", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, body = CrawlView), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_crawl(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<ApiJson<CrawlView>> {
+    let crawl = crawl::service::current_crawl(state.store.as_ref(), user.user.id, id).await?;
+    Ok(ApiJson(crawl_view(&state, crawl).await?))
+}
