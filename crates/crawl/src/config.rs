@@ -135,6 +135,9 @@ impl CrawlConfig {
         if self.reuse_within_days > 3650 {
             bad("reuse_within_days", "must be at most 3650");
         }
+        if self.render != Rendering::Off {
+            bad("render", "JavaScript rendering is not available yet; use `off`");
+        }
         issues
     }
 }
@@ -185,10 +188,14 @@ mod tests {
             depth: 4,
             delay_secs: f64::NAN,
             global_concurrency: 0,
+            render: Rendering::Auto,
             ..CrawlConfig::default()
         };
         let fields: Vec<_> = c.validate().into_iter().map(|i| i.field).collect();
-        assert_eq!(fields, vec!["depth", "delay_secs", "global_concurrency"]);
+        assert_eq!(
+            fields,
+            vec!["depth", "delay_secs", "global_concurrency", "render"]
+        );
         let parsed: Result<CrawlConfig, _> = serde_json::from_str(r#"{"depth": 2, "colour": 1}"#);
         assert!(parsed.is_err());
     }
