@@ -120,9 +120,10 @@ impl JobHandler for RunCrawl {
             if items.is_empty() {
                 break;
             }
+            let mut reusable = run.reusable(&items).await?;
             let mut pending: Vec<ItemFuture<'_>> = Vec::with_capacity(items.len());
             for item in &items {
-                pending.push(Box::pin(run.process(item)));
+                pending.push(Box::pin(run.process(item, reusable.remove(&item.id))));
             }
             let mut outcomes =
                 futures::stream::iter(pending).buffer_unordered(config.global_concurrency as usize);
@@ -202,11 +203,16 @@ impl CrawlRun<'_> {
         self.budget.lock().unwrap_or_else(|e| e.into_inner()).total
     }
 
-    async fn process<'i>(&self, item: &'i FrontierItem) -> (&'i FrontierItem, FrontierResult) {
-        (item, self.process_inner(item).await)
+    /// Decides one URL. Touches no database connection (see [`CrawlRun::reusable`]).
+    async fn process<'i>(
+        &self,
+        item: &'i FrontierItem,
+        previous: Option<store::Page>,
+    ) -> (&'i FrontierItem, FrontierResult) {
+        (item, self.process_inner(item, previous).await)
     }
 
-    async fn process_inner(&self, item: &FrontierItem) -> FrontierResult {
+    async fn process_inner(&self, item: &FrontierItem, previous: Option<store::Page>) -> FrontierResult {
         let Ok(url) = urlnorm::normalize(&item.url) else {
             return skipped("invalid_url");
         };
@@ -225,11 +231,8 @@ impl CrawlRun<'_> {
                 });
             }
         }
-        if !self.config.recollect {
-            let since = chrono::Utc::now() - chrono::Duration::days(i64::from(self.config.reuse_within_days));
-            if let Ok(Some(previous)) = self.store_reuse(&url.normalized, since).await {
-                return self.reused(item, previous);
-            }
+        if let Some(previous) = previous {
+            return self.reused(item, previous);
         }
 
         let permit = self.politeness.acquire(&item.site).await;
@@ -325,12 +328,21 @@ impl CrawlRun<'_> {
         }
     }
 
-    async fn store_reuse(
-        &self,
-        url: &str,
-        since: chrono::DateTime<chrono::Utc>,
-    ) -> Result<Option<store::Page>, store::StoreError> {
-        self.store.reusable_page(self.owner(), url, since).await
+    /// Earlier successful fetches of this user that the batch may reuse. Looked up here,
+    /// before the fetches run side by side: a fetch future suspended while holding a pool
+    /// connection would starve the loop that writes results (a deadlock on small pools).
+    async fn reusable(&self, items: &[FrontierItem]) -> Result<HashMap<i64, store::Page>, store::StoreError> {
+        let mut found = HashMap::new();
+        if self.config.recollect {
+            return Ok(found);
+        }
+        let since = chrono::Utc::now() - chrono::Duration::days(i64::from(self.config.reuse_within_days));
+        for item in items {
+            if let Some(page) = self.store.reusable_page(self.owner(), &item.url, since).await? {
+                found.insert(item.id, page);
+            }
+        }
+        Ok(found)
     }
 
     fn reused(&self, item: &FrontierItem, previous: store::Page) -> FrontierResult {

@@ -362,3 +362,25 @@ async fn a_killed_worker_s_crawl_resumes_elsewhere_without_refetching() {
     assert_eq!(all as i64, done(&counts), "one page per finished URL");
     assert!(done(&counts) > before, "the second worker carried on");
 }
+
+#[tokio::test]
+async fn recent_fetches_are_reused_unless_recollect_is_set() {
+    let h = harness().await;
+    let urls = vec![h.web.url("site5.test", "/p/2")];
+    let (_, first, _) = h.crawl(fast(1), &urls).await;
+    assert_eq!(count(&first, FrontierState::Done, None), 1);
+    let (_, again, pages) = h.crawl(fast(1), &urls).await;
+    assert_eq!(count(&again, FrontierState::Done, Some("reused")), 1, "{again:?}");
+    assert!(
+        pages[0].text.as_deref().unwrap().split_whitespace().count() > 100,
+        "the reused page keeps its text"
+    );
+    let refetch = CrawlConfig {
+        recollect: true,
+        ..fast(1)
+    };
+    let (_, fresh, _) = h.crawl(refetch, &urls).await;
+    assert_eq!(count(&fresh, FrontierState::Done, Some("reused")), 0);
+    assert_eq!(count(&fresh, FrontierState::Done, None), 1);
+    h.workers.shutdown().await;
+}
