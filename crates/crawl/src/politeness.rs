@@ -24,11 +24,12 @@ pub struct Politeness {
     sites: Mutex<HashMap<String, Arc<SiteGate>>>,
 }
 
-/// Held while a request runs; dropping it frees the slots.
+/// Held while a request runs; dropping it frees the slots. (The semaphores are never
+/// closed, so the permits are always present.)
 #[derive(Debug)]
 pub struct Permit {
-    _site: OwnedSemaphorePermit,
-    _global: OwnedSemaphorePermit,
+    _site: Option<OwnedSemaphorePermit>,
+    _global: Option<OwnedSemaphorePermit>,
 }
 
 impl Politeness {
@@ -65,10 +66,7 @@ impl Politeness {
     /// Waits until a request to `site` may start.
     pub async fn acquire(&self, site: &str) -> Permit {
         let gate = self.gate(site);
-        let site_permit = match gate.slots.clone().acquire_owned().await {
-            Ok(p) => p,
-            Err(_) => unreachable_closed(),
-        };
+        let site_permit = gate.slots.clone().acquire_owned().await.ok();
         {
             let mut next = gate.next_start.lock().await;
             let delay = *gate.delay.lock().unwrap_or_else(|e| e.into_inner());
@@ -77,20 +75,12 @@ impl Politeness {
             *next = Some(start + delay);
             tokio::time::sleep_until(start).await;
         }
-        let global_permit = match self.global.clone().acquire_owned().await {
-            Ok(p) => p,
-            Err(_) => unreachable_closed(),
-        };
+        let global_permit = self.global.clone().acquire_owned().await.ok();
         Permit {
             _site: site_permit,
             _global: global_permit,
         }
     }
-}
-
-/// Our semaphores are never closed.
-fn unreachable_closed() -> ! {
-    panic!("politeness semaphores are never closed")
 }
 
 #[cfg(test)]

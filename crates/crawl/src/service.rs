@@ -31,11 +31,7 @@ pub struct CrawlRequest {
     pub config: Option<serde_json::Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldIssue {
-    pub field: String,
-    pub message: String,
-}
+pub use search::FieldIssue;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CrawlServiceError {

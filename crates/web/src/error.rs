@@ -74,6 +74,19 @@ impl AppError {
         }])
     }
 
+    /// A validation failure from a service's field-named issues.
+    pub fn from_issues(issues: Vec<search::FieldIssue>) -> Self {
+        AppError::Validation(
+            issues
+                .into_iter()
+                .map(|i| FieldError {
+                    field: i.field,
+                    message: i.message,
+                })
+                .collect(),
+        )
+    }
+
     pub fn internal(e: impl Into<anyhow::Error>) -> Self {
         AppError::Internal(e.into())
     }
@@ -177,15 +190,7 @@ impl From<store::StoreError> for AppError {
 impl From<search::ServiceError> for AppError {
     fn from(e: search::ServiceError) -> Self {
         match e {
-            search::ServiceError::Invalid(issues) => AppError::Validation(
-                issues
-                    .into_iter()
-                    .map(|i| FieldError {
-                        field: i.field,
-                        message: i.message,
-                    })
-                    .collect(),
-            ),
+            search::ServiceError::Invalid(issues) => AppError::from_issues(issues),
             search::ServiceError::NotFound => AppError::NotFound,
             search::ServiceError::Conflict(m) => AppError::Conflict(m),
             search::ServiceError::Store(e) => e.into(),
@@ -198,15 +203,7 @@ impl From<crawl::service::CrawlServiceError> for AppError {
     fn from(e: crawl::service::CrawlServiceError) -> Self {
         use crawl::service::CrawlServiceError as E;
         match e {
-            E::Invalid(issues) => AppError::Validation(
-                issues
-                    .into_iter()
-                    .map(|i| FieldError {
-                        field: i.field,
-                        message: i.message,
-                    })
-                    .collect(),
-            ),
+            E::Invalid(issues) => AppError::from_issues(issues),
             E::NotFound => AppError::NotFound,
             E::Conflict(m) => AppError::Conflict(m),
             E::Store(e) => e.into(),

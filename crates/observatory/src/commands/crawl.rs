@@ -19,13 +19,7 @@ pub async fn run(settings: &Settings, args: &CrawlArgs) -> anyhow::Result<()> {
 
 fn service_error(e: CrawlServiceError) -> anyhow::Error {
     match e {
-        CrawlServiceError::Invalid(issues) => {
-            let lines: Vec<String> = issues
-                .iter()
-                .map(|i| format!("  {}: {}", i.field, i.message))
-                .collect();
-            anyhow::anyhow!("the scraping job is invalid:\n{}", lines.join("\n"))
-        }
+        CrawlServiceError::Invalid(issues) => crate::commands::search::invalid("the scraping job", &issues),
         CrawlServiceError::NotFound => anyhow::anyhow!("no such scraping job"),
         other => other.into(),
     }

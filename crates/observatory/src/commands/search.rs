@@ -52,7 +52,10 @@ async fn dispatch(settings: &Settings, args: &SearchArgs, store: Arc<dyn Store>)
             let csv = match &args.run.queries_file {
                 Some(path) if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => {
                     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-                    Some(search::csv_input::parse_queries(&bytes).map_err(|issues| invalid(&issues))?)
+                    Some(
+                        search::csv_input::parse_queries(&bytes)
+                            .map_err(|issues| invalid("the search session", &issues))?,
+                    )
                 }
                 _ => None,
             };
@@ -173,17 +176,18 @@ async fn active_user(store: &dyn Store, name: &str) -> anyhow::Result<User> {
         })
 }
 
-fn invalid(issues: &[search::FieldIssue]) -> anyhow::Error {
+/// Field-named issues as one readable error.
+pub(crate) fn invalid(what: &str, issues: &[search::FieldIssue]) -> anyhow::Error {
     let lines: Vec<String> = issues
         .iter()
         .map(|i| format!("  {}: {}", i.field, i.message))
         .collect();
-    anyhow::anyhow!("the search session is invalid:\n{}", lines.join("\n"))
+    anyhow::anyhow!("{what} is invalid:\n{}", lines.join("\n"))
 }
 
 fn service_error(e: ServiceError) -> anyhow::Error {
     match e {
-        ServiceError::Invalid(issues) => invalid(&issues),
+        ServiceError::Invalid(issues) => invalid("the search session", &issues),
         ServiceError::NotFound => anyhow::anyhow!("no such search session"),
         other => other.into(),
     }

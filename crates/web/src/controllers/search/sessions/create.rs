@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 
 use crate::auth::AuthUser;
 use crate::controllers::search::{SearchSessionView, session_view};
-use crate::error::{AppError, AppResult, ErrorEnvelope, FieldError};
+use crate::error::{AppError, AppResult, ErrorEnvelope};
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
@@ -156,16 +156,6 @@ async fn from_form(mut form: Multipart) -> AppResult<(SessionRequest, Option<Vec
         );
         return Ok((request, None));
     }
-    let queries = search::csv_input::parse_queries(&bytes).map_err(|issues| {
-        AppError::Validation(
-            issues
-                .into_iter()
-                .map(|i| FieldError {
-                    field: i.field,
-                    message: i.message,
-                })
-                .collect(),
-        )
-    })?;
+    let queries = search::csv_input::parse_queries(&bytes).map_err(AppError::from_issues)?;
     Ok((request, Some(queries)))
 }
