@@ -93,6 +93,7 @@ fn benches(c: &mut Criterion) {
                             name: "bench".into(),
                             config: serde_json::to_value(&config).unwrap(),
                             sources: json!({}),
+                            sessions: vec![],
                             seeds: seeds.clone(),
                         })
                         .await

@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 
 pub mod config;
+pub mod export;
 pub mod fetch;
 pub mod job;
 pub mod politeness;
@@ -13,6 +14,7 @@ pub mod service;
 pub mod ssrf;
 
 pub use config::{CrawlConfig, Rendering, SiteScope};
+pub use export::ExportFormat;
 pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher, user_agent};
 pub use job::{CrawlerSettings, RunCrawl};
 pub use politeness::{Permit, Politeness};

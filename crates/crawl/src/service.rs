@@ -157,6 +157,7 @@ pub async fn create_crawl(
             name: name.to_owned(),
             config: serde_json::to_value(&config).map_err(|e| CrawlServiceError::Submit(e.to_string()))?,
             sources: json!({"sessions": request.session_ids, "urls": request.urls.len()}),
+            sessions: request.session_ids.clone(),
             seeds,
         })
         .await?;

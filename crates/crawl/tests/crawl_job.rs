@@ -86,6 +86,7 @@ impl Harness {
                 name: "test".into(),
                 config: serde_json::to_value(&config).unwrap(),
                 sources: json!({"urls": urls.len()}),
+                sessions: vec![],
                 seeds,
             })
             .await
@@ -288,6 +289,7 @@ async fn a_killed_worker_s_crawl_resumes_elsewhere_without_refetching() {
             name: "resume".into(),
             config: serde_json::to_value(&config).unwrap(),
             sources: json!({"urls": 1}),
+            sessions: vec![],
             seeds: vec![NewFrontierUrl {
                 site: seed.domain.clone(),
                 url: seed.normalized.clone(),

@@ -47,6 +47,8 @@ pub struct NewCrawl {
     pub name: String,
     pub config: Value,
     pub sources: Value,
+    /// The search sessions the seeds came from.
+    pub sessions: Vec<crate::SearchSessionId>,
     pub seeds: Vec<NewFrontierUrl>,
 }
 
@@ -188,4 +190,40 @@ pub struct FrontierCount {
     pub state: FrontierState,
     pub reason: Option<String>,
     pub count: i64,
+}
+
+/// A full-text search over one owner's pages.
+#[derive(Debug, Clone)]
+pub struct PageSearch {
+    pub query: crate::TextQuery,
+    pub crawl: Option<CrawlId>,
+    /// Pages of scraping jobs seeded from this search session.
+    pub session: Option<crate::SearchSessionId>,
+    pub domain: Option<String>,
+    pub language: Option<String>,
+}
+
+/// Where the previous page of ranked hits ended: relevance first, then page id.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HitCursor {
+    pub score: f64,
+    pub id: PageId,
+}
+
+/// One ranked match: the page's identity and a highlighted snippet (HTML-escaped text
+/// with matches in `<mark>`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PageHit {
+    pub id: PageId,
+    pub crawl_id: CrawlId,
+    pub url: String,
+    pub final_url: Option<String>,
+    pub domain: String,
+    pub title: Option<String>,
+    pub language: Option<String>,
+    pub words: i32,
+    pub fetched_at: DateTime<Utc>,
+    /// Higher is more relevant; comparable within one query and backend only.
+    pub score: f64,
+    pub snippet: String,
 }

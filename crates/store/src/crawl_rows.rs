@@ -142,3 +142,36 @@ impl TryFrom<FrontierCountRow> for FrontierCount {
         })
     }
 }
+
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct PageHitRow {
+    pub id: i64,
+    pub crawl_id: i64,
+    pub url: String,
+    pub final_url: Option<String>,
+    pub domain: String,
+    pub title: Option<String>,
+    pub language: Option<String>,
+    pub words: i32,
+    pub fetched_at: DateTime<Utc>,
+    pub score: f64,
+    pub snippet: Option<String>,
+}
+
+impl From<PageHitRow> for crate::PageHit {
+    fn from(r: PageHitRow) -> Self {
+        crate::PageHit {
+            id: r.id,
+            crawl_id: r.crawl_id,
+            url: r.url,
+            final_url: r.final_url,
+            domain: r.domain,
+            title: r.title,
+            language: r.language,
+            words: r.words,
+            fetched_at: r.fetched_at,
+            score: r.score,
+            snippet: crate::text_query::highlight_html(r.snippet.as_deref().unwrap_or_default()),
+        }
+    }
+}

@@ -1,5 +1,14 @@
 //! The [`CrawlStore`](crate::CrawlStore) implementation shared by both backends.
 
+/// Every `pages` column a [`Page`](crate::Page) reads (PostgreSQL's `search_vector` stays home).
+macro_rules! page_columns {
+    () => {
+        "id, crawl_id, url, final_url, host, domain, depth, parent_url, redirects, status_code, \
+         content_type, headers, content_hash, title, text, words, language, language_confidence, \
+         description, published, outlinks, extraction_method, error_reason, fetched_at"
+    };
+}
+
 macro_rules! impl_crawl_store {
     ($store:ty) => {
         impl $store {
@@ -50,6 +59,15 @@ macro_rules! impl_crawl_store {
                 .fetch_one(&mut *tx)
                 .await?;
                 Self::insert_frontier(&mut tx, row.id, &new.seeds, now).await?;
+                for session in &new.sessions {
+                    sqlx::query(
+                        "INSERT INTO crawl_sources (crawl_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                    )
+                    .bind(row.id)
+                    .bind(session)
+                    .execute(&mut *tx)
+                    .await?;
+                }
                 tx.commit().await?;
                 $crate::CrawlJob::try_from(row)
             }
@@ -291,9 +309,9 @@ macro_rules! impl_crawl_store {
                 page: $crate::PageRequest,
             ) -> $crate::StoreResult<Vec<$crate::Page>> {
                 let rows: Vec<$crate::crawl_rows::PageRow> = sqlx::query_as(
-                    "SELECT * FROM pages WHERE crawl_id = $1 AND owner_id = $2 \
+                    concat!("SELECT ", $crate::crawl_sql::page_columns!(), " FROM pages WHERE crawl_id = $1 AND owner_id = $2 \
                      AND ($3 IS NULL OR (error_reason IS NOT NULL) = $3) AND ($4 IS NULL OR domain = $4) \
-                     AND ($5 IS NULL OR language = $5) AND ($6 IS NULL OR id > $6) ORDER BY id LIMIT $7",
+                     AND ($5 IS NULL OR language = $5) AND ($6 IS NULL OR id > $6) ORDER BY id LIMIT $7"),
                 )
                 .bind(crawl)
                 .bind(owner)
@@ -309,7 +327,7 @@ macro_rules! impl_crawl_store {
 
             async fn page(&self, owner: $crate::UserId, id: $crate::PageId) -> $crate::StoreResult<Option<$crate::Page>> {
                 let row: Option<$crate::crawl_rows::PageRow> =
-                    sqlx::query_as("SELECT * FROM pages WHERE id = $1 AND owner_id = $2")
+                    sqlx::query_as(concat!("SELECT ", $crate::crawl_sql::page_columns!(), " FROM pages WHERE id = $1 AND owner_id = $2"))
                         .bind(id)
                         .bind(owner)
                         .fetch_optional(&self.pool)
@@ -332,6 +350,29 @@ macro_rules! impl_crawl_store {
                 .await?)
             }
 
+            async fn search_pages(
+                &self,
+                owner: $crate::UserId,
+                search: &$crate::PageSearch,
+                after: Option<$crate::HitCursor>,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::PageHit>> {
+                let query = <$store>::compile_text_query(&search.query);
+                let rows: Vec<$crate::crawl_rows::PageHitRow> = sqlx::query_as(<$store>::PAGE_SEARCH_SQL)
+                    .bind(owner)
+                    .bind(query)
+                    .bind(search.crawl)
+                    .bind(search.session)
+                    .bind(search.domain.as_deref())
+                    .bind(search.language.as_deref())
+                    .bind(after.map(|c| c.score))
+                    .bind(after.map(|c| c.id))
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.into_iter().map($crate::PageHit::from).collect())
+            }
+
             async fn reusable_page(
                 &self,
                 owner: $crate::UserId,
@@ -339,8 +380,8 @@ macro_rules! impl_crawl_store {
                 fetched_since: chrono::DateTime<chrono::Utc>,
             ) -> $crate::StoreResult<Option<$crate::Page>> {
                 let row: Option<$crate::crawl_rows::PageRow> = sqlx::query_as(
-                    "SELECT * FROM pages WHERE owner_id = $1 AND url = $2 AND fetched_at >= $3 \
-                     AND error_reason IS NULL ORDER BY fetched_at DESC LIMIT 1",
+                    concat!("SELECT ", $crate::crawl_sql::page_columns!(), " FROM pages WHERE owner_id = $1 AND url = $2 \
+                     AND fetched_at >= $3 AND error_reason IS NULL ORDER BY fetched_at DESC LIMIT 1"),
                 )
                 .bind(owner)
                 .bind(url)
@@ -354,3 +395,4 @@ macro_rules! impl_crawl_store {
 }
 
 pub(crate) use impl_crawl_store;
+pub(crate) use page_columns;

@@ -19,6 +19,7 @@ mod sql_store;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod text_query;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +33,7 @@ pub use model::*;
 pub use postgres::PostgresStore;
 pub use search_model::*;
 pub use sqlite::SqliteStore;
+pub use text_query::{MAX_QUERY_CHARS, MAX_TERMS, TextQuery, TextQueryError};
 
 /// The task payload carried through the apalis queue: only a pointer to our `jobs` row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -224,6 +226,14 @@ pub trait CrawlStore: Send + Sync {
     async fn page(&self, owner: UserId, id: PageId) -> StoreResult<Option<Page>>;
     /// The page's raw body, zstd-compressed.
     async fn page_body(&self, owner: UserId, id: PageId) -> StoreResult<Option<Vec<u8>>>;
+    /// Ranked full-text matches among the owner's pages, most relevant first, after `after`.
+    async fn search_pages(
+        &self,
+        owner: UserId,
+        search: &PageSearch,
+        after: Option<HitCursor>,
+        limit: u32,
+    ) -> StoreResult<Vec<PageHit>>;
     /// The owner's latest successful fetch of `url` since `fetched_since` (for reuse).
     async fn reusable_page(
         &self,

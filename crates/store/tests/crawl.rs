@@ -73,6 +73,7 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
             name: "energi".into(),
             config: json!({"depth": 2}),
             sources: json!({"sessions": [1]}),
+            sessions: vec![1],
             seeds: vec![
                 url("https://www.dr.dk/a", "dr.dk", 0),
                 url("https://ens.dk/", "ens.dk", 0),
@@ -254,6 +255,7 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
             name: "x".into(),
             config: json!({}),
             sources: json!({}),
+            sessions: vec![],
             seeds: vec![url("https://a.dk/", "a.dk", 0)],
         })
         .await
@@ -331,5 +333,213 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
     assert!(
         s.page(alice.id, page_id).await.unwrap().is_none(),
         "pages go with their job"
+    );
+}
+
+async fn crawl_with_pages(
+    s: &dyn Store,
+    owner: UserId,
+    sessions: Vec<SearchSessionId>,
+    pages: &[(&str, &str, &str, &str, &str)],
+) -> CrawlId {
+    let seeds = pages.iter().map(|(u, domain, ..)| url(u, domain, 0)).collect();
+    let crawl = s
+        .create_crawl(NewCrawl {
+            owner_id: owner,
+            name: "søgning".into(),
+            config: json!({}),
+            sources: json!({"sessions": sessions}),
+            sessions,
+            seeds,
+        })
+        .await
+        .unwrap();
+    let items = s.claim_frontier(crawl.id, 100).await.unwrap();
+    for item in items {
+        let (u, domain, lang, title, text) = pages.iter().find(|p| p.0 == item.url).unwrap();
+        let mut p = page(u, None);
+        p.domain = (*domain).into();
+        p.language = Some((*lang).into());
+        p.title = Some((*title).into());
+        p.text = Some((*text).into());
+        s.finish_frontier(
+            &item,
+            owner,
+            &FrontierResult {
+                state: FrontierState::Done,
+                reason: None,
+                page: Some(p),
+                body: None,
+                links: vec![],
+            },
+        )
+        .await
+        .unwrap();
+    }
+    crawl.id
+}
+
+fn search(q: &str) -> PageSearch {
+    PageSearch {
+        query: TextQuery::parse(q).unwrap(),
+        crawl: None,
+        session: None,
+        domain: None,
+        language: None,
+    }
+}
+
+async fn hit_urls(s: &dyn Store, owner: UserId, search: &PageSearch) -> Vec<String> {
+    s.search_pages(owner, search, None, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| h.url)
+        .collect()
+}
+
+#[tokio::test]
+async fn full_text_search_ranks_filters_highlights_and_pages() {
+    let db = TestDb::new().await;
+    let s = db.store.as_ref();
+    let alice = user(s, "alice").await;
+    let bob = user(s, "bob").await;
+    let from_session = crawl_with_pages(
+        s,
+        alice.id,
+        vec![7],
+        &[
+            (
+                "https://ens.dk/vind",
+                "ens.dk",
+                "da",
+                "Vindmøller på land",
+                "Energistyrelsen om vindmøller & <støj> ved kysten.",
+            ),
+            (
+                "https://dr.dk/nyhed",
+                "dr.dk",
+                "da",
+                "Nyheder",
+                "Borgere klager over vindmøller. Grøn omstilling koster.",
+            ),
+            (
+                "https://dr.dk/kul",
+                "dr.dk",
+                "da",
+                "Kulkraft",
+                "Kulkraft lukker; vindmøller og solceller overtager.",
+            ),
+        ],
+    )
+    .await;
+    let manual = crawl_with_pages(
+        s,
+        alice.id,
+        vec![],
+        &[(
+            "https://example.org/wind",
+            "example.org",
+            "en",
+            "Wind power",
+            "Offshore wind turbines and green transition.",
+        )],
+    )
+    .await;
+    crawl_with_pages(
+        s,
+        bob.id,
+        vec![7],
+        &[(
+            "https://bob.dk/",
+            "bob.dk",
+            "da",
+            "Vindmøller",
+            "vindmøller vindmøller",
+        )],
+    )
+    .await;
+
+    let all = s
+        .search_pages(alice.id, &search("Vindmøller"), None, 50)
+        .await
+        .unwrap();
+    let urls: Vec<_> = all.iter().map(|h| h.url.as_str()).collect();
+    assert_eq!(urls[0], "https://ens.dk/vind", "a title match ranks first");
+    assert_eq!(urls.len(), 3, "only alice's pages: {urls:?}");
+    assert!(all.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(all[0].score > 0.0);
+    let snippet = &all[0].snippet;
+    assert!(snippet.contains("<mark>vindmøller</mark>"), "{snippet}");
+    assert!(snippet.contains("&amp; &lt;støj&gt;"), "escaped: {snippet}");
+
+    // Filters: job, session, domain, language.
+    let mut by_crawl = search("vind* OR wind");
+    by_crawl.crawl = Some(manual);
+    assert!(
+        hit_urls(s, alice.id, &by_crawl).await.is_empty(),
+        "`or` is a word here"
+    );
+    let mut by_crawl = search("wind");
+    by_crawl.crawl = Some(manual);
+    assert_eq!(
+        hit_urls(s, alice.id, &by_crawl).await,
+        vec!["https://example.org/wind"]
+    );
+    let mut by_session = search("vindmøller");
+    by_session.session = Some(7);
+    assert_eq!(hit_urls(s, alice.id, &by_session).await.len(), 3);
+    by_session.crawl = Some(manual);
+    assert!(hit_urls(s, alice.id, &by_session).await.is_empty());
+    let mut by_domain = search("vindmøller");
+    by_domain.domain = Some("dr.dk".into());
+    by_domain.language = Some("da".into());
+    assert_eq!(hit_urls(s, alice.id, &by_domain).await.len(), 2);
+    by_domain.language = Some("en".into());
+    assert!(hit_urls(s, alice.id, &by_domain).await.is_empty());
+    assert_eq!(from_session, all[0].crawl_id);
+
+    // Phrases, prefixes, exclusions.
+    assert_eq!(
+        hit_urls(s, alice.id, &search("\"grøn omstilling\"")).await,
+        vec!["https://dr.dk/nyhed"]
+    );
+    assert!(
+        hit_urls(s, alice.id, &search("\"omstilling grøn\""))
+            .await
+            .is_empty()
+    );
+    assert_eq!(
+        hit_urls(s, alice.id, &search("kulkr*")).await,
+        vec!["https://dr.dk/kul"]
+    );
+    let mut without = hit_urls(s, alice.id, &search("vindmøller -kulkraft")).await;
+    without.sort();
+    assert_eq!(without, vec!["https://dr.dk/nyhed", "https://ens.dk/vind"]);
+
+    // Keyset pages of one hit walk the same order as one page of all.
+    let mut walked = Vec::new();
+    let mut after = None;
+    loop {
+        let hits = s
+            .search_pages(alice.id, &search("vindmøller"), after, 1)
+            .await
+            .unwrap();
+        let Some(hit) = hits.into_iter().next() else { break };
+        after = Some(HitCursor {
+            score: hit.score,
+            id: hit.id,
+        });
+        walked.push(hit.url);
+        assert!(walked.len() <= 3, "pagination must end");
+    }
+    assert_eq!(walked, urls);
+
+    // Deleting a job takes its pages out of the index.
+    s.delete_crawl(alice.id, from_session).await.unwrap();
+    assert!(hit_urls(s, alice.id, &search("vindmøller")).await.is_empty());
+    assert_eq!(
+        hit_urls(s, bob.id, &search("vindmøller")).await,
+        vec!["https://bob.dk/"]
     );
 }

@@ -79,6 +79,62 @@ impl Paging {
     }
 }
 
+/// Paging through ranked hits: the cursor carries the last hit's relevance (bit-exact) and id.
+#[derive(Debug, Clone, Copy)]
+pub struct RankedPaging {
+    pub limit: u32,
+    pub after: Option<store::HitCursor>,
+}
+
+impl RankedPaging {
+    pub fn validate(limit: Option<u32>, cursor: Option<&str>) -> AppResult<Self> {
+        let paging = PageParams { limit, cursor: None }.validate()?;
+        let after = match cursor {
+            None => None,
+            Some(c) => Some(
+                decode_hit_cursor(c)
+                    .ok_or_else(|| AppError::field("cursor", "is not a cursor returned by this list"))?,
+            ),
+        };
+        Ok(Self {
+            limit: paging.limit,
+            after,
+        })
+    }
+
+    /// Rows to ask the store for: one extra tells whether another page exists.
+    pub fn fetch_limit(&self) -> u32 {
+        self.limit + 1
+    }
+
+    pub fn page<T>(&self, mut rows: Vec<store::PageHit>, map: impl Fn(store::PageHit) -> T) -> Page<T> {
+        let more = rows.len() > self.limit as usize;
+        rows.truncate(self.limit as usize);
+        let next_cursor = if more {
+            rows.last().map(|h| encode_hit_cursor(h.score, h.id))
+        } else {
+            None
+        };
+        Page {
+            items: rows.into_iter().map(map).collect(),
+            next_cursor,
+        }
+    }
+}
+
+fn encode_hit_cursor(score: f64, id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("r1:{:016x}:{id}", score.to_bits()))
+}
+
+fn decode_hit_cursor(cursor: &str) -> Option<store::HitCursor> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
+    let text = std::str::from_utf8(&bytes).ok()?;
+    let (bits, id) = text.strip_prefix("r1:")?.split_once(':')?;
+    let score = f64::from_bits(u64::from_str_radix(bits, 16).ok()?);
+    let id: i64 = id.parse().ok()?;
+    (score.is_finite() && id > 0).then_some(store::HitCursor { score, id })
+}
+
 fn encode_cursor(id: i64) -> String {
     URL_SAFE_NO_PAD.encode(format!("k1:{id}"))
 }
@@ -107,6 +163,22 @@ mod tests {
             &URL_SAFE_NO_PAD.encode("k2:3"),
         ] {
             assert_eq!(decode_cursor(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn hit_cursors_round_trip_exactly_and_reject_garbage() {
+        for (score, id) in [(0.1 + 0.2, 7), (-3.5e-9, 1), (0.0, i64::MAX)] {
+            let c = decode_hit_cursor(&encode_hit_cursor(score, id)).unwrap();
+            assert_eq!((c.score.to_bits(), c.id), (score.to_bits(), id));
+        }
+        for bad in [
+            encode_cursor(3),
+            URL_SAFE_NO_PAD.encode("r1:zz:3"),
+            URL_SAFE_NO_PAD.encode(format!("r1:{:016x}:3", f64::NAN.to_bits())),
+            URL_SAFE_NO_PAD.encode("r1:0:0"),
+        ] {
+            assert!(decode_hit_cursor(&bad).is_none(), "{bad}");
         }
     }
 

@@ -10,7 +10,7 @@ use testkit::{FixtureConfig, FixtureWeb};
 
 use crate::helpers::{TestApp, assert_error, error_fields, spawn_app_with};
 
-async fn app_with_fixture_web() -> (TestApp, FixtureWeb) {
+pub(crate) async fn app_with_fixture_web() -> (TestApp, FixtureWeb) {
     let web = FixtureWeb::start(FixtureConfig::default()).await.unwrap();
     let hosts = web.hosts();
     let ip = web.addr().ip();
@@ -30,11 +30,11 @@ async fn app_with_fixture_web() -> (TestApp, FixtureWeb) {
     (app, web)
 }
 
-async fn json(res: reqwest::Response) -> Value {
+pub(crate) async fn json(res: reqwest::Response) -> Value {
     res.json().await.unwrap()
 }
 
-async fn wait_for_crawl(app: &TestApp, id: i64, token: &str) -> Value {
+pub(crate) async fn wait_for_crawl(app: &TestApp, id: i64, token: &str) -> Value {
     for _ in 0..1200 {
         let c = json(app.get(&format!("/api/crawls/{id}"), Some(token)).await).await;
         if matches!(c["status"].as_str(), Some("done" | "failed" | "cancelled")) {

@@ -12,4 +12,5 @@ mod health;
 mod helpers;
 mod jobs;
 mod openapi;
+mod pages;
 mod search;

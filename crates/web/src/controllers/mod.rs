@@ -55,6 +55,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(crawls::cancel::cancel_crawl))
         .routes(routes!(crawls::resume::resume_crawl))
         .routes(routes!(crawls::pages::list_pages))
+        .routes(routes!(crawls::export::export_pages))
+        .routes(routes!(pages::search::search_pages))
         .routes(routes!(pages::get::get_page))
         .routes(routes!(pages::html::get_page_html))
         .routes(routes!(health::live))

@@ -1,7 +1,8 @@
-//! Scraping jobs: create from search sessions or URLs, follow, cancel, resume, list pages.
+//! Scraping jobs: create from search sessions or URLs, follow, cancel, resume, list and export pages.
 
 pub mod cancel;
 pub mod create;
+pub mod export;
 pub mod get;
 pub mod list;
 pub mod pages;
