@@ -33,6 +33,8 @@ pub enum Command {
     Search(Box<SearchArgs>),
     /// Scrape the URLs of search sessions and/or a URL list, with a progress bar.
     Crawl(Box<CrawlArgs>),
+    /// Search the text of your stored pages, or export a scraping job's pages.
+    Pages(PagesArgs),
     /// Extract the main text, title, language and links of one HTML document, as JSON.
     Extract(ExtractArgs),
     /// Measure quality against the shared evaluation sets.
@@ -228,4 +230,70 @@ pub struct CrawlArgs {
     /// Seconds between requests to one site (raised to robots Crawl-delay).
     #[arg(long, default_value_t = 1.0)]
     pub delay: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct PagesArgs {
+    /// The user whose pages these are (required).
+    #[arg(long = "as", value_name = "USER", global = true)]
+    pub as_user: Option<String>,
+    #[command(subcommand)]
+    pub action: PagesAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PagesAction {
+    /// Full-text search, most relevant first: words must all appear; "exact phrase",
+    /// prefix* and -excluded also work.
+    Search {
+        /// The query, quoted when it has several words (a leading `-word` is fine).
+        #[arg(allow_hyphen_values = true)]
+        query: String,
+        /// Only pages of this scraping job.
+        #[arg(long)]
+        job: Option<i64>,
+        /// Only pages of scraping jobs started from this search session.
+        #[arg(long)]
+        session: Option<i64>,
+        #[arg(long)]
+        domain: Option<String>,
+        /// ISO 639-1, e.g. da.
+        #[arg(long)]
+        language: Option<String>,
+        /// Hits to show, 1–500.
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+        /// Print JSON Lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a scraping job's pages (text and metadata) as JSON Lines or CSV.
+    Export {
+        /// The scraping job.
+        #[arg(long)]
+        job: i64,
+        /// jsonl or csv.
+        #[arg(long, default_value = "jsonl")]
+        format: crawl::ExportFormat,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Only failed (true) or only fetched (false) pages.
+        #[arg(long)]
+        failed: Option<bool>,
+        #[arg(long)]
+        domain: Option<String>,
+        #[arg(long)]
+        language: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

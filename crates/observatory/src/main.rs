@@ -43,6 +43,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Cleanup(args) => commands::cleanup::run(&settings, args).await,
         Command::Search(args) => commands::search::run(&settings, args).await,
         Command::Crawl(args) => commands::crawl::run(&settings, args).await,
+        Command::Pages(args) => commands::pages::run(&settings, args).await,
         Command::Extract(args) => commands::extract::run(args),
         Command::Eval(command) => commands::eval::run(command),
     }

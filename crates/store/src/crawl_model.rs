@@ -227,3 +227,11 @@ pub struct PageHit {
     pub score: f64,
     pub snippet: String,
 }
+
+/// How many of a job's pages with text are in one language, and their words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct LanguageCount {
+    pub language: Option<String>,
+    pub pages: i64,
+    pub words: i64,
+}

@@ -350,6 +350,22 @@ macro_rules! impl_crawl_store {
                 .await?)
             }
 
+            async fn page_languages(
+                &self,
+                owner: $crate::UserId,
+                crawl: $crate::CrawlId,
+            ) -> $crate::StoreResult<Vec<$crate::LanguageCount>> {
+                Ok(sqlx::query_as(
+                    "SELECT language, COUNT(*) AS pages, CAST(COALESCE(SUM(words), 0) AS BIGINT) AS words \
+                     FROM pages WHERE crawl_id = $1 AND owner_id = $2 AND error_reason IS NULL \
+                     GROUP BY language ORDER BY COUNT(*) DESC, language",
+                )
+                .bind(crawl)
+                .bind(owner)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
             async fn search_pages(
                 &self,
                 owner: $crate::UserId,

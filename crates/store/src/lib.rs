@@ -226,6 +226,8 @@ pub trait CrawlStore: Send + Sync {
     async fn page(&self, owner: UserId, id: PageId) -> StoreResult<Option<Page>>;
     /// The page's raw body, zstd-compressed.
     async fn page_body(&self, owner: UserId, id: PageId) -> StoreResult<Option<Vec<u8>>>;
+    /// Pages with text and their words, per language (`None` when undetected), in SQL.
+    async fn page_languages(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<LanguageCount>>;
     /// Ranked full-text matches among the owner's pages, most relevant first, after `after`.
     async fn search_pages(
         &self,

@@ -535,6 +535,17 @@ async fn full_text_search_ranks_filters_highlights_and_pages() {
     }
     assert_eq!(walked, urls);
 
+    let languages = s.page_languages(alice.id, from_session).await.unwrap();
+    assert_eq!(
+        languages,
+        vec![LanguageCount {
+            language: Some("da".into()),
+            pages: 3,
+            words: 9
+        }]
+    );
+    assert!(s.page_languages(bob.id, from_session).await.unwrap().is_empty());
+
     // Deleting a job takes its pages out of the index.
     s.delete_crawl(alice.id, from_session).await.unwrap();
     assert!(hit_urls(s, alice.id, &search("vindmøller")).await.is_empty());

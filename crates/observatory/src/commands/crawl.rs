@@ -3,7 +3,7 @@
 use anyhow::Context;
 use crawl::service::{CrawlRequest, CrawlServiceError};
 use crawl::{CrawlConfig, SiteScope};
-use store::{PageFilter, PageRequest, Queue, Store, UserId};
+use store::{Queue, Store, UserId};
 
 use crate::cli::CrawlArgs;
 use crate::commands::follow_job;
@@ -31,13 +31,7 @@ async fn crawl(
     store: &dyn Store,
     shared: std::sync::Arc<dyn Store>,
 ) -> anyhow::Result<()> {
-    let name = web::auth::normalize_username(&args.as_user).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let user = store
-        .credentials(&name)
-        .await?
-        .map(|c| c.user)
-        .filter(|u| !u.disabled)
-        .ok_or_else(|| anyhow::anyhow!("`{name}` is not an active user"))?;
+    let user = crate::commands::active_user(store, &args.as_user).await?;
     let (registry, _) = job_registry(settings)?;
     let crawl = match args.resume {
         Some(id) => crawl::service::resume_crawl(store, &registry, user.id, id)
@@ -129,30 +123,16 @@ async fn summary(store: &dyn Store, owner: UserId, id: i64) -> anyhow::Result<()
     for (reason, n) in &c.failed_by_reason {
         println!("  failed {reason}: {n}");
     }
-    let pages = store
-        .list_pages(
-            owner,
-            id,
-            &PageFilter {
-                failed: Some(false),
-                ..PageFilter::default()
-            },
-            PageRequest {
-                after: None,
-                limit: 100_000,
-            },
-        )
-        .await?;
-    let words: i64 = pages.iter().map(|p| i64::from(p.words)).sum();
-    let mut languages = std::collections::BTreeMap::new();
-    for p in &pages {
-        *languages
-            .entry(p.language.clone().unwrap_or_else(|| "?".into()))
-            .or_insert(0) += 1;
-    }
+    let languages = store.page_languages(owner, id).await?;
+    let pages: i64 = languages.iter().map(|l| l.pages).sum();
+    let words: i64 = languages.iter().map(|l| l.words).sum();
+    let by_language: Vec<String> = languages
+        .iter()
+        .map(|l| format!("{} {}", l.language.as_deref().unwrap_or("?"), l.pages))
+        .collect();
     println!(
-        "{} pages with text, {words} words; languages: {languages:?}",
-        pages.len()
+        "{pages} pages with text, {words} words; languages: {}",
+        by_language.join(", ")
     );
     Ok(())
 }

@@ -44,7 +44,7 @@ async fn dispatch(settings: &Settings, args: &SearchArgs, store: Arc<dyn Store>)
         .as_user
         .as_deref()
         .context("say whose session this is with --as USER")?;
-    let user = active_user(store.as_ref(), name).await?;
+    let user = crate::commands::active_user(store.as_ref(), name).await?;
     let (registry, engines) = job_registry(settings)?;
     let session = match &args.action {
         None => {
@@ -162,18 +162,6 @@ fn session_request(run: &SearchRunArgs) -> anyhow::Result<SessionRequest> {
         allowed_tlds: run.allowed_tlds.clone(),
         excluded_domains: run.exclude_domains.clone(),
     })
-}
-
-async fn active_user(store: &dyn Store, name: &str) -> anyhow::Result<User> {
-    let name = web::auth::normalize_username(name).map_err(|e| anyhow::anyhow!("{e}"))?;
-    store
-        .credentials(&name)
-        .await?
-        .map(|c| c.user)
-        .filter(|u| !u.disabled)
-        .ok_or_else(|| {
-            anyhow::anyhow!("`{name}` is not an active user (create one with `observatory user add`)")
-        })
 }
 
 /// Field-named issues as one readable error.

@@ -332,3 +332,126 @@ fn the_extractor_runs_alone_on_any_html_file() {
         text(&out.stderr)
     );
 }
+
+/// `observatory crawl` scrapes URLs against the fixture web with a progress bar and a
+/// summary; `observatory pages` then finds and exports what it stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn crawls_and_pages_run_from_the_command_line() {
+    let web = testkit::FixtureWeb::start(testkit::FixtureConfig::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let ip = web.addr().ip();
+    let mut config = String::from("[crawl]\nprivate_hosts = [");
+    config.push_str(
+        &web.hosts()
+            .iter()
+            .map(|h| format!("\"{h}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    config.push_str("]\n[crawl.host_overrides]\n");
+    for host in web.hosts() {
+        config.push_str(&format!("\"{host}\" = \"{ip}\"\n"));
+    }
+    std::fs::write(dir.path().join("observatory.toml"), config).unwrap();
+    std::fs::write(
+        dir.path().join("urls.txt"),
+        format!(
+            "{}\n{}\n{}\n",
+            web.url("latin1.test", "/"),
+            web.url("site0.test", "/"),
+            web.url("robots-disallow.test", "/private/a")
+        ),
+    )
+    .unwrap();
+    let root = dir.path().to_owned();
+    let run = move |args: Vec<&'static str>| {
+        let dir = dir.path().to_owned();
+        async move {
+            tokio::task::spawn_blocking(move || observatory(&dir, &args, Some("a long enough password\n")))
+                .await
+                .unwrap()
+        }
+    };
+    let out = run(vec!["user", "add", "alice", "--password-stdin"]).await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let out = run(vec![
+        "crawl",
+        "--as",
+        "alice",
+        "--urls-file",
+        "urls.txt",
+        "--depth",
+        "2",
+        "--max-pages-per-site",
+        "3",
+        "--delay",
+        "0",
+        "--name",
+        "energi",
+    ])
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("scraping job 1 “energi”: done"), "{stdout}");
+    assert!(stdout.contains("skipped robots: 1"), "{stdout}");
+    assert!(
+        stdout.contains("pages with text") && stdout.contains("da "),
+        "{stdout}"
+    );
+
+    let out = run(vec![
+        "pages",
+        "--as",
+        "alice",
+        "search",
+        "energistyrelsen",
+        "--json",
+    ])
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let hits: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(hits.len(), 1, "{stdout}");
+    assert_eq!(hits[0]["domain"], "latin1.test");
+
+    let out = run(vec![
+        "pages",
+        "--as",
+        "alice",
+        "export",
+        "--job",
+        "1",
+        "--format",
+        "csv",
+        "--out",
+        "pages.csv",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("page(s) of job 1 written to pages.csv"));
+    let mut reader = csv::Reader::from_path(root.join("pages.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert!(rows.len() >= 2, "{rows:?}");
+    assert!(
+        rows.iter()
+            .any(|r| r[5] == *"latin1.test" && r[22].contains("vindmøller på land"))
+    );
+
+    let out = run(vec!["pages", "--as", "alice", "search", "-kul"]).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("the query only excludes words"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(vec!["pages", "--as", "alice", "export", "--job", "9"]).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no scraping job 9"),
+        "{}",
+        text(&out.stderr)
+    );
+}
