@@ -45,6 +45,7 @@ fn benches(c: &mut Criterion) {
         user_agent: crawl::user_agent("https://example.org/about"),
         robots_agent: "IssueObservatory".into(),
         languages: vec!["da".into(), "en".into()],
+        chromium: "/usr/bin/chromium".into(),
     }));
     let store = db.store.clone();
     let workers = rt.block_on(async {

@@ -51,6 +51,8 @@ pub struct CrawlConfig {
     pub retries: u32,
     pub max_body_bytes: u64,
     pub render: Rendering,
+    /// With `render: auto`, pages whose static HTML yields fewer words are rendered.
+    pub render_min_words: u32,
 }
 
 impl Default for CrawlConfig {
@@ -72,6 +74,7 @@ impl Default for CrawlConfig {
             retries: 2,
             max_body_bytes: 5 * 1024 * 1024,
             render: Rendering::Off,
+            render_min_words: 50,
         }
     }
 }
@@ -135,8 +138,8 @@ impl CrawlConfig {
         if self.reuse_within_days > 3650 {
             bad("reuse_within_days", "must be at most 3650");
         }
-        if self.render != Rendering::Off {
-            bad("render", "JavaScript rendering is not available yet; use `off`");
+        if self.render_min_words > 100_000 {
+            bad("render_min_words", "must be at most 100000");
         }
         issues
     }
@@ -189,12 +192,13 @@ mod tests {
             delay_secs: f64::NAN,
             global_concurrency: 0,
             render: Rendering::Auto,
+            render_min_words: 1_000_000,
             ..CrawlConfig::default()
         };
         let fields: Vec<_> = c.validate().into_iter().map(|i| i.field).collect();
         assert_eq!(
             fields,
-            vec!["depth", "delay_secs", "global_concurrency", "render"]
+            vec!["depth", "delay_secs", "global_concurrency", "render_min_words"]
         );
         let parsed: Result<CrawlConfig, _> = serde_json::from_str(r#"{"depth": 2, "colour": 1}"#);
         assert!(parsed.is_err());

@@ -49,7 +49,7 @@ impl std::str::FromStr for ExportFormat {
 }
 
 /// The exported columns, in order. Part of the export format: append, never reorder.
-pub const COLUMNS: [&str; 23] = [
+pub const COLUMNS: [&str; 25] = [
     "id",
     "crawl_id",
     "url",
@@ -73,6 +73,8 @@ pub const COLUMNS: [&str; 23] = [
     "redirects",
     "outlinks",
     "text",
+    "rendered",
+    "render_error",
 ];
 
 #[derive(Serialize)]
@@ -100,6 +102,8 @@ struct Record<'a> {
     redirects: Vec<&'a str>,
     outlinks: Vec<&'a str>,
     text: Option<&'a str>,
+    rendered: bool,
+    render_error: Option<&'a str>,
 }
 
 fn strings(v: &Value) -> Vec<&str> {
@@ -133,6 +137,8 @@ fn record(p: &Page) -> Record<'_> {
         redirects: strings(&p.redirects),
         outlinks: strings(&p.outlinks),
         text: p.text.as_deref(),
+        rendered: p.rendered,
+        render_error: p.render_error.as_deref(),
     }
 }
 
@@ -183,6 +189,8 @@ pub fn encode(format: ExportFormat, page: &Page) -> Vec<u8> {
                 r.redirects.join(" "),
                 r.outlinks.join(" "),
                 opt(r.text),
+                r.rendered.to_string(),
+                opt(r.render_error),
             ])
         }
     }
@@ -302,6 +310,8 @@ mod tests {
             extraction_method: Some("trafilatura".into()),
             error_reason: None,
             fetched_at: chrono::Utc.with_ymd_and_hms(2026, 11, 28, 7, 0, 0).unwrap(),
+            rendered: false,
+            render_error: None,
         }
     }
 

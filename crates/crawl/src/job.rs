@@ -19,14 +19,17 @@ use store::{
     SearchStatus, Store, UserId,
 };
 
-use crate::config::CrawlConfig;
+use crate::config::{CrawlConfig, Rendering};
 use crate::fetch::{FetchConfig, Fetcher};
 use crate::politeness::Politeness;
+use crate::render::Renderer;
 use crate::robots::{RobotsCache, RobotsRule};
 use crate::scope::{LinkVerdict, judge_link, site_key};
 use crate::ssrf::AddressPolicy;
 
 pub const KIND: &str = "crawl";
+/// Chromium tabs rendering at once in one job.
+const RENDER_TABS: usize = 4;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -42,6 +45,8 @@ pub struct CrawlerSettings {
     /// The product token matched against robots.txt `User-agent` lines.
     pub robots_agent: String,
     pub languages: Vec<String>,
+    /// The Chromium binary for JavaScript rendering (Debian: `/usr/bin/chromium`).
+    pub chromium: std::path::PathBuf,
 }
 
 pub struct RunCrawl {
@@ -86,7 +91,20 @@ impl JobHandler for RunCrawl {
         fetch_config.timeout = Duration::from_secs(config.timeout_secs);
         fetch_config.retries = config.retries;
         fetch_config.max_body_bytes = usize::try_from(config.max_body_bytes).unwrap_or(usize::MAX);
-        let fetcher = Fetcher::new(fetch_config).map_err(|e| JobError::Failed(e.to_string()))?;
+        let fetcher = Arc::new(Fetcher::new(fetch_config).map_err(|e| JobError::Failed(e.to_string()))?);
+        let renderer = match config.render {
+            Rendering::Off => None,
+            Rendering::Always | Rendering::Auto => Some(
+                Renderer::launch(
+                    &self.settings.chromium,
+                    fetcher.clone(),
+                    (config.global_concurrency as usize).min(RENDER_TABS),
+                    Duration::from_secs(config.timeout_secs),
+                )
+                .await
+                .map_err(|e| JobError::Failed(e.to_string()))?,
+            ),
+        };
 
         store.set_crawl_status(crawl.id, SearchStatus::Running).await?;
         // Whatever a killed worker left in flight was never written: fetch it again.
@@ -105,7 +123,8 @@ impl JobHandler for RunCrawl {
                 config.per_site_concurrency as usize,
                 config.delay(),
             ),
-            languages,
+            languages: Arc::new(languages),
+            renderer,
             budget: Mutex::new(Budget {
                 total: load.values().sum(),
                 per_site: load,
@@ -113,49 +132,11 @@ impl JobHandler for RunCrawl {
             }),
         };
 
-        let batch = (config.global_concurrency as usize * 2).clamp(8, 256) as u32;
-        let mut processed = 0i64;
-        loop {
-            let items = store.claim_frontier(crawl.id, batch).await?;
-            if items.is_empty() {
-                break;
-            }
-            let mut reusable = run.reusable(&items).await?;
-            let mut pending: Vec<ItemFuture<'_>> = Vec::with_capacity(items.len());
-            for item in &items {
-                pending.push(Box::pin(run.process(item, reusable.remove(&item.id))));
-            }
-            let mut outcomes =
-                futures::stream::iter(pending).buffer_unordered(config.global_concurrency as usize);
-            let mut cancelled = None;
-            while let Some((item, result)) = outcomes.next().await {
-                store.finish_frontier(item, crawl.owner_id, &result).await?;
-                metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
-                    .increment(1);
-                processed += 1;
-                let total = run.total();
-                if let Err(e) = ctx
-                    .checkpoint(
-                        processed,
-                        Some(total),
-                        format!("{} {}", result.state.as_str(), item.url),
-                    )
-                    .await
-                {
-                    cancelled = Some(e);
-                    break;
-                }
-            }
-            drop(outcomes);
-            if let Some(e) = cancelled {
-                // URLs claimed but not finished stay on the frontier for a resume.
-                store.requeue_in_flight(crawl.id).await?;
-                if matches!(e, JobError::Cancelled) {
-                    store.set_crawl_status(crawl.id, SearchStatus::Cancelled).await?;
-                }
-                return Err(e);
-            }
+        let worked = run.work(ctx).await;
+        if let Some(renderer) = run.renderer {
+            renderer.close().await;
         }
+        let processed = worked?;
         store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
         let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
         Ok(json!({ "crawl_id": crawl.id, "processed": processed, "frontier": counts }))
@@ -172,14 +153,26 @@ struct Budget {
     seen: HashSet<String>,
 }
 
+/// What one HTML document yields.
+struct Analysis {
+    extracted: extract::Extracted,
+    language: Option<extract::lang::Language>,
+    body: NewBody,
+    words: i32,
+    /// The document's bytes, for rendering.
+    raw: Vec<u8>,
+}
+
 struct CrawlRun<'a> {
     store: &'a Arc<dyn Store>,
     crawl: &'a CrawlJob,
     config: &'a CrawlConfig,
-    fetcher: Fetcher,
+    fetcher: Arc<Fetcher>,
     robots: RobotsCache,
     politeness: Politeness,
-    languages: extract::LanguageId,
+    languages: Arc<extract::LanguageId>,
+    /// Present when the job renders JavaScript.
+    renderer: Option<Renderer>,
     budget: Mutex<Budget>,
 }
 
@@ -231,7 +224,8 @@ impl CrawlRun<'_> {
                 });
             }
         }
-        if let Some(previous) = previous {
+        // A job that always renders does not reuse a page that was never rendered.
+        if let Some(previous) = previous.filter(|p| self.config.render != Rendering::Always || p.rendered) {
             return self.reused(item, previous);
         }
 
@@ -292,25 +286,58 @@ impl CrawlRun<'_> {
             return skipped("type:binary");
         }
 
-        let languages = &self.languages;
         let final_url = fetched.final_url.clone();
         let content_type = fetched.content_type.clone();
-        let (extracted, language, body) = {
-            let decoded = extract::decode_html(&bytes, content_type.as_deref());
-            let extracted = extract::extract(&decoded.text, Some(&final_url), extract::Strategy::Best);
-            let language = languages.identify(&extracted.text, extracted.html_lang.as_deref());
-            let hash = hex::encode(Sha256::digest(&bytes));
-            let zstd = zstd::encode_all(bytes.as_slice(), 3).unwrap_or_default();
-            let body = NewBody {
-                hash,
-                size: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
-                zstd,
-            };
-            (extracted, language, body)
+        let mut analysis = match self.analyse(bytes, content_type.clone(), final_url.clone()).await {
+            Ok(a) => a,
+            Err(e) => {
+                page.error_reason = Some(format!("extraction failed: {e}"));
+                return FrontierResult {
+                    state: FrontierState::Failed,
+                    reason: Some("extraction".into()),
+                    page: Some(page),
+                    body: None,
+                    links: Vec::new(),
+                };
+            }
         };
+        if self.wants_rendering(analysis.words)
+            && let Some(renderer) = &self.renderer
+        {
+            let permit = self.politeness.acquire(&item.site).await;
+            let rendered = renderer
+                .render(&final_url, &analysis.raw, content_type.as_deref())
+                .await;
+            drop(permit);
+            match rendered {
+                Ok(r) => {
+                    let html = r.html.into_bytes();
+                    let ct = Some("text/html; charset=utf-8".to_owned());
+                    match self.analyse(html, ct, final_url.clone()).await {
+                        Ok(a) => {
+                            analysis = a;
+                            page.rendered = true;
+                        }
+                        Err(e) => page.render_error = Some(format!("extraction failed: {e}")),
+                    }
+                }
+                Err(e) => {
+                    metrics::counter!("observatory_render_failures_total", "reason" => e.reason())
+                        .increment(1);
+                    page.render_error = Some(e.to_string());
+                }
+            }
+        }
+        let Analysis {
+            extracted,
+            language,
+            body,
+            words,
+            ..
+        } = analysis;
         page.content_hash = Some(body.hash.clone());
         page.title = extracted.title.clone();
-        page.words = i32::try_from(extracted.text.split_whitespace().count()).unwrap_or(i32::MAX);
+        page.words = words;
         page.text = Some(extracted.text.clone());
         page.language = language.as_ref().map(|l| l.code.to_owned());
         page.language_confidence = language.as_ref().map(|l| l.confidence);
@@ -326,6 +353,93 @@ impl CrawlRun<'_> {
             body: Some(body),
             links,
         }
+    }
+
+    /// Works the frontier until it is empty; returns how many URLs were decided.
+    async fn work(&self, ctx: &JobContext) -> Result<i64, JobError> {
+        let (store, crawl, config, run) = (self.store, self.crawl, self.config, self);
+        let batch = (config.global_concurrency as usize * 2).clamp(8, 256) as u32;
+        let mut processed = 0i64;
+        loop {
+            let items = store.claim_frontier(crawl.id, batch).await?;
+            if items.is_empty() {
+                break;
+            }
+            let mut reusable = run.reusable(&items).await?;
+            let mut pending: Vec<ItemFuture<'_>> = Vec::with_capacity(items.len());
+            for item in &items {
+                pending.push(Box::pin(run.process(item, reusable.remove(&item.id))));
+            }
+            let mut outcomes =
+                futures::stream::iter(pending).buffer_unordered(config.global_concurrency as usize);
+            let mut cancelled = None;
+            while let Some((item, result)) = outcomes.next().await {
+                store.finish_frontier(item, crawl.owner_id, &result).await?;
+                metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
+                    .increment(1);
+                processed += 1;
+                let total = run.total();
+                if let Err(e) = ctx
+                    .checkpoint(
+                        processed,
+                        Some(total),
+                        format!("{} {}", result.state.as_str(), item.url),
+                    )
+                    .await
+                {
+                    cancelled = Some(e);
+                    break;
+                }
+            }
+            drop(outcomes);
+            if let Some(e) = cancelled {
+                // URLs claimed but not finished stay on the frontier for a resume.
+                store.requeue_in_flight(crawl.id).await?;
+                if matches!(e, JobError::Cancelled) {
+                    store.set_crawl_status(crawl.id, SearchStatus::Cancelled).await?;
+                }
+                return Err(e);
+            }
+        }
+        Ok(processed)
+    }
+
+    fn wants_rendering(&self, static_words: i32) -> bool {
+        match self.config.render {
+            Rendering::Off => false,
+            Rendering::Always => true,
+            Rendering::Auto => i64::from(static_words) < i64::from(self.config.render_min_words),
+        }
+    }
+
+    /// Decoding, extraction, language identification, hashing and compression are CPU
+    /// work: they run on the blocking pool so the fetches of other pages keep moving.
+    async fn analyse(
+        &self,
+        raw: Vec<u8>,
+        content_type: Option<String>,
+        url: url::Url,
+    ) -> Result<Analysis, tokio::task::JoinError> {
+        let languages = self.languages.clone();
+        tokio::task::spawn_blocking(move || {
+            let decoded = extract::decode_html(&raw, content_type.as_deref());
+            let extracted = extract::extract(&decoded.text, Some(&url), extract::Strategy::Best);
+            let language = languages.identify(&extracted.text, extracted.html_lang.as_deref());
+            let words = i32::try_from(extracted.text.split_whitespace().count()).unwrap_or(i32::MAX);
+            let body = NewBody {
+                hash: hex::encode(Sha256::digest(&raw)),
+                size: i64::try_from(raw.len()).unwrap_or(i64::MAX),
+                zstd: zstd::encode_all(raw.as_slice(), 3).unwrap_or_default(),
+            };
+            Analysis {
+                extracted,
+                language,
+                body,
+                words,
+                raw,
+            }
+        })
+        .await
     }
 
     /// Earlier successful fetches of this user that the batch may reuse. Looked up here,
@@ -379,6 +493,8 @@ impl CrawlRun<'_> {
             extraction_method: previous.extraction_method,
             error_reason: None,
             fetched_at: Some(previous.fetched_at),
+            rendered: previous.rendered,
+            render_error: previous.render_error,
         };
         FrontierResult {
             state: FrontierState::Done,

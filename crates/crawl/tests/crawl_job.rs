@@ -32,6 +32,7 @@ async fn harness() -> Harness {
         user_agent: crawl::user_agent("https://example.org/about"),
         robots_agent: "IssueObservatory".into(),
         languages: vec!["da".into(), "en".into(), "nb".into()],
+        chromium: "/usr/bin/chromium".into(),
     }));
     let db = TestDb::new().await;
     let owner = db
@@ -385,4 +386,66 @@ async fn recent_fetches_are_reused_unless_recollect_is_set() {
     assert_eq!(count(&fresh, FrontierState::Done, Some("reused")), 0);
     assert_eq!(count(&fresh, FrontierState::Done, None), 1);
     h.workers.shutdown().await;
+}
+
+/// `render: auto` renders only pages whose static HTML says too little; Chromium's own
+/// requests go through the crawler's guard (the loopback `fetch` in the page's script
+/// never arrives) and images are never fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn javascript_pages_are_rendered_when_their_static_html_says_too_little() {
+    let h = harness().await;
+    let urls = vec![h.web.url("js.test", "/"), h.web.url("site0.test", "/p/0")];
+
+    let (_, _, pages) = h.crawl(fast(1), &urls).await;
+    let shell = pages.iter().find(|p| p.url.contains("js.test")).unwrap();
+    assert!(!shell.rendered);
+    assert!(
+        !shell
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .contains("skyggeflimmer"),
+        "without rendering the article does not exist"
+    );
+
+    let config = CrawlConfig {
+        render: crawl::Rendering::Auto,
+        recollect: true,
+        ..fast(1)
+    };
+    let (crawl, _, pages) = h.crawl(config, &urls).await;
+    let shell = pages.iter().find(|p| p.url.contains("js.test")).unwrap();
+    assert!(shell.rendered, "{shell:?}");
+    assert_eq!(shell.render_error, None);
+    let text = shell.text.as_deref().unwrap();
+    assert!(text.contains("ti timers skyggeflimmer om året"), "{text}");
+    assert_eq!(shell.language.as_deref(), Some("da"));
+    assert_eq!(shell.title.as_deref(), Some("Skyggeflimmer fra vindmøller"));
+    let article = pages.iter().find(|p| p.url.contains("site0.test")).unwrap();
+    assert!(!article.rendered, "enough static text: not rendered");
+
+    // The stored HTML is the DOM after scripts ran, and the script's loopback request failed.
+    let body = h.db.store.page_body(h.owner.id, shell.id).await.unwrap().unwrap();
+    let html = String::from_utf8(zstd::decode_all(body.as_slice()).unwrap()).unwrap();
+    assert!(html.contains("data-leak=\"blocked\""), "{html}");
+    assert_eq!(h.web.leak_hits(), 0);
+    assert_eq!(crawl.status, SearchStatus::Done);
+}
+
+#[tokio::test]
+async fn a_missing_chromium_is_named_with_how_to_install_it() {
+    let fetcher = crawl::Fetcher::new(crawl::FetchConfig::new("test")).unwrap();
+    let err = crawl::Renderer::launch(
+        std::path::Path::new("/nonexistent/chromium"),
+        Arc::new(fetcher),
+        1,
+        Duration::from_secs(5),
+    )
+    .await
+    .unwrap_err();
+    let message = err.to_string();
+    assert!(
+        message.contains("/nonexistent/chromium") && message.contains("apt-get install chromium"),
+        "{message}"
+    );
 }

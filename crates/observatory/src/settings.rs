@@ -47,6 +47,8 @@ pub struct CrawlSettings {
     pub host_overrides: std::collections::BTreeMap<String, std::net::IpAddr>,
     /// Languages the language identifier chooses between (ISO 639-1).
     pub languages: Vec<String>,
+    /// The Chromium binary for scraping jobs with `render: always|auto` (Debian's package).
+    pub chromium: PathBuf,
 }
 
 impl Default for CrawlSettings {
@@ -60,6 +62,7 @@ impl Default for CrawlSettings {
                 .iter()
                 .map(|l| (*l).to_owned())
                 .collect(),
+            chromium: PathBuf::from("/usr/bin/chromium"),
         }
     }
 }
@@ -83,6 +86,7 @@ impl CrawlSettings {
             user_agent: crawl::user_agent(&self.contact_url),
             robots_agent: "IssueObservatory".into(),
             languages: self.languages.clone(),
+            chromium: self.chromium.clone(),
         }
     }
 }

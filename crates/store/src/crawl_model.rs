@@ -136,6 +136,10 @@ pub struct NewPage {
     pub extraction_method: Option<String>,
     pub error_reason: Option<String>,
     pub fetched_at: Option<DateTime<Utc>>,
+    /// The text comes from the DOM after JavaScript ran.
+    pub rendered: bool,
+    /// Why rendering failed (the static text was kept).
+    pub render_error: Option<String>,
 }
 
 /// How one frontier URL ended, written in one transaction with its page, body and the
@@ -175,6 +179,8 @@ pub struct Page {
     pub extraction_method: Option<String>,
     pub error_reason: Option<String>,
     pub fetched_at: DateTime<Utc>,
+    pub rendered: bool,
+    pub render_error: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]

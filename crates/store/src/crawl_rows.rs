@@ -92,6 +92,8 @@ pub(crate) struct PageRow {
     pub extraction_method: Option<String>,
     pub error_reason: Option<String>,
     pub fetched_at: DateTime<Utc>,
+    pub rendered: bool,
+    pub render_error: Option<String>,
 }
 
 impl From<PageRow> for Page {
@@ -121,6 +123,8 @@ impl From<PageRow> for Page {
             extraction_method: r.extraction_method,
             error_reason: r.error_reason,
             fetched_at: r.fetched_at,
+            rendered: r.rendered,
+            render_error: r.render_error,
         }
     }
 }

@@ -5,7 +5,7 @@ macro_rules! page_columns {
     () => {
         "id, crawl_id, url, final_url, host, domain, depth, parent_url, redirects, status_code, \
          content_type, headers, content_hash, title, text, words, language, language_confidence, \
-         description, published, outlinks, extraction_method, error_reason, fetched_at"
+         description, published, outlinks, extraction_method, error_reason, fetched_at, rendered, render_error"
     };
 }
 
@@ -218,8 +218,9 @@ macro_rules! impl_crawl_store {
                             "INSERT INTO pages (crawl_id, owner_id, frontier_id, url, final_url, host, domain, depth, \
                              parent_url, redirects, status_code, content_type, headers, content_hash, title, text, words, \
                              language, language_confidence, description, published, outlinks, extraction_method, \
-                             error_reason, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, \
-                             $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25) RETURNING id",
+                             error_reason, fetched_at, rendered, render_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
+                             $27) RETURNING id",
                         )
                         .bind(item.crawl_id)
                         .bind(owner)
@@ -246,6 +247,8 @@ macro_rules! impl_crawl_store {
                         .bind(&p.extraction_method)
                         .bind(&p.error_reason)
                         .bind(p.fetched_at.unwrap_or(now))
+                        .bind(p.rendered)
+                        .bind(&p.render_error)
                         .fetch_one(&mut *tx)
                         .await?,
                     ),

@@ -17,6 +17,9 @@
 //! - `latin1.test`: windows-1252 declared in the header; `nometa.test`: windows-1252 declared
 //!   nowhere.
 //! - `trap.test`: an infinite calendar, `/calendar/YYYY/MM` linking to the next month.
+//! - `js.test`: an app shell whose article only exists after `/app.js` fetched
+//!   `/article.json` and wrote it into the page; the script also tries
+//!   `http://127.0.0.1:PORT/leak` and loads an image (see [`FixtureWeb::leak_hits`]).
 #![forbid(unsafe_code)]
 
 mod pages;
@@ -50,6 +53,7 @@ pub struct FixtureWeb {
     addr: SocketAddr,
     config: FixtureConfig,
     server: tokio::task::JoinHandle<()>,
+    shared: Arc<Shared>,
 }
 
 impl Drop for FixtureWeb {
@@ -61,6 +65,8 @@ impl Drop for FixtureWeb {
 pub(crate) struct Shared {
     pub config: FixtureConfig,
     pub port: u16,
+    /// Requests for `/leak` on any host: proof that something got past the crawler's guard.
+    pub leaks: std::sync::atomic::AtomicUsize,
 }
 
 impl FixtureWeb {
@@ -70,12 +76,24 @@ impl FixtureWeb {
         let shared = Arc::new(Shared {
             config: config.clone(),
             port: addr.port(),
+            leaks: Default::default(),
         });
-        let app = Router::new().fallback(route).with_state(shared);
+        let app = Router::new().fallback(route).with_state(shared.clone());
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
-        Ok(Self { addr, config, server })
+        Ok(Self {
+            addr,
+            config,
+            server,
+            shared,
+        })
+    }
+
+    /// How many requests for `/leak` arrived (the `js.test` page's script tries one at
+    /// `http://127.0.0.1:PORT/leak`, which the crawler must refuse).
+    pub fn leak_hits(&self) -> usize {
+        self.shared.leaks.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     pub fn addr(&self) -> SocketAddr {

@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 
 use crate::Shared;
 
-pub const SPECIAL_HOSTS: [&str; 14] = [
+pub const SPECIAL_HOSTS: [&str; 15] = [
+    "js.test",
     "robots-disallow.test",
     "robots-wildcard.test",
     "robots-delay.test",
@@ -188,7 +189,20 @@ pub async fn respond(shared: &Shared, host: &str, path: &str) -> Response {
             ),
         )
     };
+    if path == "/leak" {
+        shared.leaks.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        return text(StatusCode::OK, "leaked");
+    }
     match (host, path) {
+        ("js.test", "/") => html(StatusCode::OK, JS_SHELL.into()),
+        ("js.test", "/app.js") => (
+            [(header::CONTENT_TYPE, "text/javascript")],
+            JS_APP.replace("PORT", &shared.port.to_string()),
+        )
+            .into_response(),
+        ("js.test", "/article.json") => {
+            ([(header::CONTENT_TYPE, "application/json")], JS_ARTICLE).into_response()
+        }
         ("robots-disallow.test", "/robots.txt") => robots("User-agent: *\nDisallow: /private\n"),
         ("robots-wildcard.test", "/robots.txt") => robots(
             "User-agent: IssueObservatory\nDisallow: /*.pdf$\nDisallow: /archive/\nAllow: /archive/open\n",
@@ -308,3 +322,38 @@ fn calendar(path: &str) -> Response {
         page(&format!("Kalender {year}-{month:02}"), "da", &article, &links),
     )
 }
+
+/// A client-rendered page: without JavaScript it says only "Indlæser…".
+const JS_SHELL: &str = "<!doctype html><html lang=\"da\"><head><meta charset=\"utf-8\">\
+<title>Skyggeflimmer fra vindmøller</title><script src=\"/app.js\" defer></script></head>\
+<body><header><nav><a href=\"/\">Forside</a></nav></header><main id=\"app\"><p>Indlæser…</p></main>\
+<img src=\"/pixel.png\" alt=\"\"></body></html>";
+
+const JS_APP: &str = r#"
+fetch('http://127.0.0.1:PORT/leak')
+  .then(function () { document.body.dataset.leak = 'open'; },
+        function () { document.body.dataset.leak = 'blocked'; });
+fetch('/article.json')
+  .then(function (r) { return r.json(); })
+  .then(function (a) {
+    var article = document.createElement('article');
+    var h1 = document.createElement('h1');
+    h1.textContent = a.title;
+    article.appendChild(h1);
+    a.paragraphs.forEach(function (t) {
+      var p = document.createElement('p');
+      p.textContent = t;
+      article.appendChild(p);
+    });
+    var app = document.getElementById('app');
+    app.innerHTML = '';
+    app.appendChild(article);
+  });
+"#;
+
+const JS_ARTICLE: &str = r#"{"title": "Skyggeflimmer fra vindmøller",
+"paragraphs": [
+"Naboer til de nye vindmøller ved fjorden klager over skyggeflimmer, der om aftenen kaster blinkende skygger ind i stuerne, og kommunen har nu bedt opstilleren om at dokumentere, hvor mange timer om året hvert hus rammes.",
+"Ifølge reglerne må et hus højst udsættes for ti timers skyggeflimmer om året, og møllerne skal standses automatisk, når grænsen nås, men borgerne mener ikke, at målingerne tager højde for de lave vintersole.",
+"Energistyrelsen oplyser, at sagen behandles i den kommende høring, hvor både naboerne, opstilleren og de lokale politikere får mulighed for at komme med deres bemærkninger til lokalplanen."
+]}"#;

@@ -19,3 +19,8 @@ ALTER TABLE pages ADD COLUMN search_vector tsvector GENERATED ALWAYS AS (
     || setweight(to_tsvector('simple', left(coalesce(text, ''), 100000)), 'B')
 ) STORED;
 CREATE INDEX pages_search ON pages USING GIN (search_vector);
+
+-- JavaScript rendering: whether the text comes from the DOM after scripts ran, and why a
+-- rendering attempt failed (the static text is kept then).
+ALTER TABLE pages ADD COLUMN rendered BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE pages ADD COLUMN render_error TEXT;

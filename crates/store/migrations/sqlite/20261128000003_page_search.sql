@@ -28,3 +28,8 @@ CREATE TRIGGER pages_fts_update AFTER UPDATE OF title, text ON pages BEGIN
     INSERT INTO pages_fts (rowid, title, text) VALUES (new.id, new.title, new.text);
 END;
 INSERT INTO pages_fts (pages_fts) VALUES ('rebuild');
+
+-- JavaScript rendering: whether the text comes from the DOM after scripts ran, and why a
+-- rendering attempt failed (the static text is kept then).
+ALTER TABLE pages ADD COLUMN rendered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE pages ADD COLUMN render_error TEXT;

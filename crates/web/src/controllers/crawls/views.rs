@@ -109,6 +109,10 @@ pub struct PageView {
     pub extraction_method: Option<String>,
     pub error_reason: Option<String>,
     pub fetched_at: DateTime<Utc>,
+    /// The text comes from the DOM after JavaScript ran (the stored HTML is that DOM).
+    pub rendered: bool,
+    /// Why rendering failed; the static text was kept.
+    pub render_error: Option<String>,
 }
 
 impl From<Page> for PageView {
@@ -138,6 +142,8 @@ impl From<Page> for PageView {
             extraction_method: p.extraction_method,
             error_reason: p.error_reason,
             fetched_at: p.fetched_at,
+            rendered: p.rendered,
+            render_error: p.render_error,
         }
     }
 }
