@@ -25,6 +25,18 @@ pub enum Rendering {
     Auto,
 }
 
+impl std::str::FromStr for Rendering {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "off" => Ok(Rendering::Off),
+            "always" => Ok(Rendering::Always),
+            "auto" => Ok(Rendering::Auto),
+            other => Err(format!("unknown rendering `{other}`: use off, always or auto")),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct CrawlConfig {

@@ -230,6 +230,12 @@ pub struct CrawlArgs {
     /// Seconds between requests to one site (raised to robots Crawl-delay).
     #[arg(long, default_value_t = 1.0)]
     pub delay: f64,
+    /// JavaScript rendering in headless Chromium: off, always, or auto (pages whose static
+    /// HTML yields fewer than --render-min-words words).
+    #[arg(long, default_value = "off")]
+    pub render: crawl::Rendering,
+    #[arg(long, default_value_t = 50)]
+    pub render_min_words: u32,
 }
 
 #[derive(Debug, Args)]

@@ -62,6 +62,8 @@ async fn crawl(
                 exclude_domains: args.exclude_domains.clone(),
                 recollect: args.recollect,
                 delay_secs: args.delay,
+                render: args.render,
+                render_min_words: args.render_min_words,
                 ..CrawlConfig::default()
             };
             let request = CrawlRequest {
