@@ -67,6 +67,8 @@ pub(crate) struct Shared {
     pub port: u16,
     /// Requests for `/leak` on any host: proof that something got past the crawler's guard.
     pub leaks: std::sync::atomic::AtomicUsize,
+    /// Requests per `host/path`, to prove what was (not) fetched again.
+    pub hits: std::sync::Mutex<std::collections::HashMap<String, usize>>,
 }
 
 impl FixtureWeb {
@@ -77,6 +79,7 @@ impl FixtureWeb {
             config: config.clone(),
             port: addr.port(),
             leaks: Default::default(),
+            hits: Default::default(),
         });
         let app = Router::new().fallback(route).with_state(shared.clone());
         let server = tokio::spawn(async move {
@@ -88,6 +91,17 @@ impl FixtureWeb {
             server,
             shared,
         })
+    }
+
+    /// Requests so far per `http://host:port/path` (query strings ignored).
+    pub fn hits(&self) -> std::collections::HashMap<String, usize> {
+        let hits = self.shared.hits.lock().unwrap_or_else(|e| e.into_inner());
+        hits.iter()
+            .map(|(key, n)| {
+                let (host, path) = key.split_once('/').unwrap_or((key.as_str(), ""));
+                (self.url(host, &format!("/{path}")), *n)
+            })
+            .collect()
     }
 
     /// How many requests for `/leak` arrived (the `js.test` page's script tries one at
@@ -129,5 +143,11 @@ async fn route(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         .map(|h| h.split(':').next().unwrap_or_default().to_ascii_lowercase())
         .unwrap_or_default();
     let path = request.uri().path().to_owned();
+    *shared
+        .hits
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .entry(format!("{host}{path}"))
+        .or_default() += 1;
     pages::respond(&shared, &host, &path).await
 }

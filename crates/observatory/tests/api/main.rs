@@ -6,6 +6,7 @@
 mod admin_users;
 mod auth;
 mod cli;
+mod crash;
 mod crawls;
 mod errors;
 mod health;
