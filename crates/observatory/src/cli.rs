@@ -40,6 +40,23 @@ pub enum Command {
     /// Measure quality against the shared evaluation sets.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Measure throughput and memory on built-in workloads (loopback only).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// A scraping job of N pages (depth 3, politeness off) against the in-process fixture
+    /// web: pages/s end to end (robots, fetch, extract, language, zstd, store) and peak
+    /// memory. Uses a throwaway SQLite database unless --database-url is given.
+    Crawl {
+        #[arg(long, default_value_t = 10_000)]
+        pages: u32,
+        /// e.g. postgres://… (a database the benchmark may write to).
+        #[arg(long)]
+        database_url: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

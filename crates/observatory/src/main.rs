@@ -46,5 +46,6 @@ async fn main() -> anyhow::Result<()> {
         Command::Pages(args) => commands::pages::run(&settings, args).await,
         Command::Extract(args) => commands::extract::run(args),
         Command::Eval(command) => commands::eval::run(command),
+        Command::Bench(command) => commands::bench::run(&settings, command).await,
     }
 }

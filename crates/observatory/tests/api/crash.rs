@@ -132,8 +132,15 @@ async fn a_worker_killed_mid_crawl_is_replaced_without_refetching_or_losing_page
         .map(|c| c.count)
         .sum();
     let pages = done_pages(store.as_ref(), owner.id, crawl.id).await;
-    assert_eq!(pages.len() as i64, stored, "every finished URL has its page: none lost");
-    assert!(pages.len() > finished_before_kill.len() + 20, "the second worker did the rest");
+    assert_eq!(
+        pages.len() as i64,
+        stored,
+        "every finished URL has its page: none lost"
+    );
+    assert!(
+        pages.len() > finished_before_kill.len() + 20,
+        "the second worker did the rest"
+    );
     let unique: HashSet<&str> = pages.iter().map(|p| p.url.as_str()).collect();
     assert_eq!(unique.len(), pages.len(), "no page stored twice");
 
