@@ -88,10 +88,8 @@ async fn a_worker_killed_mid_crawl_is_replaced_without_refetching_or_losing_page
     let job_id = crawl.job_id.unwrap();
 
     let mut first = worker(dir.path());
-    let mut finished_before_kill = Vec::new();
     for _ in 0..600 {
-        finished_before_kill = done_pages(store.as_ref(), owner.id, crawl.id).await;
-        if finished_before_kill.len() >= 8 {
+        if done_pages(store.as_ref(), owner.id, crawl.id).await.len() >= 8 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
