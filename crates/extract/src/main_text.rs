@@ -50,7 +50,9 @@ pub struct Extracted {
     pub published: Option<String>,
     /// `<html lang>`, verbatim.
     pub html_lang: Option<String>,
-    /// Absolute http(s) links in document order, without fragments, each once.
+    /// Absolute http(s) links without fragments, each once: links in the content first,
+    /// then those in navigation, headers, footers, sidebars and banners (each group in
+    /// document order), so caps on followed links spend themselves on content.
     pub links: Vec<String>,
     pub method: Method,
 }
@@ -190,6 +192,7 @@ impl PageFacts {
             })
             .or_else(|| url.cloned());
         let mut links = Vec::new();
+        let mut chrome_links = Vec::new();
         let mut seen = std::collections::HashSet::new();
         if let Some(sel) = selector("a[href]") {
             for a in doc.select(&sel) {
@@ -206,10 +209,15 @@ impl PageFacts {
                 }
                 link.set_fragment(None);
                 if seen.insert(link.as_str().to_owned()) {
-                    links.push(link.into());
+                    if in_page_chrome(&a) {
+                        chrome_links.push(link.into());
+                    } else {
+                        links.push(link.into());
+                    }
                 }
             }
         }
+        links.append(&mut chrome_links);
         PageFacts {
             title: first_text("title").or_else(|| first_text("h1")),
             description: attr("meta[name=description]", "content")
@@ -218,6 +226,38 @@ impl PageFacts {
             links,
         }
     }
+}
+
+/// Class and id words that mark navigation and other page chrome.
+const CHROME_WORDS: [&str; 14] = [
+    "nav",
+    "menu",
+    "header",
+    "footer",
+    "cookie",
+    "consent",
+    "banner",
+    "sidebar",
+    "breadcrumb",
+    "social",
+    "share",
+    "skip",
+    "toolbar",
+    "masthead",
+];
+
+/// Whether a link sits in navigation, a header, footer, sidebar, form or banner.
+fn in_page_chrome(link: &scraper::ElementRef<'_>) -> bool {
+    link.ancestors().filter_map(scraper::ElementRef::wrap).any(|e| {
+        let el = e.value();
+        if matches!(el.name(), "nav" | "header" | "footer" | "aside" | "form") {
+            return true;
+        }
+        let names = el.attr("class").into_iter().chain(el.attr("id"));
+        names
+            .flat_map(|v| v.split(|c: char| !c.is_ascii_alphanumeric()))
+            .any(|word| CHROME_WORDS.contains(&word.to_ascii_lowercase().as_str()))
+    })
 }
 
 #[cfg(test)]
@@ -265,13 +305,24 @@ mod tests {
         assert_eq!(
             e.links,
             vec![
+                "https://energinyt.dk/nyheder/artikel-2.html",
+                "https://ens.dk/vind",
                 "https://energinyt.dk/",
                 "https://energinyt.dk/om",
                 "https://energinyt.dk/cookies",
-                "https://energinyt.dk/nyheder/artikel-2.html",
-                "https://ens.dk/vind",
                 "https://energinyt.dk/kontakt",
-            ]
+            ],
+            "content links first, then navigation, banner and footer links"
+        );
+        let e = extract(
+            r#"<div class="main-menu"><a href="https://a.dk/x">x</a></div><div class="menuitem-content"><a href="https://a.dk/y">y</a></div>"#,
+            None,
+            Strategy::Best,
+        );
+        assert_eq!(
+            e.links,
+            vec!["https://a.dk/y", "https://a.dk/x"],
+            "whole words only: menuitem is not menu"
         );
     }
 

@@ -76,7 +76,7 @@ async fn a_session_s_urls_become_pages_with_text() {
     assert_eq!(crawl["status"], "done", "{crawl}");
     let c = &crawl["counters"];
     assert_eq!(c["skipped_by_reason"]["robots"], 1, "{crawl}");
-    assert_eq!(c["fetched"], 6, "{crawl}");
+    assert_eq!(c["fetched"], 5, "{crawl}");
     assert_eq!(c["skipped_by_reason"]["cap"], 1, "{crawl}");
 
     let pages = json(
@@ -85,7 +85,7 @@ async fn a_session_s_urls_become_pages_with_text() {
     )
     .await;
     let items = pages["items"].as_array().unwrap();
-    assert_eq!(items.len(), 6);
+    assert_eq!(items.len(), 5);
     let latin1 = items.iter().find(|p| p["domain"] == "latin1.test").unwrap();
     assert_eq!(latin1["language"], "da");
     let page = json(
@@ -114,7 +114,7 @@ async fn a_session_s_urls_become_pages_with_text() {
         .await,
     )
     .await;
-    assert_eq!(danish["items"].as_array().unwrap().len(), 6);
+    assert_eq!(danish["items"].as_array().unwrap().len(), 5);
 
     let res = app
         .request(
