@@ -130,6 +130,14 @@ impl From<PageRow> for Page {
 }
 
 #[derive(Debug, sqlx::FromRow)]
+pub(crate) struct JobFrontierCountRow {
+    pub crawl_id: i64,
+    pub state: String,
+    pub reason: Option<String>,
+    pub count: i64,
+}
+
+#[derive(Debug, sqlx::FromRow)]
 pub(crate) struct FrontierCountRow {
     pub state: String,
     pub reason: Option<String>,

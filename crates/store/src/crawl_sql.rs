@@ -287,6 +287,36 @@ macro_rules! impl_crawl_store {
                 rows.into_iter().map($crate::FrontierCount::try_from).collect()
             }
 
+            async fn frontier_counts_between(
+                &self,
+                owner: $crate::UserId,
+                lowest: $crate::CrawlId,
+                highest: $crate::CrawlId,
+            ) -> $crate::StoreResult<Vec<($crate::CrawlId, $crate::FrontierCount)>> {
+                let rows: Vec<$crate::crawl_rows::JobFrontierCountRow> = sqlx::query_as(
+                    "SELECT f.crawl_id, f.state, f.reason, COUNT(*) AS count FROM crawl_frontier f \
+                     JOIN crawl_jobs c ON c.id = f.crawl_id \
+                     WHERE c.owner_id = $1 AND f.crawl_id BETWEEN $2 AND $3 \
+                     GROUP BY f.crawl_id, f.state, f.reason ORDER BY f.crawl_id, f.state, f.reason",
+                )
+                .bind(owner)
+                .bind(lowest)
+                .bind(highest)
+                .fetch_all(&self.pool)
+                .await?;
+                rows.into_iter()
+                    .map(|r| {
+                        let crawl = r.crawl_id;
+                        $crate::FrontierCount::try_from($crate::crawl_rows::FrontierCountRow {
+                            state: r.state,
+                            reason: r.reason,
+                            count: r.count,
+                        })
+                        .map(|c| (crawl, c))
+                    })
+                    .collect()
+            }
+
             async fn frontier_urls(&self, crawl: $crate::CrawlId) -> $crate::StoreResult<Vec<String>> {
                 Ok(sqlx::query_scalar("SELECT url FROM crawl_frontier WHERE crawl_id = $1")
                     .bind(crawl)

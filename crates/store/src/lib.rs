@@ -212,6 +212,14 @@ pub trait CrawlStore: Send + Sync {
         result: &FrontierResult,
     ) -> StoreResult<u64>;
     async fn frontier_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<FrontierCount>>;
+    /// Frontier counts of every job of the owner with an id in `lowest..=highest`, in one
+    /// query (a page of the job list).
+    async fn frontier_counts_between(
+        &self,
+        owner: UserId,
+        lowest: CrawlId,
+        highest: CrawlId,
+    ) -> StoreResult<Vec<(CrawlId, FrontierCount)>>;
     /// Every URL already on the job's frontier, whatever its state.
     async fn frontier_urls(&self, crawl: CrawlId) -> StoreResult<Vec<String>>;
     /// URLs per site that count against the site cap (all but skipped ones).

@@ -289,6 +289,19 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
         .id;
 
     assert!(s.crawl(mallory.id, crawl.id).await.unwrap().is_none());
+    let between = s
+        .frontier_counts_between(alice.id, 1, crawl.id + 10)
+        .await
+        .unwrap();
+    assert_eq!(between.len(), 1);
+    assert_eq!(between[0].0, crawl.id);
+    assert_eq!((between[0].1.state, between[0].1.count), (FrontierState::Done, 1));
+    assert!(
+        s.frontier_counts_between(mallory.id, 1, crawl.id + 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(
         s.list_crawls(
             mallory.id,

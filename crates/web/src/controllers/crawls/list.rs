@@ -1,7 +1,10 @@
+use std::collections::HashMap;
+
 use axum::extract::State;
+use store::FrontierCount;
 
 use crate::auth::AuthUser;
-use crate::controllers::crawls::{CrawlView, crawl_view};
+use crate::controllers::crawls::CrawlView;
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::{ApiJson, ApiQuery};
 use crate::pagination::{Page, PageParams};
@@ -19,10 +22,29 @@ pub async fn list_crawls(
     let paging = params.validate()?;
     let rows = state.store.list_crawls(user.user.id, paging.request()).await?;
     let page = paging.page(rows, |c| c.id, |c| c);
-    let mut items = Vec::with_capacity(page.items.len());
-    for c in page.items {
-        items.push(crawl_view(&state, c).await?);
+    // One query for the counters of the whole page (its ids are contiguous for this owner).
+    let (lowest, highest) = page
+        .items
+        .iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), c| (lo.min(c.id), hi.max(c.id)));
+    let mut counts: HashMap<i64, Vec<FrontierCount>> = HashMap::new();
+    if !page.items.is_empty() {
+        for (crawl, count) in state
+            .store
+            .frontier_counts_between(user.user.id, lowest, highest)
+            .await?
+        {
+            counts.entry(crawl).or_default().push(count);
+        }
     }
+    let items = page
+        .items
+        .into_iter()
+        .map(|c| {
+            let counters = crawl::service::counters(counts.get(&c.id).map_or(&[][..], Vec::as_slice));
+            CrawlView::new(c, counters)
+        })
+        .collect();
     Ok(ApiJson(Page {
         items,
         next_cursor: page.next_cursor,
