@@ -40,9 +40,47 @@ pub enum Command {
     /// Measure quality against the shared evaluation sets.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// Train the NLP models from the shared treebanks (deterministic: fixed seeds).
+    #[command(subcommand)]
+    Train(TrainCommand),
+    /// Tag text with the NLP models: CoNLL-U out.
+    #[command(subcommand)]
+    Nlp(NlpCommand),
     /// Measure throughput and memory on built-in workloads (loopback only).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TrainCommand {
+    /// The UPOS tagger: en and da on train + dev (test held out), de on dev.
+    Pos {
+        #[arg(long)]
+        lang: nlp::Lang,
+        /// The shared data folder (holding ud/ and ner/).
+        #[arg(long, default_value = "../shared/data/nlp")]
+        data: PathBuf,
+        /// Where to write `pos-<lang>.bin`.
+        #[arg(long, default_value = "crates/nlp/models")]
+        out: PathBuf,
+        /// Train on train only (for measuring on dev).
+        #[arg(long)]
+        no_dev: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NlpCommand {
+    /// Tokenize and tag text (or pre-tokenized CoNLL-U) and print CoNLL-U.
+    Tag {
+        #[arg(long)]
+        lang: nlp::Lang,
+        /// The input is CoNLL-U: keep its tokens and sentences.
+        #[arg(long)]
+        conllu: bool,
+        /// A text file, or `-` / nothing for standard input.
+        file: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -83,6 +121,16 @@ pub enum EvalCommand {
         /// `best`, `trafilatura`, `readability`, or `all` to compare them.
         #[arg(long, default_value = "all")]
         extractor: String,
+    },
+    /// Tagging accuracy on the held-out test splits, against the quality floors; exits
+    /// non-zero when a floor is missed.
+    Nlp {
+        /// The shared data folder (holding ud/ and ner/).
+        #[arg(long, default_value = "../shared/data/nlp")]
+        data: PathBuf,
+        /// Evaluate the model files in this folder instead of the built-in ones.
+        #[arg(long)]
+        models: Option<PathBuf>,
     },
 }
 

@@ -47,5 +47,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Extract(args) => commands::extract::run(args),
         Command::Eval(command) => commands::eval::run(command),
         Command::Bench(command) => commands::bench::run(&settings, command).await,
+        Command::Train(command) => commands::nlp::train(command),
+        Command::Nlp(command) => commands::nlp::run(command),
     }
 }

@@ -25,6 +25,7 @@ struct Annotation {
 pub fn run(command: &EvalCommand) -> anyhow::Result<()> {
     match command {
         EvalCommand::Extraction { dir, extractor } => extraction(dir, extractor),
+        EvalCommand::Nlp { data, models } => crate::commands::nlp::evaluate(data, models.as_deref()),
     }
 }
 

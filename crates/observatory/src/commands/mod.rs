@@ -5,6 +5,7 @@ pub mod cleanup;
 pub mod crawl;
 pub mod eval;
 pub mod extract;
+pub mod nlp;
 pub mod pages;
 mod progress;
 pub mod search;

@@ -322,7 +322,11 @@ fn the_extractor_runs_alone_on_any_html_file() {
         .iter()
         .map(|l| l.as_str().unwrap())
         .collect();
-    assert_eq!(links, vec!["https://nyheder.example.dk/", "https://ens.dk/vind"]);
+    assert_eq!(
+        links,
+        vec!["https://ens.dk/vind", "https://nyheder.example.dk/"],
+        "content links before navigation"
+    );
 
     let out = observatory(dir.path(), &["extract", "missing.html"], None);
     assert!(!out.status.success());

@@ -1,0 +1,79 @@
+//! Accuracy and per-tag F1 of predicted tags against gold ones.
+
+use crate::{Lang, Upos};
+
+/// A quality floor for tagging on a language's held-out test split. CI retrains the
+/// models and fails when one is missed.
+#[derive(Debug, Clone, Copy)]
+pub struct PosFloor {
+    pub lang: Lang,
+    pub upos: f64,
+    pub noun_f1: f64,
+}
+
+pub const POS_FLOORS: [PosFloor; 2] = [
+    PosFloor {
+        lang: Lang::En,
+        upos: 0.945,
+        noun_f1: 0.91,
+    },
+    PosFloor {
+        lang: Lang::Da,
+        upos: 0.935,
+        noun_f1: 0.955,
+    },
+];
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TagScores {
+    pub tokens: usize,
+    pub correct: usize,
+    /// Per tag: (true positives, false positives, false negatives).
+    pub per_tag: [(usize, usize, usize); Upos::COUNT],
+}
+
+impl TagScores {
+    pub fn add(&mut self, gold: &[Upos], predicted: &[Upos]) {
+        for (g, p) in gold.iter().zip(predicted) {
+            self.tokens += 1;
+            if g == p {
+                self.correct += 1;
+                self.per_tag[g.index()].0 += 1;
+            } else {
+                self.per_tag[p.index()].1 += 1;
+                self.per_tag[g.index()].2 += 1;
+            }
+        }
+    }
+
+    pub fn accuracy(&self) -> f64 {
+        self.correct as f64 / self.tokens.max(1) as f64
+    }
+
+    pub fn f1(&self, tag: Upos) -> f64 {
+        let (tp, fp, fn_) = self.per_tag[tag.index()];
+        let denominator = 2 * tp + fp + fn_;
+        if denominator == 0 {
+            0.0
+        } else {
+            2.0 * tp as f64 / denominator as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Upos::*;
+
+    #[test]
+    fn hand_computed_scores() {
+        let mut s = TagScores::default();
+        s.add(&[Noun, Noun, Verb, Det], &[Noun, Propn, Verb, Det]);
+        assert!((s.accuracy() - 0.75).abs() < 1e-12);
+        // NOUN: tp 1, fp 0, fn 1 → 2/3.
+        assert!((s.f1(Noun) - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(s.f1(Propn), 0.0);
+        assert_eq!(s.f1(Adj), 0.0);
+    }
+}

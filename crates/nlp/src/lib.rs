@@ -1,0 +1,59 @@
+//! Natural-language processing for Issue Observatory, trained by our own code on the
+//! Universal Dependencies treebanks: a UD-style tokenizer, an averaged-perceptron UPOS
+//! tagger, and the evaluation that holds them to their quality floors.
+//!
+//! Pure logic: no files, no network, no async. Callers read model bytes and corpora and
+//! hand them in; [`PosModel::from_bytes`] loads a committed model.
+#![forbid(unsafe_code)]
+
+pub mod conllu;
+pub mod eval;
+mod features;
+pub mod models;
+mod perceptron;
+pub mod pos;
+pub mod tokenize;
+mod upos;
+
+pub use conllu::{Sentence, Word};
+pub use pos::{ModelError, PosModel, TrainOptions};
+pub use tokenize::{Token, sentences, tokenize};
+pub use upos::Upos;
+
+/// A language the models exist for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Da,
+    De,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::En, Lang::Da, Lang::De];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Da => "da",
+            Lang::De => "de",
+        }
+    }
+}
+
+impl std::str::FromStr for Lang {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "en" => Ok(Lang::En),
+            "da" => Ok(Lang::Da),
+            "de" => Ok(Lang::De),
+            other => Err(format!("unsupported language `{other}`: use en, da or de")),
+        }
+    }
+}
+
+impl std::fmt::Display for Lang {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}

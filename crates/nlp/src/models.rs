@@ -1,0 +1,18 @@
+//! The trained models shipped in the binary (`observatory train` writes them; see
+//! `crates/nlp/models/README.md` for their data and licence).
+
+use crate::pos::ModelError;
+use crate::{Lang, PosModel};
+
+static POS_EN: &[u8] = include_bytes!("../models/pos-en.bin");
+static POS_DA: &[u8] = include_bytes!("../models/pos-da.bin");
+static POS_DE: &[u8] = include_bytes!("../models/pos-de.bin");
+
+/// Loads the built-in UPOS tagger for `lang` (decompressing it: load once and share).
+pub fn pos(lang: Lang) -> Result<PosModel, ModelError> {
+    PosModel::from_bytes(match lang {
+        Lang::En => POS_EN,
+        Lang::Da => POS_DA,
+        Lang::De => POS_DE,
+    })
+}

@@ -1,0 +1,60 @@
+//! The committed models load and hold their quality floors on the held-out test splits
+//! in `../shared/data/nlp` (read here, never copied into the project).
+
+use std::path::PathBuf;
+
+use nlp::eval::{POS_FLOORS, TagScores};
+use nlp::{Lang, Upos};
+
+fn shared(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/nlp")
+        .join(path)
+}
+
+fn test_split(lang: Lang) -> Vec<nlp::Sentence> {
+    let path = shared(&format!("ud/{lang}/test.conllu"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the shared data must sit beside the checkout)",
+            path.display()
+        )
+    });
+    nlp::conllu::parse(&text).unwrap()
+}
+
+#[test]
+fn committed_taggers_hold_their_floors() {
+    for floor in POS_FLOORS {
+        let model = nlp::models::pos(floor.lang).unwrap();
+        let mut scores = TagScores::default();
+        for s in test_split(floor.lang) {
+            let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+            let gold: Vec<Upos> = s.words.iter().map(|w| w.upos.unwrap()).collect();
+            scores.add(&gold, &model.tag(&words));
+        }
+        assert!(
+            scores.accuracy() >= floor.upos,
+            "{} UPOS {:.4} below the floor {}",
+            floor.lang,
+            scores.accuracy(),
+            floor.upos
+        );
+        assert!(
+            scores.f1(Upos::Noun) >= floor.noun_f1,
+            "{} NOUN F1 {:.4} below the floor {}",
+            floor.lang,
+            scores.f1(Upos::Noun),
+            floor.noun_f1
+        );
+    }
+}
+
+#[test]
+fn every_built_in_model_loads() {
+    for lang in Lang::ALL {
+        let model = nlp::models::pos(lang).unwrap();
+        assert_eq!(model.lang, lang);
+        assert!(model.feature_count() > 10_000);
+    }
+}
