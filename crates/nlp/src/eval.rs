@@ -77,3 +77,43 @@ mod tests {
         assert_eq!(s.f1(Adj), 0.0);
     }
 }
+
+/// Span precision/recall of tokenization against a treebank sentence.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SpanScores {
+    pub gold: usize,
+    pub predicted: usize,
+    pub matched: usize,
+}
+
+impl SpanScores {
+    /// Adds one sentence: `gold` word forms are located in `text` in order; a sentence whose
+    /// words cannot all be found verbatim (e.g. German `zum` → `zu dem`) is skipped and
+    /// `false` returned.
+    pub fn add(&mut self, text: &str, gold: &[&str], predicted: &[(usize, usize)]) -> bool {
+        let mut spans = Vec::with_capacity(gold.len());
+        let mut at = 0;
+        for form in gold {
+            let Some(found) = text[at..].find(form) else {
+                return false;
+            };
+            let start = at + found;
+            spans.push((start, start + form.len()));
+            at = start + form.len();
+        }
+        let gold_set: std::collections::HashSet<(usize, usize)> = spans.into_iter().collect();
+        self.gold += gold_set.len();
+        self.predicted += predicted.len();
+        self.matched += predicted.iter().filter(|s| gold_set.contains(s)).count();
+        true
+    }
+
+    pub fn f1(&self) -> f64 {
+        let denominator = self.gold + self.predicted;
+        if denominator == 0 {
+            0.0
+        } else {
+            2.0 * self.matched as f64 / denominator as f64
+        }
+    }
+}

@@ -144,24 +144,49 @@ fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
         _ => std::io::read_to_string(std::io::stdin()).context("reading standard input")?,
     };
     let model = load_pos(None, lang)?;
-    let sentences: Vec<Vec<String>> = if conllu {
+    // Each sentence: its words, its text when known, and whether a space follows each word.
+    let sentences: Vec<(Vec<String>, Option<String>, Vec<bool>)> = if conllu {
         nlp::conllu::parse(&text)?
             .into_iter()
-            .map(|s| s.words.into_iter().map(|w| w.form).collect())
+            .map(|s| {
+                let n = s.words.len();
+                (
+                    s.words.into_iter().map(|w| w.form).collect(),
+                    s.text,
+                    vec![true; n],
+                )
+            })
             .collect()
     } else {
-        nlp::sentences(&text)
+        nlp::sentences(&text, lang)
             .into_iter()
-            .map(|s| s.into_iter().map(|t| t.text).collect())
+            .filter_map(|tokens| {
+                let (first, last) = (tokens.first()?.start, tokens.last()?.end);
+                let spaced = tokens
+                    .windows(2)
+                    .map(|w| w[0].end < w[1].start)
+                    .chain(std::iter::once(true))
+                    .collect();
+                let sentence_text = text[first..last].split_whitespace().collect::<Vec<_>>().join(" ");
+                Some((
+                    tokens.into_iter().map(|t| t.text).collect(),
+                    Some(sentence_text),
+                    spaced,
+                ))
+            })
             .collect()
     };
     let mut out = String::new();
-    for (n, words) in sentences.iter().enumerate() {
+    for (n, (words, sentence_text, spaced)) in sentences.iter().enumerate() {
         let refs: Vec<&str> = words.iter().map(String::as_str).collect();
         let tags = model.tag(&refs);
         out.push_str(&format!("# sent_id = {}\n", n + 1));
+        if let Some(t) = sentence_text {
+            out.push_str(&format!("# text = {t}\n"));
+        }
         for (i, (w, t)) in refs.iter().zip(&tags).enumerate() {
-            out.push_str(&format!("{}\t{w}\t_\t{t}\t_\t_\t_\t_\t_\t_\n", i + 1));
+            let misc = if spaced[i] { "_" } else { "SpaceAfter=No" };
+            out.push_str(&format!("{}\t{w}\t_\t{t}\t_\t_\t_\t_\t_\t{misc}\n", i + 1));
         }
         out.push('\n');
     }

@@ -459,3 +459,49 @@ async fn crawls_and_pages_run_from_the_command_line() {
         text(&out.stderr)
     );
 }
+
+/// `observatory nlp tag` tokenizes and tags plain text or CoNLL-U with the built-in models.
+#[test]
+fn text_is_tagged_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = observatory(
+        dir.path(),
+        &["nlp", "tag", "--lang", "da"],
+        Some("Regeringen vil bygge flere vindmøller på land, f.eks. i Thy. Naboerne klager!\n"),
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("# text = Regeringen vil bygge flere vindmøller på land, f.eks. i Thy."),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\tvindmøller\t_\tNOUN\t"), "{stdout}");
+    assert!(
+        stdout.contains("\tf.eks.\t"),
+        "abbreviations stay whole: {stdout}"
+    );
+    assert_eq!(stdout.matches("# sent_id").count(), 2, "{stdout}");
+
+    let conllu = "# text = I don't know.\n1\tI\t_\t_\t_\t_\t_\t_\t_\t_\n2\tdo\t_\t_\t_\t_\t_\t_\t_\t_\n\
+                  3\tn't\t_\t_\t_\t_\t_\t_\t_\t_\n4\tknow\t_\t_\t_\t_\t_\t_\t_\t_\n5\t.\t_\t_\t_\t_\t_\t_\t_\t_\n\n";
+    std::fs::write(dir.path().join("in.conllu"), conllu).unwrap();
+    let out = observatory(
+        dir.path(),
+        &["nlp", "tag", "--lang", "en", "--conllu", "in.conllu"],
+        None,
+    );
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        stdout.contains("2\tdo\t_\tAUX\t") && stdout.contains("3\tn't\t_\tPART\t"),
+        "{stdout}"
+    );
+
+    let out = observatory(dir.path(), &["nlp", "tag", "--lang", "fr"], Some("Bonjour."));
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("unsupported language `fr`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
