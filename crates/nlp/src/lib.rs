@@ -6,17 +6,21 @@
 //! hand them in; [`PosModel::from_bytes`] loads a committed model.
 #![forbid(unsafe_code)]
 
+mod codec;
 pub mod conllu;
 pub mod eval;
 mod features;
+pub mod lemma;
 pub mod models;
 mod perceptron;
 pub mod pos;
 pub mod tokenize;
 mod upos;
 
+pub use codec::ModelError;
 pub use conllu::{Sentence, Word};
-pub use pos::{ModelError, PosModel, TrainOptions};
+pub use lemma::{EnglishRules, LemmaModel, LemmaTables};
+pub use pos::{PosModel, TrainOptions};
 pub use tokenize::{Token, sentences, tokenize};
 pub use upos::Upos;
 

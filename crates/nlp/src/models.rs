@@ -1,12 +1,15 @@
 //! The trained models shipped in the binary (`observatory train` writes them; see
 //! `crates/nlp/models/README.md` for their data and licence).
 
-use crate::pos::ModelError;
-use crate::{Lang, PosModel};
+use crate::codec::ModelError;
+use crate::{Lang, LemmaModel, PosModel};
 
 static POS_EN: &[u8] = include_bytes!("../models/pos-en.bin");
 static POS_DA: &[u8] = include_bytes!("../models/pos-da.bin");
 static POS_DE: &[u8] = include_bytes!("../models/pos-de.bin");
+static LEMMA_EN: &[u8] = include_bytes!("../models/lemma-en.bin");
+static LEMMA_DA: &[u8] = include_bytes!("../models/lemma-da.bin");
+static LEMMA_DE: &[u8] = include_bytes!("../models/lemma-de.bin");
 
 /// Loads the built-in UPOS tagger for `lang` (decompressing it: load once and share).
 pub fn pos(lang: Lang) -> Result<PosModel, ModelError> {
@@ -14,5 +17,14 @@ pub fn pos(lang: Lang) -> Result<PosModel, ModelError> {
         Lang::En => POS_EN,
         Lang::Da => POS_DA,
         Lang::De => POS_DE,
+    })
+}
+
+/// Loads the built-in lemmatizer for `lang`.
+pub fn lemma(lang: Lang) -> Result<LemmaModel, ModelError> {
+    LemmaModel::from_bytes(match lang {
+        Lang::En => LEMMA_EN,
+        Lang::Da => LEMMA_DA,
+        Lang::De => LEMMA_DE,
     })
 }

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::codec::{ModelError, Reader, put_str};
 use crate::features::{Fnv, prefix, shape, suffix};
 use crate::perceptron::{Trainer, Weights, argmax};
 use crate::{Lang, Sentence, Upos};
@@ -37,16 +38,6 @@ impl Default for TrainOptions {
             dict_min_share: 0.97,
         }
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ModelError {
-    #[error("not a POS model file (bad magic)")]
-    Magic,
-    #[error("the model file is truncated or corrupt: {0}")]
-    Corrupt(&'static str),
-    #[error("the model file could not be decompressed: {0}")]
-    Compression(String),
 }
 
 /// A trained tagger, cheap to share across threads.
@@ -312,7 +303,7 @@ impl PosModel {
 
     pub fn from_bytes(compressed: &[u8]) -> Result<Self, ModelError> {
         let bytes = zstd::decode_all(compressed).map_err(|e| ModelError::Compression(e.to_string()))?;
-        let mut r = Reader { bytes: &bytes, at: 0 };
+        let mut r = Reader::new(&bytes);
         if r.take(8)? != MAGIC {
             return Err(ModelError::Magic);
         }
@@ -360,12 +351,6 @@ impl PosModel {
     }
 }
 
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    let bytes = &s.as_bytes()[..s.len().min(usize::from(u16::MAX))];
-    out.extend_from_slice(&(bytes.len() as u16).to_le_bytes());
-    out.extend_from_slice(bytes);
-}
-
 /// Ambiguity classes of the words seen at least twice (hapaxes stay unknown, so training
 /// sees what unknown words look like).
 fn build_classes(data: &[(Vec<&str>, Vec<Upos>)]) -> HashMap<String, u32> {
@@ -400,36 +385,6 @@ fn build_tagdict(data: &[(Vec<&str>, Vec<Upos>)], options: &TrainOptions) -> Has
                 .then(|| (word.to_owned(), Upos::from_index(best).unwrap_or(Upos::X)))
         })
         .collect()
-}
-
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ModelError> {
-        let end = self.at.checked_add(n).ok_or(ModelError::Corrupt("length"))?;
-        let slice = self
-            .bytes
-            .get(self.at..end)
-            .ok_or(ModelError::Corrupt("unexpected end"))?;
-        self.at = end;
-        Ok(slice)
-    }
-
-    fn string(&mut self) -> Result<String, ModelError> {
-        let len = u16::from_le_bytes(self.array()?);
-        std::str::from_utf8(self.take(usize::from(len))?)
-            .map(str::to_owned)
-            .map_err(|_| ModelError::Corrupt("word"))
-    }
-
-    fn array<const N: usize>(&mut self) -> Result<[u8; N], ModelError> {
-        let mut a = [0u8; N];
-        a.copy_from_slice(self.take(N)?);
-        Ok(a)
-    }
 }
 
 #[cfg(test)]

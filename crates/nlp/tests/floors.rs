@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use nlp::eval::{POS_FLOORS, TagScores};
+use nlp::eval::{LEMMA_FLOORS, LemmaScores, POS_FLOORS, TagScores};
 use nlp::{Lang, Upos};
 
 fn shared(path: &str) -> PathBuf {
@@ -51,10 +51,34 @@ fn committed_taggers_hold_their_floors() {
 }
 
 #[test]
+fn committed_lemmatizers_hold_their_floors() {
+    for floor in LEMMA_FLOORS {
+        let tagger = nlp::models::pos(floor.lang).unwrap();
+        let lemmas = nlp::models::lemma(floor.lang).unwrap();
+        let mut scores = LemmaScores::default();
+        for s in test_split(floor.lang) {
+            let words: Vec<&str> = s.words.iter().map(|w| w.form.as_str()).collect();
+            for (w, tag) in s.words.iter().zip(tagger.tag(&words)) {
+                scores.add(&w.lemma, &lemmas.lemma(&w.form, tag), w.upos == Some(Upos::Noun));
+            }
+        }
+        assert!(
+            scores.noun_accuracy() >= floor.noun,
+            "{} NOUN lemma accuracy {:.4} below the floor {}",
+            floor.lang,
+            scores.noun_accuracy(),
+            floor.noun
+        );
+    }
+}
+
+#[test]
 fn every_built_in_model_loads() {
     for lang in Lang::ALL {
         let model = nlp::models::pos(lang).unwrap();
         assert_eq!(model.lang, lang);
         assert!(model.feature_count() > 10_000);
+        let lemmas = nlp::models::lemma(lang).unwrap();
+        assert_eq!(lemmas.lang, lang);
     }
 }

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use nlp::eval::{POS_FLOORS, TagScores};
-use nlp::{Lang, PosModel, Sentence, TrainOptions, Upos};
+use nlp::eval::{LEMMA_FLOORS, LemmaScores, POS_FLOORS, TagScores};
+use std::collections::HashMap;
+
+use nlp::{EnglishRules, Lang, LemmaModel, LemmaTables, PosModel, Sentence, TrainOptions, Upos};
 
 use crate::cli::{NlpCommand, TrainCommand};
 
@@ -31,6 +33,31 @@ fn splits(data: &Path, lang: Lang, with_dev: bool) -> (Vec<PathBuf>, PathBuf) {
 
 pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
     match command {
+        TrainCommand::Lemma {
+            lang,
+            data,
+            out,
+            no_dev,
+        } => {
+            let (files, _) = splits(data, *lang, !no_dev);
+            let mut sentences = Vec::new();
+            for f in &files {
+                sentences.extend(read_conllu(f)?);
+            }
+            let started = Instant::now();
+            let model = LemmaModel::train(*lang, &sentences, lemma_tables(data, *lang)?);
+            let bytes = model.to_bytes();
+            std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+            let path = out.join(format!("lemma-{lang}.bin"));
+            std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "{}: {:.1} MiB, built in {:.1} s",
+                path.display(),
+                bytes.len() as f64 / (1024.0 * 1024.0),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         TrainCommand::Pos {
             lang,
             data,
@@ -70,6 +97,68 @@ pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
     }
 }
 
+fn read_gz_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    serde_json::from_reader(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
+        .with_context(|| format!("parsing {}", path.display()))
+}
+
+fn spacy_pos(name: &str) -> Option<Upos> {
+    match name {
+        "adj" => Some(Upos::Adj),
+        "adv" => Some(Upos::Adv),
+        "noun" => Some(Upos::Noun),
+        "verb" => Some(Upos::Verb),
+        _ => None,
+    }
+}
+
+/// spaCy's lookup table for `lang`, and for English its rule lemmatizer's tables.
+fn lemma_tables(data: &Path, lang: Lang) -> anyhow::Result<LemmaTables> {
+    let lookups = data.join("lookups");
+    let lookup: HashMap<String, String> =
+        read_gz_json(&lookups.join(format!("{lang}_lemma_lookup.json.gz")))?;
+    let english = if lang == Lang::En {
+        let exc: HashMap<String, HashMap<String, Vec<String>>> =
+            read_gz_json(&lookups.join("en_lemma_exc.json.gz"))?;
+        let index: HashMap<String, Vec<String>> = read_gz_json(&lookups.join("en_lemma_index.json.gz"))?;
+        let rules: HashMap<String, Vec<(String, String)>> =
+            read_gz_json(&lookups.join("en_lemma_rules.json.gz"))?;
+        let mut en = EnglishRules::default();
+        for (pos, forms) in exc {
+            let Some(upos) = spacy_pos(&pos) else { continue };
+            for (form, lemmas) in forms {
+                if let Some(first) = lemmas.into_iter().next() {
+                    en.exceptions.insert((upos, form), first);
+                }
+            }
+        }
+        for (pos, lemmas) in index {
+            let Some(upos) = spacy_pos(&pos) else { continue };
+            en.index.extend(lemmas.into_iter().map(|l| (upos, l)));
+        }
+        for (pos, list) in rules {
+            let Some(upos) = spacy_pos(&pos) else { continue };
+            en.rules.insert(upos, list);
+        }
+        Some(en)
+    } else {
+        None
+    };
+    Ok(LemmaTables { lookup, english })
+}
+
+fn load_lemma(models: Option<&Path>, lang: Lang) -> anyhow::Result<LemmaModel> {
+    match models {
+        Some(dir) => {
+            let path = dir.join(format!("lemma-{lang}.bin"));
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            LemmaModel::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
+        }
+        None => nlp::models::lemma(lang).with_context(|| format!("loading the built-in {lang} lemmatizer")),
+    }
+}
+
 fn load_pos(models: Option<&Path>, lang: Lang) -> anyhow::Result<PosModel> {
     match models {
         Some(dir) => {
@@ -84,11 +173,13 @@ fn load_pos(models: Option<&Path>, lang: Lang) -> anyhow::Result<PosModel> {
 pub fn evaluate(data: &Path, models: Option<&Path>) -> anyhow::Result<()> {
     let mut missed = Vec::new();
     println!(
-        "{:<4} {:>8} {:>9} {:>10} {:>9} {:>11}",
-        "lang", "UPOS", "NOUN F1", "PROPN F1", "tokens", "tokens/s"
+        "{:<4} {:>8} {:>9} {:>10} {:>8} {:>11} {:>9} {:>11}",
+        "lang", "UPOS", "NOUN F1", "PROPN F1", "lemma", "NOUN lemma", "tokens", "tokens/s"
     );
     for lang in Lang::ALL {
         let model = load_pos(models, lang)?;
+        let lemmas = load_lemma(models, lang)?;
+        let mut lemma_scores = LemmaScores::default();
         let (_, test) = splits(data, lang, true);
         let gold = read_conllu(&test)?;
         let mut scores = TagScores::default();
@@ -98,17 +189,31 @@ pub fn evaluate(data: &Path, models: Option<&Path>) -> anyhow::Result<()> {
             let predicted = model.tag(&words);
             let tags: Vec<Upos> = s.words.iter().map(|w| w.upos.unwrap_or(Upos::X)).collect();
             scores.add(&tags, &predicted);
+            for (w, p) in s.words.iter().zip(&predicted) {
+                lemma_scores.add(&w.lemma, &lemmas.lemma(&w.form, *p), w.upos == Some(Upos::Noun));
+            }
         }
         let secs = started.elapsed().as_secs_f64();
         println!(
-            "{:<4} {:>7.2}% {:>9.4} {:>10.4} {:>9} {:>11.0}",
+            "{:<4} {:>7.2}% {:>9.4} {:>10.4} {:>7.2}% {:>10.2}% {:>9} {:>11.0}",
             lang.code(),
             scores.accuracy() * 100.0,
             scores.f1(Upos::Noun),
             scores.f1(Upos::Propn),
+            lemma_scores.accuracy() * 100.0,
+            lemma_scores.noun_accuracy() * 100.0,
             scores.tokens,
             scores.tokens as f64 / secs.max(1e-9)
         );
+        if let Some(floor) = LEMMA_FLOORS.iter().find(|f| f.lang == lang)
+            && lemma_scores.noun_accuracy() < floor.noun
+        {
+            missed.push(format!(
+                "{lang} NOUN lemma {:.4} < {}",
+                lemma_scores.noun_accuracy(),
+                floor.noun
+            ));
+        }
         if let Some(floor) = POS_FLOORS.iter().find(|f| f.lang == lang) {
             if scores.accuracy() < floor.upos {
                 missed.push(format!("{lang} UPOS {:.4} < {}", scores.accuracy(), floor.upos));
@@ -144,6 +249,7 @@ fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
         _ => std::io::read_to_string(std::io::stdin()).context("reading standard input")?,
     };
     let model = load_pos(None, lang)?;
+    let lemmas = load_lemma(None, lang)?;
     // Each sentence: its words, its text when known, and whether a space follows each word.
     let sentences: Vec<(Vec<String>, Option<String>, Vec<bool>)> = if conllu {
         nlp::conllu::parse(&text)?
@@ -186,7 +292,8 @@ fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
         }
         for (i, (w, t)) in refs.iter().zip(&tags).enumerate() {
             let misc = if spaced[i] { "_" } else { "SpaceAfter=No" };
-            out.push_str(&format!("{}\t{w}\t_\t{t}\t_\t_\t_\t_\t_\t{misc}\n", i + 1));
+            let lemma = lemmas.lemma(w, *t);
+            out.push_str(&format!("{}\t{w}\t{lemma}\t{t}\t_\t_\t_\t_\t_\t{misc}\n", i + 1));
         }
         out.push('\n');
     }
