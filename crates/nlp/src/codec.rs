@@ -9,6 +9,8 @@ pub enum ModelError {
     Corrupt(&'static str),
     #[error("the model file could not be decompressed: {0}")]
     Compression(String),
+    #[error("no such model: {0}")]
+    Unavailable(&'static str),
 }
 
 pub(crate) fn put_str(out: &mut Vec<u8>, s: &str) {

@@ -120,6 +120,62 @@ impl LemmaScores {
     }
 }
 
+/// An NER floor: exact-span F1 on PER/ORG/LOC on the test split.
+#[derive(Debug, Clone, Copy)]
+pub struct NerFloor {
+    pub lang: Lang,
+    pub f1: f64,
+}
+
+pub const NER_FLOORS: [NerFloor; 2] = [
+    NerFloor {
+        lang: Lang::En,
+        f1: 0.66,
+    },
+    NerFloor {
+        lang: Lang::Da,
+        f1: 0.68,
+    },
+];
+
+/// Exact-span entity scores. MISC is left out (English dev/test have none), as the
+/// published UNER numbers do.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EntityScores {
+    pub gold: usize,
+    pub predicted: usize,
+    pub matched: usize,
+}
+
+impl EntityScores {
+    pub fn add(&mut self, gold: &[crate::Label], predicted: &[crate::Label]) {
+        let keep = |s: &crate::Span| s.kind != crate::EntityType::Misc;
+        let g: std::collections::HashSet<crate::Span> =
+            crate::ner::spans(gold).into_iter().filter(keep).collect();
+        let p: Vec<crate::Span> = crate::ner::spans(predicted).into_iter().filter(keep).collect();
+        self.gold += g.len();
+        self.predicted += p.len();
+        self.matched += p.iter().filter(|s| g.contains(*s)).count();
+    }
+
+    pub fn precision(&self) -> f64 {
+        self.matched as f64 / self.predicted.max(1) as f64
+    }
+
+    pub fn recall(&self) -> f64 {
+        self.matched as f64 / self.gold.max(1) as f64
+    }
+
+    pub fn f1(&self) -> f64 {
+        let d = self.gold + self.predicted;
+        if d == 0 {
+            0.0
+        } else {
+            2.0 * self.matched as f64 / d as f64
+        }
+    }
+}
+
 /// Span precision/recall of tokenization against a treebank sentence.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct SpanScores {

@@ -2,7 +2,7 @@
 //! `crates/nlp/models/README.md` for their data and licence).
 
 use crate::codec::ModelError;
-use crate::{Lang, LemmaModel, PosModel};
+use crate::{Lang, LemmaModel, NerModel, PosModel};
 
 static POS_EN: &[u8] = include_bytes!("../models/pos-en.bin");
 static POS_DA: &[u8] = include_bytes!("../models/pos-da.bin");
@@ -10,6 +10,8 @@ static POS_DE: &[u8] = include_bytes!("../models/pos-de.bin");
 static LEMMA_EN: &[u8] = include_bytes!("../models/lemma-en.bin");
 static LEMMA_DA: &[u8] = include_bytes!("../models/lemma-da.bin");
 static LEMMA_DE: &[u8] = include_bytes!("../models/lemma-de.bin");
+static NER_EN: &[u8] = include_bytes!("../models/ner-en.bin");
+static NER_DA: &[u8] = include_bytes!("../models/ner-da.bin");
 
 /// Loads the built-in UPOS tagger for `lang` (decompressing it: load once and share).
 pub fn pos(lang: Lang) -> Result<PosModel, ModelError> {
@@ -27,4 +29,13 @@ pub fn lemma(lang: Lang) -> Result<LemmaModel, ModelError> {
         Lang::Da => LEMMA_DA,
         Lang::De => LEMMA_DE,
     })
+}
+
+/// Loads the built-in entity recognizer (English and Danish; German has no data yet).
+pub fn ner(lang: Lang) -> Result<NerModel, ModelError> {
+    match lang {
+        Lang::En => NerModel::from_bytes(NER_EN),
+        Lang::Da => NerModel::from_bytes(NER_DA),
+        Lang::De => Err(ModelError::Unavailable("German NER has no training data yet")),
+    }
 }

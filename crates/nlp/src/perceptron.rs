@@ -56,6 +56,14 @@ impl Trainer {
         }
     }
 
+    /// Adds `by` to the weight of `class` on every feature (structured updates).
+    pub fn adjust(&mut self, features: &[u64], class: usize, by: f32) {
+        for f in features {
+            let row = self.row(*f);
+            self.bump(row, class, by);
+        }
+    }
+
     fn row(&mut self, feature: u64) -> usize {
         let next = self.rows.len();
         let row = *self.rows.entry(feature).or_insert(next);

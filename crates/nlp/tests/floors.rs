@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use nlp::eval::{LEMMA_FLOORS, LemmaScores, POS_FLOORS, TagScores};
+use nlp::eval::{EntityScores, LEMMA_FLOORS, LemmaScores, NER_FLOORS, POS_FLOORS, TagScores};
 use nlp::{Lang, Upos};
 
 fn shared(path: &str) -> PathBuf {
@@ -70,6 +70,29 @@ fn committed_lemmatizers_hold_their_floors() {
             floor.noun
         );
     }
+}
+
+#[test]
+fn committed_recognizers_hold_their_floors() {
+    for floor in NER_FLOORS {
+        let tagger = nlp::models::pos(floor.lang).unwrap();
+        let ner = nlp::models::ner(floor.lang).unwrap();
+        let text = std::fs::read_to_string(shared(&format!("ner/{}/test.iob2", floor.lang))).unwrap();
+        let mut scores = EntityScores::default();
+        for s in nlp::ner::parse_iob2(&text).unwrap() {
+            let tokens: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+            let tags = tagger.tag(&tokens);
+            scores.add(&s.labels, &ner.label(&tokens, &tags));
+        }
+        assert!(
+            scores.f1() >= floor.f1,
+            "{} NER F1 {:.4} below the floor {}",
+            floor.lang,
+            scores.f1(),
+            floor.f1
+        );
+    }
+    assert!(nlp::models::ner(Lang::De).is_err(), "German NER stays off");
 }
 
 #[test]

@@ -67,6 +67,18 @@ pub enum TrainCommand {
         #[arg(long)]
         no_dev: bool,
     },
+    /// The named-entity recognizer (en, da): UNER train (+ dev), Brown clusters for en.
+    Ner {
+        #[arg(long)]
+        lang: nlp::Lang,
+        #[arg(long, default_value = "../shared/data/nlp")]
+        data: PathBuf,
+        /// Where to write `ner-<lang>.bin`.
+        #[arg(long, default_value = "crates/nlp/models")]
+        out: PathBuf,
+        #[arg(long)]
+        no_dev: bool,
+    },
     /// The lemmatizer: a lexicon learned from the treebank, spaCy's lookup tables (and the
     /// English rule tables), and learned suffix rules.
     Lemma {

@@ -5,10 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
-use nlp::eval::{LEMMA_FLOORS, LemmaScores, POS_FLOORS, TagScores};
+use nlp::eval::{EntityScores, LEMMA_FLOORS, LemmaScores, NER_FLOORS, POS_FLOORS, TagScores};
 use std::collections::HashMap;
 
-use nlp::{EnglishRules, Lang, LemmaModel, LemmaTables, PosModel, Sentence, TrainOptions, Upos};
+use nlp::{
+    EnglishRules, Lang, LemmaModel, LemmaTables, NerModel, NerSentence, NerTrainOptions, PosModel, Sentence,
+    TrainOptions, Upos,
+};
 
 use crate::cli::{NlpCommand, TrainCommand};
 
@@ -33,6 +36,49 @@ fn splits(data: &Path, lang: Lang, with_dev: bool) -> (Vec<PathBuf>, PathBuf) {
 
 pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
     match command {
+        TrainCommand::Ner {
+            lang,
+            data,
+            out,
+            no_dev,
+        } => {
+            anyhow::ensure!(
+                *lang != Lang::De,
+                "there is no German NER data yet: German NER stays off"
+            );
+            // The tagger must exist first: NER learns from predicted tags, as it will see them.
+            let tagger = PosModel::from_bytes(
+                &std::fs::read(out.join(format!("pos-{lang}.bin"))).with_context(|| {
+                    format!(
+                        "reading {} (train the tagger first)",
+                        out.join(format!("pos-{lang}.bin")).display()
+                    )
+                })?,
+            )?;
+            let ner = data.join("ner").join(lang.code());
+            let mut sentences = ner_sentences(&ner.join("train.iob2"), &tagger)?;
+            if !no_dev {
+                sentences.extend(ner_sentences(&ner.join("dev.iob2"), &tagger)?);
+            }
+            let clusters = if *lang == Lang::En {
+                read_clusters(&data.join("lookups/en_lexeme_cluster.json.gz"), CLUSTER_WORDS)?
+            } else {
+                HashMap::new()
+            };
+            let started = Instant::now();
+            let model = NerModel::train(*lang, &sentences, clusters, &NerTrainOptions::default());
+            let bytes = model.to_bytes();
+            let path = out.join(format!("ner-{lang}.bin"));
+            std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
+            println!(
+                "{}: {:.1} MiB, trained on {} sentences in {:.1} s",
+                path.display(),
+                bytes.len() as f64 / (1024.0 * 1024.0),
+                sentences.len(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         TrainCommand::Lemma {
             lang,
             data,
@@ -148,6 +194,62 @@ fn lemma_tables(data: &Path, lang: Lang) -> anyhow::Result<LemmaTables> {
     Ok(LemmaTables { lookup, english })
 }
 
+/// The Brown clusters of the most frequent words (the table lists words by frequency).
+fn read_clusters(path: &Path, keep: usize) -> anyhow::Result<HashMap<String, u32>> {
+    struct FirstEntries(usize);
+    impl<'de> serde::de::Visitor<'de> for FirstEntries {
+        type Value = Vec<(String, u32)>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("an object of word → cluster id")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(self.0);
+            while let Some((k, v)) = map.next_entry::<String, u32>()? {
+                if out.len() < self.0 {
+                    out.push((k, v));
+                }
+            }
+            Ok(out)
+        }
+    }
+    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::new(flate2::read::GzDecoder::new(file)));
+    let entries = serde::Deserializer::deserialize_map(&mut de, FirstEntries(keep))
+        .with_context(|| format!("parsing {}", path.display()))?;
+    Ok(entries.into_iter().collect())
+}
+
+/// Words kept from a Brown-cluster table in an NER model.
+const CLUSTER_WORDS: usize = 200_000;
+
+fn ner_sentences(path: &Path, tagger: &PosModel) -> anyhow::Result<Vec<(NerSentence, Vec<Upos>)>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let sentences = nlp::ner::parse_iob2(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    Ok(sentences
+        .into_iter()
+        .map(|s| {
+            let tokens: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+            let tags = tagger.tag(&tokens);
+            (s, tags)
+        })
+        .collect())
+}
+
+fn load_ner(models: Option<&Path>, lang: Lang) -> anyhow::Result<Option<NerModel>> {
+    if lang == Lang::De {
+        return Ok(None);
+    }
+    Ok(Some(match models {
+        Some(dir) => {
+            let path = dir.join(format!("ner-{lang}.bin"));
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            NerModel::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))?
+        }
+        None => nlp::models::ner(lang).with_context(|| format!("loading the built-in {lang} recognizer"))?,
+    }))
+}
+
 fn load_lemma(models: Option<&Path>, lang: Lang) -> anyhow::Result<LemmaModel> {
     match models {
         Some(dir) => {
@@ -227,6 +329,34 @@ pub fn evaluate(data: &Path, models: Option<&Path>) -> anyhow::Result<()> {
             }
         }
     }
+    println!(
+        "\n{:<4} {:>9} {:>7} {:>7} {:>7} {:>9}",
+        "lang", "NER", "P", "R", "F1", "entities"
+    );
+    for floor in NER_FLOORS {
+        let lang = floor.lang;
+        let (Some(ner), tagger) = (load_ner(models, lang)?, load_pos(models, lang)?) else {
+            continue;
+        };
+        let gold = ner_sentences(&data.join("ner").join(lang.code()).join("test.iob2"), &tagger)?;
+        let mut scores = EntityScores::default();
+        for (s, tags) in &gold {
+            let tokens: Vec<&str> = s.tokens.iter().map(String::as_str).collect();
+            scores.add(&s.labels, &ner.label(&tokens, tags));
+        }
+        println!(
+            "{:<4} {:>9} {:>7.3} {:>7.3} {:>7.4} {:>9}",
+            lang.code(),
+            "PER/ORG/LOC",
+            scores.precision(),
+            scores.recall(),
+            scores.f1(),
+            scores.gold
+        );
+        if scores.f1() < floor.f1 {
+            missed.push(format!("{lang} NER F1 {:.4} < {}", scores.f1(), floor.f1));
+        }
+    }
     if missed.is_empty() {
         println!("all floors hold");
         Ok(())
@@ -250,6 +380,7 @@ fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
     };
     let model = load_pos(None, lang)?;
     let lemmas = load_lemma(None, lang)?;
+    let ner = load_ner(None, lang)?;
     // Each sentence: its words, its text when known, and whether a space follows each word.
     let sentences: Vec<(Vec<String>, Option<String>, Vec<bool>)> = if conllu {
         nlp::conllu::parse(&text)?
@@ -286,12 +417,24 @@ fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
     for (n, (words, sentence_text, spaced)) in sentences.iter().enumerate() {
         let refs: Vec<&str> = words.iter().map(String::as_str).collect();
         let tags = model.tag(&refs);
+        let entities = ner.as_ref().map(|m| m.label(&refs, &tags));
         out.push_str(&format!("# sent_id = {}\n", n + 1));
         if let Some(t) = sentence_text {
             out.push_str(&format!("# text = {t}\n"));
         }
         for (i, (w, t)) in refs.iter().zip(&tags).enumerate() {
-            let misc = if spaced[i] { "_" } else { "SpaceAfter=No" };
+            let mut misc = Vec::new();
+            if let Some(labels) = &entities {
+                misc.push(format!("NER={}", labels[i]));
+            }
+            if !spaced[i] {
+                misc.push("SpaceAfter=No".to_owned());
+            }
+            let misc = if misc.is_empty() {
+                "_".to_owned()
+            } else {
+                misc.join("|")
+            };
             let lemma = lemmas.lemma(w, *t);
             out.push_str(&format!("{}\t{w}\t{lemma}\t{t}\t_\t_\t_\t_\t_\t{misc}\n", i + 1));
         }

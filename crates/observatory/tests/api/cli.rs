@@ -477,6 +477,10 @@ fn text_is_tagged_from_the_command_line() {
     );
     assert!(stdout.contains("\tvindmøller\tvindmølle\tNOUN\t"), "{stdout}");
     assert!(
+        stdout.contains("\tThy\tThy\tPROPN\t_\t_\t_\t_\t_\tNER=B-LOC|SpaceAfter=No"),
+        "{stdout}"
+    );
+    assert!(
         stdout.contains("\tf.eks.\t"),
         "abbreviations stay whole: {stdout}"
     );
