@@ -77,11 +77,79 @@ fn apply(form: &str, rewrite: &Rewrite) -> String {
     out
 }
 
+/// A large form → lemma table kept as one sorted blob of `form\0lemma\0` entries and
+/// searched by bisection: loading it is a copy and one scan, not half a million inserts.
+#[derive(Debug, Clone, Default)]
+struct SortedTable {
+    blob: Vec<u8>,
+    starts: Vec<u32>,
+}
+
+impl SortedTable {
+    fn from_map(map: HashMap<String, String>) -> Self {
+        let mut entries: Vec<(String, String)> = map
+            .into_iter()
+            .filter(|(f, l)| !f.contains('\0') && !l.contains('\0'))
+            .collect();
+        entries.sort();
+        let mut blob = Vec::new();
+        for (form, lemma) in entries {
+            blob.extend_from_slice(form.as_bytes());
+            blob.push(0);
+            blob.extend_from_slice(lemma.as_bytes());
+            blob.push(0);
+        }
+        Self::from_blob(blob)
+    }
+
+    fn from_blob(blob: Vec<u8>) -> Self {
+        let mut starts = Vec::new();
+        let mut at = 0usize;
+        while at < blob.len() {
+            starts.push(at as u32);
+            // Skip the form and the lemma.
+            for _ in 0..2 {
+                match blob[at..].iter().position(|b| *b == 0) {
+                    Some(end) => at += end + 1,
+                    None => at = blob.len(),
+                }
+            }
+        }
+        Self { blob, starts }
+    }
+
+    fn entry(&self, i: usize) -> (&[u8], &[u8]) {
+        let start = self.starts[i] as usize;
+        let rest = &self.blob[start..];
+        let form_end = rest.iter().position(|b| *b == 0).unwrap_or(rest.len());
+        let after = (form_end + 1).min(rest.len());
+        let lemma_end = rest[after..]
+            .iter()
+            .position(|b| *b == 0)
+            .map_or(rest.len(), |e| after + e);
+        (&rest[..form_end], &rest[after..lemma_end])
+    }
+
+    fn get(&self, form: &str) -> Option<&str> {
+        let (mut lo, mut hi) = (0usize, self.starts.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            let (key, lemma) = self.entry(mid);
+            match key.cmp(form.as_bytes()) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return std::str::from_utf8(lemma).ok(),
+            }
+        }
+        None
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct LemmaModel {
     pub lang: Lang,
     lexicon: HashMap<(Upos, String), String>,
-    lookup: HashMap<String, String>,
+    lookup: SortedTable,
     english: Option<EnglishRules>,
     suffixes: HashMap<(Upos, String), Rewrite>,
 }
@@ -150,7 +218,7 @@ impl LemmaModel {
             .collect();
         // Identity entries stay: "this form is its own lemma" stops a suffix rule from
         // mangling it (`murbrækker` is not `murbrække`).
-        let lookup = tables.lookup;
+        let lookup = SortedTable::from_map(tables.lookup);
         LemmaModel {
             lang,
             lexicon,
@@ -178,7 +246,7 @@ impl LemmaModel {
             return Cow::Owned(l);
         }
         if let Some(l) = self.lookup.get(form).or_else(|| self.lookup.get(lower.as_ref())) {
-            return Cow::Owned(l.clone());
+            return Cow::Owned(l.to_owned());
         }
         let chars: Vec<char> = lower.chars().collect();
         for k in (1..=MAX_SUFFIX.min(chars.len())).rev() {
@@ -202,13 +270,8 @@ impl LemmaModel {
             put_str(&mut out, form);
             put_str(&mut out, lemma);
         }
-        let mut lookup: Vec<_> = self.lookup.iter().collect();
-        lookup.sort();
-        put_len(&mut out, lookup.len());
-        for (form, lemma) in lookup {
-            put_str(&mut out, form);
-            put_str(&mut out, lemma);
-        }
+        put_len(&mut out, self.lookup.blob.len());
+        out.extend_from_slice(&self.lookup.blob);
         let mut suffixes: Vec<_> = self.suffixes.iter().collect();
         suffixes.sort();
         put_len(&mut out, suffixes.len());
@@ -274,11 +337,11 @@ impl LemmaModel {
             lexicon.insert((u, form), r.string()?);
         }
         let n = get_len(&mut r)?;
-        let mut lookup = HashMap::with_capacity(n.min(1 << 20));
-        for _ in 0..n {
-            let form = r.string()?;
-            lookup.insert(form, r.string()?);
+        let blob = r.take(n)?.to_vec();
+        if std::str::from_utf8(&blob).is_err() || blob.last().is_some_and(|b| *b != 0) {
+            return Err(ModelError::Corrupt("lookup table"));
         }
+        let lookup = SortedTable::from_blob(blob);
         let n = get_len(&mut r)?;
         let mut suffixes = HashMap::with_capacity(n.min(1 << 20));
         for _ in 0..n {

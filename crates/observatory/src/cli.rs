@@ -110,6 +110,16 @@ pub enum NlpCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
+    /// Model load time, tagging speed and full analysis speed (tokenize, tag, lemmatize,
+    /// entities) on one core, over the running text of the test treebanks.
+    Nlp {
+        /// The shared data folder (holding ud/).
+        #[arg(long, default_value = "../shared/data/nlp")]
+        data: PathBuf,
+        /// Passes over the text.
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+    },
     /// A scraping job of N pages (depth 3, politeness off) against the in-process fixture
     /// web: pages/s end to end (robots, fetch, extract, language, zstd, store) and peak
     /// memory. Uses a throwaway SQLite database unless --database-url is given.

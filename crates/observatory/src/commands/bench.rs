@@ -18,6 +18,7 @@ const PAGES_PER_SITE: usize = 31;
 pub async fn run(settings: &Settings, command: &BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Crawl { pages, database_url } => crawl(settings, *pages, database_url.as_deref()).await,
+        BenchCommand::Nlp { data, rounds } => crate::commands::nlp::bench(data, *rounds),
     }
 }
 
