@@ -6,6 +6,7 @@
 //! hand them in; [`PosModel::from_bytes`] loads a committed model.
 #![forbid(unsafe_code)]
 
+pub mod analyze;
 mod codec;
 pub mod conllu;
 pub mod eval;
@@ -15,9 +16,12 @@ pub mod models;
 pub mod ner;
 mod perceptron;
 pub mod pos;
+pub mod stopwords;
+pub mod tfidf;
 pub mod tokenize;
 mod upos;
 
+pub use analyze::{Analyzer, EntityCount, Keyword, NounCount, PageTerms, TermOptions};
 pub use codec::ModelError;
 pub use conllu::{Sentence, Word};
 pub use lemma::{EnglishRules, LemmaModel, LemmaTables};

@@ -39,3 +39,16 @@ pub fn ner(lang: Lang) -> Result<NerModel, ModelError> {
         Lang::De => Err(ModelError::Unavailable("German NER has no training data yet")),
     }
 }
+
+/// All built-in models of `lang` (no recognizer for German).
+pub fn analyzer(lang: Lang) -> Result<crate::Analyzer, ModelError> {
+    Ok(crate::Analyzer {
+        lang,
+        pos: pos(lang)?,
+        lemma: lemma(lang)?,
+        ner: match lang {
+            Lang::De => None,
+            _ => Some(ner(lang)?),
+        },
+    })
+}
