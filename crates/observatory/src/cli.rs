@@ -96,6 +96,17 @@ pub enum TrainCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum NlpCommand {
+    /// A page's terms as JSON: noun lemmas, entities and keyword phrases with counts.
+    Terms {
+        /// en, da or de; or `auto` to identify it (among en, da, de).
+        #[arg(long, default_value = "auto")]
+        lang: String,
+        /// Count proper nouns as nouns too.
+        #[arg(long)]
+        propn: bool,
+        /// A text file, or `-` / nothing for standard input.
+        file: Option<PathBuf>,
+    },
     /// Tokenize and tag text (or pre-tokenized CoNLL-U) and print CoNLL-U.
     Tag {
         #[arg(long)]

@@ -368,16 +368,12 @@ pub fn evaluate(data: &Path, models: Option<&Path>) -> anyhow::Result<()> {
 pub fn run(command: &NlpCommand) -> anyhow::Result<()> {
     match command {
         NlpCommand::Tag { lang, conllu, file } => tag(*lang, *conllu, file.as_deref()),
+        NlpCommand::Terms { lang, propn, file } => terms(lang, *propn, file.as_deref()),
     }
 }
 
 fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
-    let text = match file {
-        Some(p) if p != Path::new("-") => {
-            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?
-        }
-        _ => std::io::read_to_string(std::io::stdin()).context("reading standard input")?,
-    };
+    let text = read_input(file)?;
     let model = load_pos(None, lang)?;
     let lemmas = load_lemma(None, lang)?;
     let ner = load_ner(None, lang)?;
@@ -513,5 +509,50 @@ pub fn bench(data: &Path, rounds: usize) -> anyhow::Result<()> {
         );
         std::hint::black_box(sink);
     }
+    Ok(())
+}
+
+fn read_input(file: Option<&Path>) -> anyhow::Result<String> {
+    match file {
+        Some(p) if p != Path::new("-") => {
+            std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))
+        }
+        _ => std::io::read_to_string(std::io::stdin()).context("reading standard input"),
+    }
+}
+
+/// The language to analyse `text` as: given, or identified among the languages with models.
+fn route(lang: &str, text: &str) -> anyhow::Result<Lang> {
+    if lang != "auto" {
+        return lang.parse().map_err(anyhow::Error::msg);
+    }
+    let identifier = extract::LanguageId::new(&["en".to_owned(), "da".to_owned(), "de".to_owned()])?;
+    let found = identifier
+        .identify(text, None)
+        .context("could not tell the language: pass --lang en|da|de")?;
+    found.code.parse().map_err(anyhow::Error::msg)
+}
+
+fn terms(lang: &str, propn: bool, file: Option<&Path>) -> anyhow::Result<()> {
+    let text = read_input(file)?;
+    let lang = route(lang, &text)?;
+    let analyzer = nlp::models::analyzer(lang).with_context(|| format!("loading the {lang} models"))?;
+    let options = nlp::TermOptions {
+        include_propn: propn,
+        ..nlp::TermOptions::default()
+    };
+    let t = analyzer.analyze(&text, &options);
+    let json = serde_json::json!({
+        "language": lang.code(),
+        "tokens": t.tokens,
+        "nouns": t.nouns.iter().map(|n| serde_json::json!({"lemma": n.lemma, "count": n.count})).collect::<Vec<_>>(),
+        "entities": t.entities.iter().map(|e| serde_json::json!({
+            "surface": e.surface, "normalized": e.normalized, "label": e.label.as_str(), "count": e.count
+        })).collect::<Vec<_>>(),
+        "keywords": t.keywords.iter().map(|k| serde_json::json!({
+            "phrase": k.phrase, "score": (k.score * 1000.0).round() / 1000.0, "count": k.count
+        })).collect::<Vec<_>>(),
+    });
+    println!("{}", serde_json::to_string_pretty(&json)?);
     Ok(())
 }

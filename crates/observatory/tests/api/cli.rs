@@ -501,6 +501,32 @@ fn text_is_tagged_from_the_command_line() {
         "{stdout}"
     );
 
+    let out = observatory(
+        dir.path(),
+        &["nlp", "terms"],
+        Some(
+            "Naboerne til vindmøllerne i Thy klager. Mette Frederiksen vil have en grøn omstilling, \
+              og kommunerne skal sikre den grønne omstilling og flere vindmøller.\n",
+        ),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let terms: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(terms["language"], "da", "identified: {terms}");
+    let nouns = terms["nouns"].as_array().unwrap();
+    assert!(
+        nouns.iter().any(|n| n["lemma"] == "vindmølle" && n["count"] == 2),
+        "{terms}"
+    );
+    assert!(
+        terms["entities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["normalized"] == "mette frederiksen" && e["label"] == "PER"),
+        "{terms}"
+    );
+    assert_eq!(terms["keywords"][0]["phrase"], "grøn omstilling", "{terms}");
+
     let out = observatory(dir.path(), &["nlp", "tag", "--lang", "fr"], Some("Bonjour."));
     assert!(!out.status.success());
     assert!(
