@@ -5,6 +5,9 @@
 //! app-owned `jobs` row and the queue task in one transaction.
 #![forbid(unsafe_code)]
 
+mod analysis_model;
+mod analysis_rows;
+mod analysis_sql;
 mod crawl_model;
 mod crawl_rows;
 mod crawl_sql;
@@ -27,6 +30,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
+pub use analysis_model::*;
 pub use crawl_model::*;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
@@ -253,8 +257,31 @@ pub trait CrawlStore: Send + Sync {
     ) -> StoreResult<Option<Page>>;
 }
 
+/// Analysis runs and the terms of each page (nouns, entities, keywords).
 #[async_trait]
-pub trait Store: SearchStore + CrawlStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait AnalysisStore: Send + Sync {
+    async fn create_analysis(&self, new: NewAnalysis) -> StoreResult<AnalysisRun>;
+    async fn set_analysis_job(&self, id: AnalysisId, job_id: JobId) -> StoreResult<()>;
+    async fn analysis(&self, owner: UserId, id: AnalysisId) -> StoreResult<Option<AnalysisRun>>;
+    async fn analysis_for_worker(&self, id: AnalysisId) -> StoreResult<Option<AnalysisRun>>;
+    async fn set_analysis_status(&self, id: AnalysisId, status: SearchStatus) -> StoreResult<()>;
+    /// The run's scraping job's pages with text that this run has not analysed yet, by id.
+    async fn pages_to_analyze(
+        &self,
+        run: &AnalysisRun,
+        after: Option<PageId>,
+        limit: u32,
+    ) -> StoreResult<Vec<PageText>>;
+    /// Replaces the pages' stored terms with these, in one transaction.
+    async fn write_page_terms(&self, run: &AnalysisRun, pages: &[PageTermsRecord]) -> StoreResult<()>;
+    async fn page_terms(&self, owner: UserId, page: PageId) -> StoreResult<Option<PageTermsRecord>>;
+    async fn analysis_counts(&self, run: AnalysisId) -> StoreResult<AnalysisCounts>;
+    /// Noun counts per website over the analysed pages of a scraping job.
+    async fn domain_noun_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<DomainTermCount>>;
+}
+
+#[async_trait]
+pub trait Store: SearchStore + CrawlStore + AnalysisStore + Send + Sync + std::fmt::Debug + 'static {
     fn backend(&self) -> BackendKind;
     fn pool(&self) -> DbPool;
     fn pool_stats(&self) -> PoolStats;

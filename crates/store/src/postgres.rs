@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
+use crate::analysis_sql::impl_analysis_store;
 use crate::crawl_sql::impl_crawl_store;
 use crate::search_sql::impl_search_store;
 use crate::sql_store::impl_sql_store;
@@ -96,3 +97,4 @@ impl PostgresStore {
 impl_sql_store!(PostgresStore);
 impl_search_store!(PostgresStore);
 impl_crawl_store!(PostgresStore);
+impl_analysis_store!(PostgresStore);

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
+use crate::analysis_sql::impl_analysis_store;
 use crate::crawl_sql::impl_crawl_store;
 use crate::search_sql::impl_search_store;
 use crate::sql_store::impl_sql_store;
@@ -101,3 +102,4 @@ impl SqliteStore {
 impl_sql_store!(SqliteStore);
 impl_search_store!(SqliteStore);
 impl_crawl_store!(SqliteStore);
+impl_analysis_store!(SqliteStore);

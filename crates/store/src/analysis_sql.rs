@@ -1,0 +1,255 @@
+//! The [`AnalysisStore`](crate::AnalysisStore) implementation shared by both backends.
+
+macro_rules! impl_analysis_store {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::AnalysisStore for $store {
+            async fn create_analysis(&self, new: $crate::NewAnalysis) -> $crate::StoreResult<$crate::AnalysisRun> {
+                let now = $crate::rows::now();
+                let row: $crate::analysis_rows::AnalysisRunRow = sqlx::query_as(
+                    "INSERT INTO analysis_runs (owner_id, crawl_id, options, status, created_at, updated_at) \
+                     VALUES ($1, $2, $3, 'queued', $4, $4) RETURNING *",
+                )
+                .bind(new.owner_id)
+                .bind(new.crawl_id)
+                .bind(sqlx::types::Json(&new.options))
+                .bind(now)
+                .fetch_one(&self.pool)
+                .await?;
+                $crate::AnalysisRun::try_from(row)
+            }
+
+            async fn set_analysis_job(&self, id: $crate::AnalysisId, job_id: $crate::JobId) -> $crate::StoreResult<()> {
+                sqlx::query("UPDATE analysis_runs SET job_id = $2 WHERE id = $1")
+                    .bind(id)
+                    .bind(job_id)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn analysis(
+                &self,
+                owner: $crate::UserId,
+                id: $crate::AnalysisId,
+            ) -> $crate::StoreResult<Option<$crate::AnalysisRun>> {
+                let row: Option<$crate::analysis_rows::AnalysisRunRow> =
+                    sqlx::query_as("SELECT * FROM analysis_runs WHERE id = $1 AND owner_id = $2")
+                        .bind(id)
+                        .bind(owner)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map($crate::AnalysisRun::try_from).transpose()
+            }
+
+            async fn analysis_for_worker(&self, id: $crate::AnalysisId) -> $crate::StoreResult<Option<$crate::AnalysisRun>> {
+                let row: Option<$crate::analysis_rows::AnalysisRunRow> =
+                    sqlx::query_as("SELECT * FROM analysis_runs WHERE id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                row.map($crate::AnalysisRun::try_from).transpose()
+            }
+
+            async fn set_analysis_status(
+                &self,
+                id: $crate::AnalysisId,
+                status: $crate::SearchStatus,
+            ) -> $crate::StoreResult<()> {
+                let now = $crate::rows::now();
+                sqlx::query(
+                    "UPDATE analysis_runs SET status = $2, updated_at = $3, \
+                     started_at = CASE WHEN $2 = 'running' THEN COALESCE(started_at, $3) ELSE started_at END, \
+                     finished_at = CASE WHEN $4 THEN $3 ELSE NULL END WHERE id = $1",
+                )
+                .bind(id)
+                .bind(status.as_str())
+                .bind(now)
+                .bind(status.is_terminal())
+                .execute(&self.pool)
+                .await?;
+                Ok(())
+            }
+
+            async fn pages_to_analyze(
+                &self,
+                run: &$crate::AnalysisRun,
+                after: Option<$crate::PageId>,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::PageText>> {
+                let rows: Vec<$crate::analysis_rows::PageTextRow> = sqlx::query_as(
+                    "SELECT p.id, p.domain, p.language, p.text FROM pages p \
+                     WHERE p.crawl_id = $1 AND p.owner_id = $2 AND p.text IS NOT NULL AND p.error_reason IS NULL \
+                     AND ($3 IS NULL OR p.id > $3) \
+                     AND NOT EXISTS (SELECT 1 FROM page_analyses a WHERE a.page_id = p.id AND a.run_id = $4) \
+                     ORDER BY p.id LIMIT $5",
+                )
+                .bind(run.crawl_id)
+                .bind(run.owner_id)
+                .bind(after)
+                .bind(run.id)
+                .bind(i64::from(limit))
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(rows.into_iter().map($crate::PageText::from).collect())
+            }
+
+            async fn write_page_terms(
+                &self,
+                run: &$crate::AnalysisRun,
+                pages: &[$crate::PageTermsRecord],
+            ) -> $crate::StoreResult<()> {
+                let now = $crate::rows::now();
+                let mut tx = self.begin_write().await?;
+                for page in pages {
+                    // The page's earlier analysis and its terms (by cascade) make way.
+                    sqlx::query("DELETE FROM page_analyses WHERE page_id = $1")
+                        .bind(page.page_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    sqlx::query(
+                        "INSERT INTO page_analyses (page_id, run_id, owner_id, crawl_id, domain, language, tokens, \
+                         skipped, analyzed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(page.page_id)
+                    .bind(run.id)
+                    .bind(run.owner_id)
+                    .bind(page.crawl_id)
+                    .bind(&page.domain)
+                    .bind(&page.language)
+                    .bind(i32::try_from(page.tokens).unwrap_or(i32::MAX))
+                    .bind(&page.skipped)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    // Small statements: see the note on sqlx and Nagle in search_sql.rs.
+                    for chunk in page.nouns.chunks(25) {
+                        let mut insert = sqlx::QueryBuilder::new("INSERT INTO page_nouns (page_id, lemma, count) ");
+                        insert.push_values(chunk, |mut row, n| {
+                            row.push_bind(page.page_id)
+                                .push_bind(n.lemma.clone())
+                                .push_bind(i32::try_from(n.count).unwrap_or(i32::MAX));
+                        });
+                        insert.build().execute(&mut *tx).await?;
+                    }
+                    for chunk in page.entities.chunks(25) {
+                        let mut insert = sqlx::QueryBuilder::new(
+                            "INSERT INTO page_entities (page_id, normalized, label, surface, count) ",
+                        );
+                        insert.push_values(chunk, |mut row, e| {
+                            row.push_bind(page.page_id)
+                                .push_bind(e.normalized.clone())
+                                .push_bind(e.label.clone())
+                                .push_bind(e.surface.clone())
+                                .push_bind(i32::try_from(e.count).unwrap_or(i32::MAX));
+                        });
+                        insert.build().execute(&mut *tx).await?;
+                    }
+                    for chunk in page.keywords.chunks(25) {
+                        let mut insert =
+                            sqlx::QueryBuilder::new("INSERT INTO page_keywords (page_id, phrase, score, count) ");
+                        insert.push_values(chunk, |mut row, k| {
+                            row.push_bind(page.page_id)
+                                .push_bind(k.phrase.clone())
+                                .push_bind(k.score)
+                                .push_bind(i32::try_from(k.count).unwrap_or(i32::MAX));
+                        });
+                        insert.build().execute(&mut *tx).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn page_terms(
+                &self,
+                owner: $crate::UserId,
+                page: $crate::PageId,
+            ) -> $crate::StoreResult<Option<$crate::PageTermsRecord>> {
+                let row: Option<$crate::analysis_rows::PageAnalysisRow> = sqlx::query_as(
+                    "SELECT page_id, crawl_id, domain, language, tokens, skipped FROM page_analyses \
+                     WHERE page_id = $1 AND owner_id = $2",
+                )
+                .bind(page)
+                .bind(owner)
+                .fetch_optional(&self.pool)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let nouns: Vec<$crate::analysis_rows::NounRow> = sqlx::query_as(
+                    "SELECT lemma, count FROM page_nouns WHERE page_id = $1 ORDER BY count DESC, lemma",
+                )
+                .bind(page)
+                .fetch_all(&self.pool)
+                .await?;
+                let entities: Vec<$crate::analysis_rows::EntityRow> = sqlx::query_as(
+                    "SELECT normalized, label, surface, count FROM page_entities WHERE page_id = $1 \
+                     ORDER BY count DESC, normalized, label",
+                )
+                .bind(page)
+                .fetch_all(&self.pool)
+                .await?;
+                let keywords: Vec<$crate::analysis_rows::KeywordRow> = sqlx::query_as(
+                    "SELECT phrase, score, count FROM page_keywords WHERE page_id = $1 ORDER BY score DESC, phrase",
+                )
+                .bind(page)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok(Some($crate::PageTermsRecord {
+                    page_id: row.page_id,
+                    crawl_id: row.crawl_id,
+                    domain: row.domain,
+                    language: row.language,
+                    tokens: i64::from(row.tokens),
+                    skipped: row.skipped,
+                    nouns: nouns
+                        .into_iter()
+                        .map(|n| $crate::NounTerm { lemma: n.lemma, count: i64::from(n.count) })
+                        .collect(),
+                    entities: entities
+                        .into_iter()
+                        .map(|e| $crate::EntityTerm {
+                            normalized: e.normalized,
+                            label: e.label,
+                            surface: e.surface,
+                            count: i64::from(e.count),
+                        })
+                        .collect(),
+                    keywords: keywords
+                        .into_iter()
+                        .map(|k| $crate::KeywordTerm { phrase: k.phrase, score: k.score, count: i64::from(k.count) })
+                        .collect(),
+                }))
+            }
+
+            async fn analysis_counts(&self, run: $crate::AnalysisId) -> $crate::StoreResult<$crate::AnalysisCounts> {
+                let (analysed, skipped): (i64, i64) = sqlx::query_as(
+                    "SELECT CAST(COALESCE(SUM(CASE WHEN skipped IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                     CAST(COALESCE(SUM(CASE WHEN skipped IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT) \
+                     FROM page_analyses WHERE run_id = $1",
+                )
+                .bind(run)
+                .fetch_one(&self.pool)
+                .await?;
+                Ok($crate::AnalysisCounts { analysed, skipped })
+            }
+
+            async fn domain_noun_counts(
+                &self,
+                owner: $crate::UserId,
+                crawl: $crate::CrawlId,
+            ) -> $crate::StoreResult<Vec<$crate::DomainTermCount>> {
+                Ok(sqlx::query_as(
+                    "SELECT a.domain, n.lemma AS term, CAST(SUM(n.count) AS BIGINT) AS count \
+                     FROM page_analyses a JOIN page_nouns n ON n.page_id = a.page_id \
+                     WHERE a.owner_id = $1 AND a.crawl_id = $2 GROUP BY a.domain, n.lemma ORDER BY a.domain, n.lemma",
+                )
+                .bind(owner)
+                .bind(crawl)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+        }
+    };
+}
+
+pub(crate) use impl_analysis_store;
