@@ -50,7 +50,8 @@ pub fn job_registry(settings: &Settings) -> anyhow::Result<(Registry, Arc<search
     let engines = Arc::new(settings.engines().context("configuring search engines")?);
     let registry = Registry::standard()
         .with(search::RunSearchSession::new(engines.clone()))
-        .with(crawl::RunCrawl::new(settings.crawl.crawler()));
+        .with(crawl::RunCrawl::new(settings.crawl.crawler()))
+        .with(analysis::RunAnalysis::new());
     Ok((registry, engines))
 }
 

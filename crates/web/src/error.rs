@@ -212,6 +212,18 @@ impl From<crawl::service::CrawlServiceError> for AppError {
     }
 }
 
+impl From<analysis::service::AnalysisServiceError> for AppError {
+    fn from(e: analysis::service::AnalysisServiceError) -> Self {
+        use analysis::service::AnalysisServiceError as E;
+        match e {
+            E::Invalid(issues) => AppError::from_issues(issues),
+            E::NotFound => AppError::NotFound,
+            E::Store(e) => e.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {

@@ -14,6 +14,7 @@ use utoipa::{Modify, OpenApi};
     tags(
         (name = "auth", description = "Log in and out; your account"),
         (name = "search", description = "Search sessions: queries, ranked results with provenance, snapshots and comparison"),
+        (name = "analysis", description = "Analysis runs: noun lemmas, entities and keywords per page; top terms by TF-IDF over websites"),
         (name = "crawls", description = "Scraping jobs: polite, resumable crawling and the pages with their main text"),
         (name = "jobs", description = "Background jobs: progress and cancellation"),
         (name = "admin", description = "User administration and maintenance"),

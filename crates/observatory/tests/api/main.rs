@@ -4,6 +4,7 @@
 //! `OBSERVATORY_TEST_REDIS_URL` is set.
 
 mod admin_users;
+mod analyses;
 mod auth;
 mod cli;
 mod crash;

@@ -1,6 +1,7 @@
 //! One module per resource, one file per action.
 
 pub mod admin;
+pub mod analyses;
 pub mod auth;
 pub mod crawls;
 pub mod health;
@@ -57,6 +58,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(crawls::pages::list_pages))
         .routes(routes!(crawls::export::export_pages))
         .routes(routes!(pages::search::search_pages))
+        .routes(routes!(analyses::create::create_analysis))
+        .routes(routes!(analyses::get::get_analysis))
+        .routes(routes!(analyses::terms::page_terms))
+        .routes(routes!(analyses::terms::top_terms))
         .routes(routes!(pages::get::get_page))
         .routes(routes!(pages::html::get_page_html))
         .routes(routes!(health::live))

@@ -1,0 +1,186 @@
+//! Analysis operations shared by the HTTP API and the CLI: start a run over a scraping
+//! job's pages, follow it, and rank a scope's noun lemmas by TF-IDF over websites.
+
+use std::collections::HashMap;
+
+use jobs::{Registry, SubmitError};
+use nlp::tfidf::Corpus;
+use serde::Serialize;
+use store::{AnalysisCounts, AnalysisRun, CrawlId, NewAnalysis, Priority, Store, StoreError, UserId};
+
+use crate::job::{AnalysisOptions, AnalysisPayload, KIND};
+pub use search::FieldIssue;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisServiceError {
+    #[error("invalid analysis")]
+    Invalid(Vec<FieldIssue>),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not queue the analysis: {0}")]
+    Submit(String),
+}
+
+impl From<SubmitError> for AnalysisServiceError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Store(e) => AnalysisServiceError::Store(e),
+            other => AnalysisServiceError::Submit(other.to_string()),
+        }
+    }
+}
+
+/// A run with how far it got.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnalysisState {
+    pub run: AnalysisRun,
+    pub counts: AnalysisCounts,
+}
+
+/// Starts analysing a scraping job's pages (queue `analysis`). `options` may be omitted
+/// for the defaults; unknown or out-of-range fields are refused by name.
+pub async fn create_analysis(
+    store: &dyn Store,
+    registry: &Registry,
+    owner: UserId,
+    crawl: CrawlId,
+    options: Option<serde_json::Value>,
+) -> Result<AnalysisState, AnalysisServiceError> {
+    let options: AnalysisOptions = match options {
+        None => AnalysisOptions::default(),
+        Some(v) => serde_json::from_value(v).map_err(|e| {
+            AnalysisServiceError::Invalid(vec![FieldIssue {
+                field: "options".into(),
+                message: e.to_string(),
+            }])
+        })?,
+    };
+    let problems = options.problems();
+    if !problems.is_empty() {
+        return Err(AnalysisServiceError::Invalid(
+            problems
+                .into_iter()
+                .map(|(field, message)| FieldIssue {
+                    field: format!("options.{field}"),
+                    message: message.into(),
+                })
+                .collect(),
+        ));
+    }
+    store
+        .crawl(owner, crawl)
+        .await?
+        .ok_or(AnalysisServiceError::NotFound)?;
+    let run = store
+        .create_analysis(NewAnalysis {
+            owner_id: owner,
+            crawl_id: crawl,
+            options: serde_json::to_value(&options)
+                .map_err(|e| AnalysisServiceError::Submit(e.to_string()))?,
+        })
+        .await?;
+    let payload = serde_json::to_value(AnalysisPayload { analysis_id: run.id })
+        .map_err(|e| AnalysisServiceError::Submit(e.to_string()))?;
+    let job = registry
+        .submit(store, owner, KIND, payload, Priority::Normal)
+        .await?;
+    store.set_analysis_job(run.id, job.id).await?;
+    current_analysis(store, owner, run.id).await
+}
+
+pub async fn current_analysis(
+    store: &dyn Store,
+    owner: UserId,
+    id: i64,
+) -> Result<AnalysisState, AnalysisServiceError> {
+    let run = store
+        .analysis(owner, id)
+        .await?
+        .ok_or(AnalysisServiceError::NotFound)?;
+    let counts = store.analysis_counts(run.id).await?;
+    Ok(AnalysisState { run, counts })
+}
+
+/// A noun lemma's standing in a scope: how often, on how many websites, and its TF-IDF
+/// summed over the websites that use it (the ranking key).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TopTerm {
+    pub term: String,
+    pub count: i64,
+    /// Websites (registrable domains) using the term.
+    pub df: usize,
+    pub idf: f64,
+    pub tfidf: f64,
+}
+
+/// The scope's most distinctive nouns: websites are the documents (see `nlp::tfidf`).
+pub async fn top_nouns(
+    store: &dyn Store,
+    owner: UserId,
+    crawl: CrawlId,
+    limit: usize,
+) -> Result<(usize, Vec<TopTerm>), AnalysisServiceError> {
+    store
+        .crawl(owner, crawl)
+        .await?
+        .ok_or(AnalysisServiceError::NotFound)?;
+    let mut websites: HashMap<String, HashMap<String, u64>> = HashMap::new();
+    for row in store.domain_noun_counts(owner, crawl).await? {
+        *websites
+            .entry(row.domain)
+            .or_default()
+            .entry(row.term)
+            .or_default() += u64::try_from(row.count).unwrap_or(0);
+    }
+    Ok((websites.len(), rank(&websites, limit)))
+}
+
+fn rank(websites: &HashMap<String, HashMap<String, u64>>, limit: usize) -> Vec<TopTerm> {
+    let corpus = Corpus::new(websites.values());
+    let mut terms: HashMap<String, TopTerm> = HashMap::new();
+    for doc in websites.values() {
+        for w in corpus.weigh(doc, false) {
+            let entry = terms.entry(w.term.clone()).or_insert_with(|| TopTerm {
+                term: w.term.clone(),
+                count: 0,
+                df: corpus.df.get(&w.term).copied().unwrap_or(0),
+                idf: w.idf,
+                tfidf: 0.0,
+            });
+            entry.count += i64::try_from(w.count).unwrap_or(i64::MAX);
+            entry.tfidf += w.tfidf;
+        }
+    }
+    let mut out: Vec<TopTerm> = terms.into_values().collect();
+    out.sort_by(|a, b| b.tfidf.total_cmp(&a.tfidf).then_with(|| a.term.cmp(&b.term)));
+    out.truncate(limit);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_rank_by_tfidf_summed_over_websites() {
+        let site = |terms: &[(&str, u64)]| terms.iter().map(|(t, c)| ((*t).to_owned(), *c)).collect();
+        let websites: HashMap<String, HashMap<String, u64>> = HashMap::from([
+            ("ens.dk".to_owned(), site(&[("vindmølle", 3), ("biogas", 1)])),
+            ("dr.dk".to_owned(), site(&[("vindmølle", 1), ("nabo", 1)])),
+            ("tv2.dk".to_owned(), site(&[("nabo", 2)])),
+        ]);
+        let top = rank(&websites, 10);
+        // nabo: (1/2 + 2/2) × (ln(4/3) + 1) = 1.5 × 1.287682… = 1.9315231086776715
+        // vindmølle: (3/4 + 1/2) × (ln(4/3) + 1) = 1.25 × 1.287682… = 1.6096025905647263
+        assert_eq!(top[0].term, "nabo");
+        assert!((top[0].tfidf - 1.931_523_108_677_671_5).abs() < 1e-12);
+        assert_eq!(top[1].term, "vindmølle");
+        assert!((top[1].tfidf - 1.609_602_590_564_726_3).abs() < 1e-12);
+        assert_eq!((top[1].count, top[1].df), (4, 2));
+        // biogas: 1/4 × (ln(4/2) + 1) = 0.42328679513998635, on one website only.
+        assert_eq!((top[2].term.as_str(), top[2].df), ("biogas", 1));
+        assert_eq!(rank(&websites, 1).len(), 1);
+    }
+}

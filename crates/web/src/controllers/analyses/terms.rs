@@ -1,0 +1,62 @@
+use analysis::service::TopTerm;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use store::PageTermsRecord;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::AuthUser;
+use crate::error::{AppError, AppResult, ErrorEnvelope};
+use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+
+/// A page's stored terms: noun lemmas, entities and keyword phrases with counts.
+#[utoipa::path(get, path = "/api/pages/{id}/terms", tag = "analysis", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    responses((status = 200, description = "The page's terms (`skipped` says why a page has none)", body = Object),
+        (status = 404, body = ErrorEnvelope)))]
+pub async fn page_terms(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+) -> AppResult<ApiJson<PageTermsRecord>> {
+    let terms = state
+        .store
+        .page_terms(user.user.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(ApiJson(terms))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TopTermsParams {
+    /// Terms to return, 1–500 (default 50).
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopTerms {
+    /// Websites (registrable domains) with analysed pages: N in the idf.
+    pub websites: usize,
+    pub terms: Vec<TopTerm>,
+}
+
+/// A scraping job's most distinctive noun lemmas: TF-IDF with websites as documents
+/// (tf = count / the website's nouns; idf = ln((1+N)/(1+df)) + 1), summed over websites.
+#[utoipa::path(get, path = "/api/crawls/{id}/terms", tag = "analysis", security(("bearer" = [])),
+    params(("id" = i64, Path), TopTermsParams),
+    responses((status = 200, body = TopTerms), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn top_terms(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(params): ApiQuery<TopTermsParams>,
+) -> AppResult<ApiJson<TopTerms>> {
+    let limit = params.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::field("limit", "must be between 1 and 500"));
+    }
+    let (websites, terms) =
+        analysis::service::top_nouns(state.store.as_ref(), user.user.id, id, limit).await?;
+    Ok(ApiJson(TopTerms { websites, terms }))
+}
