@@ -33,6 +33,9 @@ pub enum Command {
     Search(Box<SearchArgs>),
     /// Scrape the URLs of search sessions and/or a URL list, with a progress bar.
     Crawl(Box<CrawlArgs>),
+    /// Analyse a scraping job's pages (nouns, entities, keywords) with a progress bar, then
+    /// show its top terms by TF-IDF.
+    Analyze(AnalyzeArgs),
     /// Search the text of your stored pages, or export a scraping job's pages.
     Pages(PagesArgs),
     /// Extract the main text, title, language and links of one HTML document, as JSON.
@@ -347,6 +350,22 @@ pub struct CrawlArgs {
     pub render: crawl::Rendering,
     #[arg(long, default_value_t = 50)]
     pub render_min_words: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// The user the scraping job belongs to.
+    #[arg(long = "as", value_name = "USER")]
+    pub as_user: String,
+    /// The scraping job whose pages to analyse.
+    #[arg(long)]
+    pub job: i64,
+    /// Count proper nouns as nouns too.
+    #[arg(long)]
+    pub propn: bool,
+    /// Top terms to show afterwards.
+    #[arg(long, default_value_t = 20)]
+    pub top: usize,
 }
 
 #[derive(Debug, Args)]

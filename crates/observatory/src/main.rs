@@ -44,6 +44,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Search(args) => commands::search::run(&settings, args).await,
         Command::Crawl(args) => commands::crawl::run(&settings, args).await,
         Command::Pages(args) => commands::pages::run(&settings, args).await,
+        Command::Analyze(args) => commands::analyze::run(&settings, args).await,
         Command::Extract(args) => commands::extract::run(args),
         Command::Eval(command) => commands::eval::run(command),
         Command::Bench(command) => commands::bench::run(&settings, command).await,

@@ -1,5 +1,6 @@
 //! One module per CLI command.
 
+pub mod analyze;
 pub mod bench;
 pub mod cleanup;
 pub mod crawl;

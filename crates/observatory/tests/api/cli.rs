@@ -444,6 +444,27 @@ async fn crawls_and_pages_run_from_the_command_line() {
             .any(|r| r[5] == *"latin1.test" && r[22].contains("vindmøller på land"))
     );
 
+    let out = run(vec!["analyze", "--as", "alice", "--job", "1", "--top", "5"]).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.contains("analysis 1 of scraping job 1: done"), "{stdout}");
+    assert!(
+        stdout.contains("top nouns by TF-IDF over 2 websites:"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains(" times on ")).count(),
+        5,
+        "{stdout}"
+    );
+    let out = run(vec!["analyze", "--as", "alice", "--job", "7"]).await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("no scraping job 7 is yours"),
+        "{}",
+        text(&out.stderr)
+    );
+
     let out = run(vec!["pages", "--as", "alice", "search", "-kul"]).await;
     assert!(!out.status.success());
     assert!(
