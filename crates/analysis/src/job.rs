@@ -111,10 +111,10 @@ impl RunAnalysis {
 }
 
 /// One page's terms, or why it has none.
-fn analyse_page(models: &Models, page: &PageText, crawl_id: i64, options: &TermOptions) -> PageTermsRecord {
+fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> PageTermsRecord {
     let mut record = PageTermsRecord {
         page_id: page.id,
-        crawl_id,
+        crawl_id: page.crawl_id,
         domain: page.domain.clone(),
         language: page.language.clone(),
         tokens: 0,
@@ -184,7 +184,6 @@ fn analyse_page(models: &Models, page: &PageText, crawl_id: i64, options: &TermO
 async fn analyse_batch(
     models: Arc<Models>,
     pages: Vec<PageText>,
-    crawl_id: i64,
     options: TermOptions,
 ) -> Result<Vec<PageTermsRecord>, JobError> {
     tokio::task::spawn_blocking(move || {
@@ -199,7 +198,7 @@ async fn analyse_batch(
                     let (models, options) = (&models, &options);
                     scope.spawn(move || {
                         part.iter()
-                            .map(|p| analyse_page(models, p, crawl_id, options))
+                            .map(|p| analyse_page(models, p, options))
                             .collect::<Vec<_>>()
                     })
                 })
@@ -244,12 +243,7 @@ impl JobHandler for RunAnalysis {
         let options: AnalysisOptions = serde_json::from_value(run.options.clone())
             .map_err(|e| JobError::Failed(format!("stored options are unreadable: {e}")))?;
         store.set_analysis_status(run.id, SearchStatus::Running).await?;
-        let total: i64 = store
-            .page_languages(run.owner_id, run.crawl_id)
-            .await?
-            .iter()
-            .map(|l| l.pages)
-            .sum();
+        let total = store.analysable_pages(run.owner_id, run.scope).await?;
         let counts = store.analysis_counts(run.id).await?;
         let mut done = counts.analysed + counts.skipped;
         let mut skipped_by_reason: HashMap<String, i64> = HashMap::new();
@@ -260,7 +254,7 @@ impl JobHandler for RunAnalysis {
                 break;
             };
             after = Some(last);
-            let records = analyse_batch(self.models.clone(), pages, run.crawl_id, options.terms()).await?;
+            let records = analyse_batch(self.models.clone(), pages, options.terms()).await?;
             for r in &records {
                 if let Some(reason) = &r.skipped {
                     *skipped_by_reason.entry(reason.clone()).or_default() += 1;

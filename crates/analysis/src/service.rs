@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use jobs::{Registry, SubmitError};
 use nlp::tfidf::Corpus;
 use serde::Serialize;
-use store::{AnalysisCounts, AnalysisRun, CrawlId, NewAnalysis, Priority, Store, StoreError, UserId};
+use store::{AnalysisCounts, AnalysisRun, AnalysisScope, NewAnalysis, Priority, Store, StoreError, UserId};
 
 use crate::job::{AnalysisOptions, AnalysisPayload, KIND};
 pub use search::FieldIssue;
@@ -39,13 +39,31 @@ pub struct AnalysisState {
     pub counts: AnalysisCounts,
 }
 
-/// Starts analysing a scraping job's pages (queue `analysis`). `options` may be omitted
-/// for the defaults; unknown or out-of-range fields are refused by name.
+/// Whether the scope exists and is the owner's (another user's id is simply not found).
+async fn check_scope(
+    store: &dyn Store,
+    owner: UserId,
+    scope: AnalysisScope,
+) -> Result<(), AnalysisServiceError> {
+    let found = match scope {
+        AnalysisScope::Crawl(id) => store.crawl(owner, id).await?.is_some(),
+        AnalysisScope::Session(id) => store.search_session(owner, id).await?.is_some(),
+    };
+    if found {
+        Ok(())
+    } else {
+        Err(AnalysisServiceError::NotFound)
+    }
+}
+
+/// Starts analysing the pages of a scraping job, or of every scraping job started from a
+/// search session (queue `analysis`). `options` may be omitted for the defaults; unknown or
+/// out-of-range fields are refused by name.
 pub async fn create_analysis(
     store: &dyn Store,
     registry: &Registry,
     owner: UserId,
-    crawl: CrawlId,
+    scope: AnalysisScope,
     options: Option<serde_json::Value>,
 ) -> Result<AnalysisState, AnalysisServiceError> {
     let options: AnalysisOptions = match options {
@@ -69,14 +87,11 @@ pub async fn create_analysis(
                 .collect(),
         ));
     }
-    store
-        .crawl(owner, crawl)
-        .await?
-        .ok_or(AnalysisServiceError::NotFound)?;
+    check_scope(store, owner, scope).await?;
     let run = store
         .create_analysis(NewAnalysis {
             owner_id: owner,
-            crawl_id: crawl,
+            scope,
             options: serde_json::to_value(&options)
                 .map_err(|e| AnalysisServiceError::Submit(e.to_string()))?,
         })
@@ -119,15 +134,12 @@ pub struct TopTerm {
 pub async fn top_nouns(
     store: &dyn Store,
     owner: UserId,
-    crawl: CrawlId,
+    scope: AnalysisScope,
     limit: usize,
 ) -> Result<(usize, Vec<TopTerm>), AnalysisServiceError> {
-    store
-        .crawl(owner, crawl)
-        .await?
-        .ok_or(AnalysisServiceError::NotFound)?;
+    check_scope(store, owner, scope).await?;
     let mut websites: HashMap<String, HashMap<String, u64>> = HashMap::new();
-    for row in store.domain_noun_counts(owner, crawl).await? {
+    for row in store.domain_noun_counts(owner, scope).await? {
         *websites
             .entry(row.domain)
             .or_default()

@@ -358,8 +358,11 @@ pub struct AnalyzeArgs {
     #[arg(long = "as", value_name = "USER")]
     pub as_user: String,
     /// The scraping job whose pages to analyse.
+    #[arg(long, conflicts_with = "session")]
+    pub job: Option<i64>,
+    /// Or: the pages of every scraping job started from this search session.
     #[arg(long)]
-    pub job: i64,
+    pub session: Option<i64>,
     /// Count proper nouns as nouns too.
     #[arg(long)]
     pub propn: bool,

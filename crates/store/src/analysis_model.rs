@@ -12,7 +12,7 @@ pub type AnalysisId = i64;
 pub struct AnalysisRun {
     pub id: AnalysisId,
     pub owner_id: UserId,
-    pub crawl_id: CrawlId,
+    pub scope: AnalysisScope,
     /// What the run counts (proper nouns or not, keyword limit…).
     pub options: Value,
     pub status: SearchStatus,
@@ -23,10 +23,36 @@ pub struct AnalysisRun {
     pub updated_at: DateTime<Utc>,
 }
 
+/// The pages a run or a term list covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AnalysisScope {
+    /// One scraping job's pages.
+    Crawl(CrawlId),
+    /// The pages of every scraping job started from one search session.
+    Session(crate::SearchSessionId),
+}
+
+impl AnalysisScope {
+    pub fn crawl(self) -> Option<CrawlId> {
+        match self {
+            AnalysisScope::Crawl(id) => Some(id),
+            AnalysisScope::Session(_) => None,
+        }
+    }
+
+    pub fn session(self) -> Option<crate::SearchSessionId> {
+        match self {
+            AnalysisScope::Session(id) => Some(id),
+            AnalysisScope::Crawl(_) => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewAnalysis {
     pub owner_id: UserId,
-    pub crawl_id: CrawlId,
+    pub scope: AnalysisScope,
     pub options: Value,
 }
 
@@ -34,6 +60,7 @@ pub struct NewAnalysis {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageText {
     pub id: PageId,
+    pub crawl_id: CrawlId,
     pub domain: String,
     pub language: Option<String>,
     pub text: String,

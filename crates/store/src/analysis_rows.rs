@@ -11,7 +11,8 @@ use crate::error::StoreError;
 pub(crate) struct AnalysisRunRow {
     pub id: i64,
     pub owner_id: i64,
-    pub crawl_id: i64,
+    pub crawl_id: Option<i64>,
+    pub session_id: Option<i64>,
     pub options: Json<Value>,
     pub status: String,
     pub job_id: Option<i64>,
@@ -27,7 +28,16 @@ impl TryFrom<AnalysisRunRow> for AnalysisRun {
         Ok(AnalysisRun {
             id: r.id,
             owner_id: r.owner_id,
-            crawl_id: r.crawl_id,
+            scope: match (r.crawl_id, r.session_id) {
+                (Some(c), None) => AnalysisScope::Crawl(c),
+                (None, Some(s)) => AnalysisScope::Session(s),
+                _ => {
+                    return Err(StoreError::Corrupt(format!(
+                        "analysis {} has no single scope",
+                        r.id
+                    )));
+                }
+            },
             options: r.options.0,
             status: r.status.parse().map_err(StoreError::Corrupt)?,
             job_id: r.job_id,
@@ -42,6 +52,7 @@ impl TryFrom<AnalysisRunRow> for AnalysisRun {
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct PageTextRow {
     pub id: i64,
+    pub crawl_id: i64,
     pub domain: String,
     pub language: Option<String>,
     pub text: String,
@@ -51,6 +62,7 @@ impl From<PageTextRow> for PageText {
     fn from(r: PageTextRow) -> Self {
         PageText {
             id: r.id,
+            crawl_id: r.crawl_id,
             domain: r.domain,
             language: r.language,
             text: r.text,

@@ -7,13 +7,14 @@ macro_rules! impl_analysis_store {
             async fn create_analysis(&self, new: $crate::NewAnalysis) -> $crate::StoreResult<$crate::AnalysisRun> {
                 let now = $crate::rows::now();
                 let row: $crate::analysis_rows::AnalysisRunRow = sqlx::query_as(
-                    "INSERT INTO analysis_runs (owner_id, crawl_id, options, status, created_at, updated_at) \
-                     VALUES ($1, $2, $3, 'queued', $4, $4) RETURNING *",
+                    "INSERT INTO analysis_runs (owner_id, crawl_id, session_id, options, status, created_at, updated_at) \
+                     VALUES ($1, $2, $5, $3, 'queued', $4, $4) RETURNING *",
                 )
                 .bind(new.owner_id)
-                .bind(new.crawl_id)
+                .bind(new.scope.crawl())
                 .bind(sqlx::types::Json(&new.options))
                 .bind(now)
+                .bind(new.scope.session())
                 .fetch_one(&self.pool)
                 .await?;
                 $crate::AnalysisRun::try_from(row)
@@ -78,17 +79,19 @@ macro_rules! impl_analysis_store {
                 limit: u32,
             ) -> $crate::StoreResult<Vec<$crate::PageText>> {
                 let rows: Vec<$crate::analysis_rows::PageTextRow> = sqlx::query_as(
-                    "SELECT p.id, p.domain, p.language, p.text FROM pages p \
-                     WHERE p.crawl_id = $1 AND p.owner_id = $2 AND p.text IS NOT NULL AND p.error_reason IS NULL \
-                     AND ($3 IS NULL OR p.id > $3) \
+                    "SELECT p.id, p.crawl_id, p.domain, p.language, p.text FROM pages p \
+                     WHERE p.owner_id = $2 AND (p.crawl_id = $1 \
+                        OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $6)) \
+                     AND p.text IS NOT NULL AND p.error_reason IS NULL AND ($3 IS NULL OR p.id > $3) \
                      AND NOT EXISTS (SELECT 1 FROM page_analyses a WHERE a.page_id = p.id AND a.run_id = $4) \
                      ORDER BY p.id LIMIT $5",
                 )
-                .bind(run.crawl_id)
+                .bind(run.scope.crawl())
                 .bind(run.owner_id)
                 .bind(after)
                 .bind(run.id)
                 .bind(i64::from(limit))
+                .bind(run.scope.session())
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map($crate::PageText::from).collect())
@@ -233,18 +236,38 @@ macro_rules! impl_analysis_store {
                 Ok($crate::AnalysisCounts { analysed, skipped })
             }
 
+            async fn analysable_pages(
+                &self,
+                owner: $crate::UserId,
+                scope: $crate::AnalysisScope,
+            ) -> $crate::StoreResult<i64> {
+                Ok(sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pages p WHERE p.owner_id = $1 AND (p.crawl_id = $2 \
+                        OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
+                     AND p.text IS NOT NULL AND p.error_reason IS NULL",
+                )
+                .bind(owner)
+                .bind(scope.crawl())
+                .bind(scope.session())
+                .fetch_one(&self.pool)
+                .await?)
+            }
+
             async fn domain_noun_counts(
                 &self,
                 owner: $crate::UserId,
-                crawl: $crate::CrawlId,
+                scope: $crate::AnalysisScope,
             ) -> $crate::StoreResult<Vec<$crate::DomainTermCount>> {
                 Ok(sqlx::query_as(
                     "SELECT a.domain, n.lemma AS term, CAST(SUM(n.count) AS BIGINT) AS count \
                      FROM page_analyses a JOIN page_nouns n ON n.page_id = a.page_id \
-                     WHERE a.owner_id = $1 AND a.crawl_id = $2 GROUP BY a.domain, n.lemma ORDER BY a.domain, n.lemma",
+                     WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
+                        OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
+                     GROUP BY a.domain, n.lemma ORDER BY a.domain, n.lemma",
                 )
                 .bind(owner)
-                .bind(crawl)
+                .bind(scope.crawl())
+                .bind(scope.session())
                 .fetch_all(&self.pool)
                 .await?)
             }

@@ -265,7 +265,7 @@ pub trait AnalysisStore: Send + Sync {
     async fn analysis(&self, owner: UserId, id: AnalysisId) -> StoreResult<Option<AnalysisRun>>;
     async fn analysis_for_worker(&self, id: AnalysisId) -> StoreResult<Option<AnalysisRun>>;
     async fn set_analysis_status(&self, id: AnalysisId, status: SearchStatus) -> StoreResult<()>;
-    /// The run's scraping job's pages with text that this run has not analysed yet, by id.
+    /// The pages with text in the run's scope that this run has not analysed yet, by id.
     async fn pages_to_analyze(
         &self,
         run: &AnalysisRun,
@@ -276,8 +276,14 @@ pub trait AnalysisStore: Send + Sync {
     async fn write_page_terms(&self, run: &AnalysisRun, pages: &[PageTermsRecord]) -> StoreResult<()>;
     async fn page_terms(&self, owner: UserId, page: PageId) -> StoreResult<Option<PageTermsRecord>>;
     async fn analysis_counts(&self, run: AnalysisId) -> StoreResult<AnalysisCounts>;
-    /// Noun counts per website over the analysed pages of a scraping job.
-    async fn domain_noun_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<DomainTermCount>>;
+    /// Pages with text in a scope (what a run over it will go through).
+    async fn analysable_pages(&self, owner: UserId, scope: AnalysisScope) -> StoreResult<i64>;
+    /// Noun counts per website over the analysed pages of a scope.
+    async fn domain_noun_counts(
+        &self,
+        owner: UserId,
+        scope: AnalysisScope,
+    ) -> StoreResult<Vec<DomainTermCount>>;
 }
 
 #[async_trait]

@@ -66,6 +66,7 @@ async fn crawl(s: &dyn Store, owner: UserId, pages: &[(&str, &str, &str)]) -> Cr
 }
 
 fn record(page: &PageText, crawl: CrawlId, nouns: &[(&str, i64)]) -> PageTermsRecord {
+    assert_eq!(page.crawl_id, crawl);
     PageTermsRecord {
         page_id: page.id,
         crawl_id: crawl,
@@ -113,7 +114,7 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     let run = s
         .create_analysis(NewAnalysis {
             owner_id: alice.id,
-            crawl_id,
+            scope: AnalysisScope::Crawl(crawl_id),
             options: json!({"include_propn": false}),
         })
         .await
@@ -169,7 +170,22 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     assert_eq!(terms.keywords[0].phrase, "grøn omstilling");
     assert!(s.page_terms(bob.id, pages[0].id).await.unwrap().is_none());
 
-    let counts = s.domain_noun_counts(alice.id, crawl_id).await.unwrap();
+    assert_eq!(
+        s.analysable_pages(alice.id, AnalysisScope::Crawl(crawl_id))
+            .await
+            .unwrap(),
+        3
+    );
+    assert_eq!(
+        s.analysable_pages(bob.id, AnalysisScope::Crawl(crawl_id))
+            .await
+            .unwrap(),
+        0
+    );
+    let counts = s
+        .domain_noun_counts(alice.id, AnalysisScope::Crawl(crawl_id))
+        .await
+        .unwrap();
     let get = |d: &str, t: &str| {
         counts
             .iter()
@@ -179,13 +195,18 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     assert_eq!(get("ens.dk", "vindmølle"), Some(3));
     assert_eq!(get("ens.dk", "nabo"), Some(1));
     assert_eq!(get("dr.dk", "nabo"), Some(2));
-    assert!(s.domain_noun_counts(bob.id, crawl_id).await.unwrap().is_empty());
+    assert!(
+        s.domain_noun_counts(bob.id, AnalysisScope::Crawl(crawl_id))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     // A new run analyses everything again and replaces each page's terms.
     let again = s
         .create_analysis(NewAnalysis {
             owner_id: alice.id,
-            crawl_id,
+            scope: AnalysisScope::Crawl(crawl_id),
             options: json!({"include_propn": true}),
         })
         .await

@@ -3,7 +3,7 @@
 
 use analysis::service::AnalysisServiceError;
 use serde_json::json;
-use store::{Queue, Store};
+use store::{AnalysisScope, Queue, Store};
 
 use crate::cli::AnalyzeArgs;
 use crate::commands::follow_job;
@@ -17,10 +17,13 @@ pub async fn run(settings: &Settings, args: &AnalyzeArgs) -> anyhow::Result<()> 
     result
 }
 
-fn service_error(e: AnalysisServiceError, job: i64) -> anyhow::Error {
+fn service_error(e: AnalysisServiceError, scope: AnalysisScope) -> anyhow::Error {
     match e {
         AnalysisServiceError::Invalid(issues) => crate::commands::search::invalid("the analysis", &issues),
-        AnalysisServiceError::NotFound => anyhow::anyhow!("no scraping job {job} is yours"),
+        AnalysisServiceError::NotFound => match scope {
+            AnalysisScope::Crawl(id) => anyhow::anyhow!("no scraping job {id} is yours"),
+            AnalysisScope::Session(id) => anyhow::anyhow!("no search session {id} is yours"),
+        },
         other => other.into(),
     }
 }
@@ -33,15 +36,20 @@ async fn analyze(
     anyhow::ensure!((1..=500).contains(&args.top), "--top must be between 1 and 500");
     let user = crate::commands::active_user(store.as_ref(), &args.as_user).await?;
     let (registry, _) = job_registry(settings)?;
+    let scope = match (args.job, args.session) {
+        (Some(job), None) => AnalysisScope::Crawl(job),
+        (None, Some(session)) => AnalysisScope::Session(session),
+        _ => anyhow::bail!("say what to analyse: --job ID or --session ID"),
+    };
     let state = analysis::service::create_analysis(
         store.as_ref(),
         &registry,
         user.id,
-        args.job,
+        scope,
         Some(json!({"include_propn": args.propn})),
     )
     .await
-    .map_err(|e| service_error(e, args.job))?;
+    .map_err(|e| service_error(e, scope))?;
     let job_id = state
         .run
         .job_id
@@ -55,11 +63,14 @@ async fn analyze(
     let job = followed?;
     let state = analysis::service::current_analysis(store.as_ref(), user.id, state.run.id)
         .await
-        .map_err(|e| service_error(e, args.job))?;
+        .map_err(|e| service_error(e, scope))?;
+    let what = match scope {
+        AnalysisScope::Crawl(id) => format!("scraping job {id}"),
+        AnalysisScope::Session(id) => format!("search session {id}"),
+    };
     println!(
-        "analysis {} of scraping job {}: {} ({} pages analysed, {} skipped)",
+        "analysis {} of {what}: {} ({} pages analysed, {} skipped)",
         state.run.id,
-        args.job,
         state.run.status.as_str(),
         state.counts.analysed,
         state.counts.skipped
@@ -74,9 +85,9 @@ async fn analyze(
             println!("  skipped {reason}: {n}");
         }
     }
-    let (websites, terms) = analysis::service::top_nouns(store.as_ref(), user.id, args.job, args.top)
+    let (websites, terms) = analysis::service::top_nouns(store.as_ref(), user.id, scope, args.top)
         .await
-        .map_err(|e| service_error(e, args.job))?;
+        .map_err(|e| service_error(e, scope))?;
     println!("top nouns by TF-IDF over {websites} websites:");
     for t in &terms {
         println!(

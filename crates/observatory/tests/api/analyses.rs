@@ -133,3 +133,77 @@ async fn a_scraping_job_s_pages_become_terms_ranked_by_tfidf() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_search_session_s_pages_are_analysed_together() {
+    let (app, web) = app_with_fixture_web().await;
+    let (_, alice) = app.user_with_token("alice", false).await;
+    let (_, bob) = app.user_with_token("bob", false).await;
+    let session = json(
+        app.post_json(
+            "/api/search/sessions",
+            Some(&alice),
+            &json!({"name": "seeds", "engine": "manual", "urls": [web.url("site3.test", "/"), web.url("site4.test", "/")]}),
+        )
+        .await,
+    )
+    .await;
+    let sid = session["id"].as_i64().unwrap();
+    for _ in 0..2 {
+        // Two scraping jobs from the same session: both are in its scope.
+        let created = json(
+            app.post_json(
+                "/api/crawls",
+                Some(&alice),
+                &json!({"name": "s", "session_ids": [sid], "config": {"depth": 1, "delay_secs": 0, "recollect": true}}),
+            )
+            .await,
+        )
+        .await;
+        let crawl = created["id"].as_i64().unwrap();
+        assert_eq!(wait_for_crawl(&app, crawl, &alice).await["status"], "done");
+    }
+    let res = app
+        .post_json(
+            &format!("/api/search/sessions/{sid}/analyses"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
+    assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
+    let run = json(
+        app.post_json(
+            &format!("/api/search/sessions/{sid}/analyses"),
+            Some(&alice),
+            &json!({}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(run["scope"], json!({"session": sid}));
+    let id = run["id"].as_i64().unwrap();
+    let mut state = Value::Null;
+    for _ in 0..600 {
+        state = json(app.get(&format!("/api/analyses/{id}"), Some(&alice)).await).await;
+        if state["status"] == "done" || state["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(state["status"], "done", "{state}");
+    assert_eq!(state["analysed"], 4, "two pages in each of two jobs: {state}");
+    let top = json(
+        app.get(&format!("/api/search/sessions/{sid}/terms?limit=3"), Some(&alice))
+            .await,
+    )
+    .await;
+    assert_eq!(top["websites"], 2, "{top}");
+    assert_eq!(top["terms"].as_array().unwrap().len(), 3);
+    assert_error(
+        app.get(&format!("/api/search/sessions/{sid}/terms"), Some(&bob))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+}

@@ -3,17 +3,21 @@
 CREATE TABLE analysis_runs (
     id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     owner_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    crawl_id    BIGINT NOT NULL REFERENCES crawl_jobs (id) ON DELETE CASCADE,
+    -- The scope: one scraping job, or every scraping job started from one search session.
+    crawl_id    BIGINT REFERENCES crawl_jobs (id) ON DELETE CASCADE,
+    session_id  BIGINT REFERENCES search_sessions (id) ON DELETE CASCADE,
     options     JSONB NOT NULL,
     status      TEXT NOT NULL,
     job_id      BIGINT REFERENCES app_jobs (id) ON DELETE SET NULL,
     created_at  TIMESTAMPTZ NOT NULL,
     started_at  TIMESTAMPTZ,
     finished_at TIMESTAMPTZ,
-    updated_at  TIMESTAMPTZ NOT NULL
+    updated_at  TIMESTAMPTZ NOT NULL,
+    CHECK ((crawl_id IS NULL) <> (session_id IS NULL))
 );
 CREATE INDEX analysis_runs_owner ON analysis_runs (owner_id, id);
 CREATE INDEX analysis_runs_crawl ON analysis_runs (crawl_id);
+CREATE INDEX analysis_runs_session ON analysis_runs (session_id);
 
 CREATE TABLE page_analyses (
     page_id     BIGINT PRIMARY KEY REFERENCES pages (id) ON DELETE CASCADE,

@@ -3,17 +3,21 @@
 CREATE TABLE analysis_runs (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     owner_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    crawl_id    INTEGER NOT NULL REFERENCES crawl_jobs (id) ON DELETE CASCADE,
+    -- The scope: one scraping job, or every scraping job started from one search session.
+    crawl_id    INTEGER REFERENCES crawl_jobs (id) ON DELETE CASCADE,
+    session_id  INTEGER REFERENCES search_sessions (id) ON DELETE CASCADE,
     options     TEXT NOT NULL,
     status      TEXT NOT NULL,
     job_id      INTEGER REFERENCES app_jobs (id) ON DELETE SET NULL,
     created_at  TEXT NOT NULL,
     started_at  TEXT,
     finished_at TEXT,
-    updated_at  TEXT NOT NULL
+    updated_at  TEXT NOT NULL,
+    CHECK ((crawl_id IS NULL) <> (session_id IS NULL))
 );
 CREATE INDEX analysis_runs_owner ON analysis_runs (owner_id, id);
 CREATE INDEX analysis_runs_crawl ON analysis_runs (crawl_id);
+CREATE INDEX analysis_runs_session ON analysis_runs (session_id);
 
 CREATE TABLE page_analyses (
     page_id     INTEGER PRIMARY KEY REFERENCES pages (id) ON DELETE CASCADE,

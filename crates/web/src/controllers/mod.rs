@@ -59,6 +59,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(crawls::export::export_pages))
         .routes(routes!(pages::search::search_pages))
         .routes(routes!(analyses::create::create_analysis))
+        .routes(routes!(analyses::create::create_session_analysis))
+        .routes(routes!(analyses::terms::session_top_terms))
         .routes(routes!(analyses::get::get_analysis))
         .routes(routes!(analyses::terms::page_terms))
         .routes(routes!(analyses::terms::top_terms))

@@ -14,7 +14,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnalysisView {
     pub id: i64,
-    pub crawl_id: i64,
+    /// `{"crawl": id}` or `{"session": id}`: the pages the run covers.
+    pub scope: store::AnalysisScope,
     #[schema(value_type = Object)]
     pub options: Value,
     pub status: SearchStatus,
@@ -33,7 +34,7 @@ impl From<analysis::service::AnalysisState> for AnalysisView {
     fn from(s: analysis::service::AnalysisState) -> Self {
         Self {
             id: s.run.id,
-            crawl_id: s.run.crawl_id,
+            scope: s.run.scope,
             options: s.run.options,
             status: s.run.status,
             job_id: s.run.job_id,

@@ -1,7 +1,7 @@
 use analysis::service::TopTerm;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use store::PageTermsRecord;
+use store::{AnalysisScope, PageTermsRecord};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
@@ -52,11 +52,34 @@ pub async fn top_terms(
     ApiPath(id): ApiPath<i64>,
     ApiQuery(params): ApiQuery<TopTermsParams>,
 ) -> AppResult<ApiJson<TopTerms>> {
+    scope_top_terms(&state, &user, AnalysisScope::Crawl(id), params).await
+}
+
+/// The most distinctive noun lemmas of the pages of every scraping job started from a
+/// search session, by TF-IDF over websites.
+#[utoipa::path(get, path = "/api/search/sessions/{id}/terms", tag = "analysis", security(("bearer" = [])),
+    params(("id" = i64, Path), TopTermsParams),
+    responses((status = 200, body = TopTerms), (status = 404, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
+pub async fn session_top_terms(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<i64>,
+    ApiQuery(params): ApiQuery<TopTermsParams>,
+) -> AppResult<ApiJson<TopTerms>> {
+    scope_top_terms(&state, &user, AnalysisScope::Session(id), params).await
+}
+
+async fn scope_top_terms(
+    state: &AppState,
+    user: &AuthUser,
+    scope: AnalysisScope,
+    params: TopTermsParams,
+) -> AppResult<ApiJson<TopTerms>> {
     let limit = params.limit.unwrap_or(50);
     if !(1..=500).contains(&limit) {
         return Err(AppError::field("limit", "must be between 1 and 500"));
     }
     let (websites, terms) =
-        analysis::service::top_nouns(state.store.as_ref(), user.user.id, id, limit).await?;
+        analysis::service::top_nouns(state.store.as_ref(), user.user.id, scope, limit).await?;
     Ok(ApiJson(TopTerms { websites, terms }))
 }
