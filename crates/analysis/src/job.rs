@@ -236,6 +236,19 @@ impl JobHandler for RunAnalysis {
     async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError> {
         let payload: AnalysisPayload =
             serde_json::from_value(payload).map_err(|e| JobError::Failed(format!("bad payload: {e}")))?;
+        let outcome = self.execute(ctx, &payload).await;
+        if let Err(JobError::Failed(_)) = &outcome {
+            // The job row says why; the run must not look as if it were still going.
+            ctx.store()
+                .set_analysis_status(payload.analysis_id, SearchStatus::Failed)
+                .await?;
+        }
+        outcome
+    }
+}
+
+impl RunAnalysis {
+    async fn execute(&self, ctx: &JobContext, payload: &AnalysisPayload) -> Result<Value, JobError> {
         let store = ctx.store().clone();
         let Some(run) = store.analysis_for_worker(payload.analysis_id).await? else {
             return Err(JobError::Failed("the analysis was deleted".into()));

@@ -78,6 +78,19 @@ impl JobHandler for RunCrawl {
     async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError> {
         let payload: CrawlJobPayload =
             serde_json::from_value(payload).map_err(|e| JobError::Failed(format!("bad payload: {e}")))?;
+        let outcome = self.execute(ctx, &payload).await;
+        if let Err(JobError::Failed(_)) = &outcome {
+            // The job row says why; the scraping job must not look as if it were still going.
+            ctx.store()
+                .set_crawl_status(payload.crawl_id, SearchStatus::Failed)
+                .await?;
+        }
+        outcome
+    }
+}
+
+impl RunCrawl {
+    async fn execute(&self, ctx: &JobContext, payload: &CrawlJobPayload) -> Result<Value, JobError> {
         let store = ctx.store().clone();
         let Some(crawl) = store.crawl_for_worker(payload.crawl_id).await? else {
             return Err(JobError::Failed("the scraping job was deleted".into()));

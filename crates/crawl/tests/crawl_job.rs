@@ -13,6 +13,7 @@ use store::*;
 use testkit::{FixtureConfig, FixtureWeb};
 
 struct Harness {
+    expect_failure: bool,
     db: TestDb,
     web: FixtureWeb,
     registry: Registry,
@@ -21,6 +22,10 @@ struct Harness {
 }
 
 async fn harness() -> Harness {
+    harness_with_chromium("/usr/bin/chromium").await
+}
+
+async fn harness_with_chromium(chromium: &str) -> Harness {
     let web = FixtureWeb::start(FixtureConfig::default()).await.unwrap();
     let mut policy = AddressPolicy::default();
     for host in web.hosts() {
@@ -32,7 +37,7 @@ async fn harness() -> Harness {
         user_agent: crawl::user_agent("https://example.org/about"),
         robots_agent: "IssueObservatory".into(),
         languages: vec!["da".into(), "en".into(), "nb".into()],
-        chromium: "/usr/bin/chromium".into(),
+        chromium: chromium.into(),
     }));
     let db = TestDb::new().await;
     let owner = db
@@ -56,6 +61,7 @@ async fn harness() -> Harness {
         },
     );
     Harness {
+        expect_failure: false,
         db,
         web,
         registry,
@@ -106,7 +112,11 @@ impl Harness {
         for _ in 0..1200 {
             let j = store.job(self.owner.id, job.id).await.unwrap().unwrap();
             if j.status.is_terminal() {
-                assert_eq!(j.status, JobStatus::Succeeded, "{:?}", j.error);
+                if self.expect_failure {
+                    assert_eq!(j.status, JobStatus::Failed);
+                } else {
+                    assert_eq!(j.status, JobStatus::Succeeded, "{:?}", j.error);
+                }
                 break;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -449,4 +459,25 @@ async fn a_missing_chromium_is_named_with_how_to_install_it() {
         message.contains("/nonexistent/chromium") && message.contains("apt-get install chromium"),
         "{message}"
     );
+}
+
+/// A job that cannot run (rendering asked for, no Chromium on the worker) fails, and the
+/// scraping job says so too instead of staying `running`.
+#[tokio::test]
+async fn a_job_that_cannot_run_fails_and_says_why() {
+    let mut h = harness_with_chromium("/nonexistent/chromium").await;
+    h.expect_failure = true;
+    let config = CrawlConfig {
+        render: crawl::Rendering::Always,
+        ..fast(1)
+    };
+    let (crawl, counts, pages) = h.crawl(config, &[h.web.url("site0.test", "/")]).await;
+    assert_eq!(crawl.status, SearchStatus::Failed);
+    assert!(pages.is_empty());
+    assert_eq!(
+        count(&counts, FrontierState::Queued, None),
+        1,
+        "nothing was taken off the frontier"
+    );
+    h.workers.shutdown().await;
 }
