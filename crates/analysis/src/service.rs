@@ -6,7 +6,9 @@ use std::collections::HashMap;
 use jobs::{Registry, SubmitError};
 use nlp::tfidf::Corpus;
 use serde::Serialize;
-use store::{AnalysisCounts, AnalysisRun, AnalysisScope, NewAnalysis, Priority, Store, StoreError, UserId};
+use store::{
+    AnalysisCounts, AnalysisRun, AnalysisScope, NewAnalysis, Priority, Store, StoreError, TermKind, UserId,
+};
 
 use crate::job::{AnalysisOptions, AnalysisPayload, KIND};
 pub use search::FieldIssue;
@@ -118,11 +120,13 @@ pub async fn current_analysis(
     Ok(AnalysisState { run, counts })
 }
 
-/// A noun lemma's standing in a scope: how often, on how many websites, and its TF-IDF
-/// summed over the websites that use it (the ranking key).
+/// A term's standing in a scope: how often, on how many websites, and its TF-IDF summed
+/// over the websites that use it (the ranking key).
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct TopTerm {
     pub term: String,
+    /// The entity type (PER, ORG, LOC, MISC), for entities.
+    pub label: Option<String>,
     pub count: i64,
     /// Websites (registrable domains) using the term.
     pub df: usize,
@@ -130,21 +134,27 @@ pub struct TopTerm {
     pub tfidf: f64,
 }
 
-/// The scope's most distinctive nouns: websites are the documents (see `nlp::tfidf`).
-pub async fn top_nouns(
+/// Separates an entity's type from its text in a combined key.
+const LABEL_SEPARATOR: char = '\u{1f}';
+
+/// The scope's most distinctive terms of one kind: websites are the documents (see
+/// `nlp::tfidf`). An entity is its normalized text and its type together.
+pub async fn top_terms(
     store: &dyn Store,
     owner: UserId,
     scope: AnalysisScope,
+    kind: TermKind,
     limit: usize,
 ) -> Result<(usize, Vec<TopTerm>), AnalysisServiceError> {
     check_scope(store, owner, scope).await?;
     let mut websites: HashMap<String, HashMap<String, u64>> = HashMap::new();
-    for row in store.domain_noun_counts(owner, scope).await? {
-        *websites
-            .entry(row.domain)
-            .or_default()
-            .entry(row.term)
-            .or_default() += u64::try_from(row.count).unwrap_or(0);
+    for row in store.domain_term_counts(owner, scope, kind).await? {
+        let key = match row.label {
+            Some(label) => format!("{label}{LABEL_SEPARATOR}{}", row.term),
+            None => row.term,
+        };
+        *websites.entry(row.domain).or_default().entry(key).or_default() +=
+            u64::try_from(row.count).unwrap_or(0);
     }
     Ok((websites.len(), rank(&websites, limit)))
 }
@@ -154,19 +164,31 @@ fn rank(websites: &HashMap<String, HashMap<String, u64>>, limit: usize) -> Vec<T
     let mut terms: HashMap<String, TopTerm> = HashMap::new();
     for doc in websites.values() {
         for w in corpus.weigh(doc, false) {
-            let entry = terms.entry(w.term.clone()).or_insert_with(|| TopTerm {
-                term: w.term.clone(),
-                count: 0,
-                df: corpus.df.get(&w.term).copied().unwrap_or(0),
-                idf: w.idf,
-                tfidf: 0.0,
+            let entry = terms.entry(w.term.clone()).or_insert_with(|| {
+                let (label, term) = match w.term.split_once(LABEL_SEPARATOR) {
+                    Some((label, term)) => (Some(label.to_owned()), term.to_owned()),
+                    None => (None, w.term.clone()),
+                };
+                TopTerm {
+                    term,
+                    label,
+                    count: 0,
+                    df: corpus.df.get(&w.term).copied().unwrap_or(0),
+                    idf: w.idf,
+                    tfidf: 0.0,
+                }
             });
             entry.count += i64::try_from(w.count).unwrap_or(i64::MAX);
             entry.tfidf += w.tfidf;
         }
     }
     let mut out: Vec<TopTerm> = terms.into_values().collect();
-    out.sort_by(|a, b| b.tfidf.total_cmp(&a.tfidf).then_with(|| a.term.cmp(&b.term)));
+    out.sort_by(|a, b| {
+        b.tfidf
+            .total_cmp(&a.tfidf)
+            .then_with(|| a.term.cmp(&b.term))
+            .then_with(|| a.label.cmp(&b.label))
+    });
     out.truncate(limit);
     out
 }

@@ -115,5 +115,28 @@ pub struct AnalysisCounts {
 pub struct DomainTermCount {
     pub domain: String,
     pub term: String,
+    /// The entity type, for entities.
+    pub label: Option<String>,
     pub count: i64,
+}
+
+/// Which of a page's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum TermKind {
+    Nouns,
+    Entities,
+    Keywords,
+}
+
+impl std::str::FromStr for TermKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "nouns" => Ok(TermKind::Nouns),
+            "entities" => Ok(TermKind::Entities),
+            "keywords" => Ok(TermKind::Keywords),
+            other => Err(format!("unknown kind `{other}`: use nouns, entities or keywords")),
+        }
+    }
 }

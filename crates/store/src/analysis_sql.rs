@@ -253,18 +253,36 @@ macro_rules! impl_analysis_store {
                 .await?)
             }
 
-            async fn domain_noun_counts(
+            async fn domain_term_counts(
                 &self,
                 owner: $crate::UserId,
                 scope: $crate::AnalysisScope,
+                kind: $crate::TermKind,
             ) -> $crate::StoreResult<Vec<$crate::DomainTermCount>> {
-                Ok(sqlx::query_as(
-                    "SELECT a.domain, n.lemma AS term, CAST(SUM(n.count) AS BIGINT) AS count \
-                     FROM page_analyses a JOIN page_nouns n ON n.page_id = a.page_id \
-                     WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
-                        OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
-                     GROUP BY a.domain, n.lemma ORDER BY a.domain, n.lemma",
-                )
+                let sql = match kind {
+                    $crate::TermKind::Nouns => {
+                        "SELECT a.domain, t.lemma AS term, CAST(NULL AS TEXT) AS label, CAST(SUM(t.count) AS BIGINT) AS count \
+                         FROM page_analyses a JOIN page_nouns t ON t.page_id = a.page_id \
+                         WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
+                            OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
+                         GROUP BY a.domain, t.lemma ORDER BY a.domain, t.lemma"
+                    }
+                    $crate::TermKind::Entities => {
+                        "SELECT a.domain, t.normalized AS term, t.label AS label, CAST(SUM(t.count) AS BIGINT) AS count \
+                         FROM page_analyses a JOIN page_entities t ON t.page_id = a.page_id \
+                         WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
+                            OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
+                         GROUP BY a.domain, t.normalized, t.label ORDER BY a.domain, t.normalized, t.label"
+                    }
+                    $crate::TermKind::Keywords => {
+                        "SELECT a.domain, t.phrase AS term, CAST(NULL AS TEXT) AS label, CAST(SUM(t.count) AS BIGINT) AS count \
+                         FROM page_analyses a JOIN page_keywords t ON t.page_id = a.page_id \
+                         WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
+                            OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
+                         GROUP BY a.domain, t.phrase ORDER BY a.domain, t.phrase"
+                    }
+                };
+                Ok(sqlx::query_as(sql)
                 .bind(owner)
                 .bind(scope.crawl())
                 .bind(scope.session())

@@ -278,11 +278,12 @@ pub trait AnalysisStore: Send + Sync {
     async fn analysis_counts(&self, run: AnalysisId) -> StoreResult<AnalysisCounts>;
     /// Pages with text in a scope (what a run over it will go through).
     async fn analysable_pages(&self, owner: UserId, scope: AnalysisScope) -> StoreResult<i64>;
-    /// Noun counts per website over the analysed pages of a scope.
-    async fn domain_noun_counts(
+    /// Term counts per website over the analysed pages of a scope (entities per type).
+    async fn domain_term_counts(
         &self,
         owner: UserId,
         scope: AnalysisScope,
+        kind: TermKind,
     ) -> StoreResult<Vec<DomainTermCount>>;
 }
 

@@ -183,7 +183,7 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
         0
     );
     let counts = s
-        .domain_noun_counts(alice.id, AnalysisScope::Crawl(crawl_id))
+        .domain_term_counts(alice.id, AnalysisScope::Crawl(crawl_id), TermKind::Nouns)
         .await
         .unwrap();
     let get = |d: &str, t: &str| {
@@ -196,11 +196,29 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     assert_eq!(get("ens.dk", "nabo"), Some(1));
     assert_eq!(get("dr.dk", "nabo"), Some(2));
     assert!(
-        s.domain_noun_counts(bob.id, AnalysisScope::Crawl(crawl_id))
+        s.domain_term_counts(bob.id, AnalysisScope::Crawl(crawl_id), TermKind::Nouns)
             .await
             .unwrap()
             .is_empty()
     );
+    let entities = s
+        .domain_term_counts(alice.id, AnalysisScope::Crawl(crawl_id), TermKind::Entities)
+        .await
+        .unwrap();
+    // Both analysed pages mention her twice: ens.dk 2 (one page) and dr.dk 2.
+    assert_eq!(entities.len(), 2, "{entities:?}");
+    assert!(
+        entities
+            .iter()
+            .all(|e| e.term == "mette frederiksen" && e.label.as_deref() == Some("PER") && e.count == 2)
+    );
+    let keywords = s
+        .domain_term_counts(alice.id, AnalysisScope::Crawl(crawl_id), TermKind::Keywords)
+        .await
+        .unwrap();
+    assert_eq!(keywords.len(), 2);
+    assert_eq!(keywords[0].term, "grøn omstilling");
+    assert!(keywords[0].label.is_none());
 
     // A new run analyses everything again and replaces each page's terms.
     let again = s

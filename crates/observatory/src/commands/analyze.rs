@@ -3,7 +3,7 @@
 
 use analysis::service::AnalysisServiceError;
 use serde_json::json;
-use store::{AnalysisScope, Queue, Store};
+use store::{AnalysisScope, Queue, Store, TermKind};
 
 use crate::cli::AnalyzeArgs;
 use crate::commands::follow_job;
@@ -85,15 +85,21 @@ async fn analyze(
             println!("  skipped {reason}: {n}");
         }
     }
-    let (websites, terms) = analysis::service::top_nouns(store.as_ref(), user.id, scope, args.top)
-        .await
-        .map_err(|e| service_error(e, scope))?;
-    println!("top nouns by TF-IDF over {websites} websites:");
-    for t in &terms {
-        println!(
-            "  {:>8.3}  {:<30} {:>6} times on {:>3} websites",
-            t.tfidf, t.term, t.count, t.df
-        );
+    for (kind, title) in [(TermKind::Nouns, "nouns"), (TermKind::Entities, "entities")] {
+        let (websites, terms) = analysis::service::top_terms(store.as_ref(), user.id, scope, kind, args.top)
+            .await
+            .map_err(|e| service_error(e, scope))?;
+        println!("top {title} by TF-IDF over {websites} websites:");
+        for t in &terms {
+            let label = t.label.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+            println!(
+                "  {:>8.3}  {:<30} {:>6} times on {:>3} websites",
+                t.tfidf,
+                format!("{}{label}", t.term),
+                t.count,
+                t.df
+            );
+        }
     }
     if job.status != store::JobStatus::Succeeded {
         anyhow::bail!(

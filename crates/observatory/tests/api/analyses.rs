@@ -122,6 +122,28 @@ async fn a_scraping_job_s_pages_become_terms_ranked_by_tfidf() {
         list.iter()
             .all(|t| t["df"].as_u64().unwrap() >= 1 && t["idf"].as_f64().unwrap() >= 1.0)
     );
+    let entities = json(
+        app.get(&format!("/api/crawls/{crawl}/terms?kind=entities"), Some(&alice))
+            .await,
+    )
+    .await;
+    let list = entities["terms"].as_array().unwrap();
+    assert!(
+        list.iter()
+            .any(|t| t["term"] == "energistyrelsen" && t["label"].is_string()),
+        "{entities}"
+    );
+    let keywords = json(
+        app.get(&format!("/api/crawls/{crawl}/terms?kind=keywords"), Some(&alice))
+            .await,
+    )
+    .await;
+    assert!(!keywords["terms"].as_array().unwrap().is_empty(), "{keywords}");
+    let res = app
+        .get(&format!("/api/crawls/{crawl}/terms?kind=verbs"), Some(&alice))
+        .await;
+    let err = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&err), vec!["kind".to_owned()]);
     let res = app
         .get(&format!("/api/crawls/{crawl}/terms?limit=0"), Some(&alice))
         .await;

@@ -452,11 +452,17 @@ async fn crawls_and_pages_run_from_the_command_line() {
         stdout.contains("top nouns by TF-IDF over 2 websites:"),
         "{stdout}"
     );
+    let nouns = stdout
+        .split("top nouns")
+        .nth(1)
+        .and_then(|rest| rest.split("top entities").next())
+        .unwrap_or_default();
     assert_eq!(
-        stdout.lines().filter(|l| l.contains(" times on ")).count(),
+        nouns.lines().filter(|l| l.contains(" times on ")).count(),
         5,
         "{stdout}"
     );
+    assert!(stdout.contains("top entities by TF-IDF"), "{stdout}");
     let out = run(vec!["analyze", "--as", "alice", "--job", "7"]).await;
     assert!(!out.status.success());
     assert!(

@@ -1,7 +1,7 @@
 use analysis::service::TopTerm;
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
-use store::{AnalysisScope, PageTermsRecord};
+use store::{AnalysisScope, PageTermsRecord, TermKind};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::AuthUser;
@@ -30,6 +30,8 @@ pub async fn page_terms(
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct TopTermsParams {
+    /// `nouns` (default), `entities` (each with its type) or `keywords`.
+    pub kind: Option<String>,
     /// Terms to return, 1–500 (default 50).
     pub limit: Option<usize>,
 }
@@ -41,7 +43,8 @@ pub struct TopTerms {
     pub terms: Vec<TopTerm>,
 }
 
-/// A scraping job's most distinctive noun lemmas: TF-IDF with websites as documents
+/// A scraping job's most distinctive noun lemmas (or entities, or keywords): TF-IDF with
+/// websites as documents
 /// (tf = count / the website's nouns; idf = ln((1+N)/(1+df)) + 1), summed over websites.
 #[utoipa::path(get, path = "/api/crawls/{id}/terms", tag = "analysis", security(("bearer" = [])),
     params(("id" = i64, Path), TopTermsParams),
@@ -79,7 +82,13 @@ async fn scope_top_terms(
     if !(1..=500).contains(&limit) {
         return Err(AppError::field("limit", "must be between 1 and 500"));
     }
+    let kind: TermKind = params
+        .kind
+        .as_deref()
+        .unwrap_or("nouns")
+        .parse()
+        .map_err(|e: String| AppError::field("kind", e))?;
     let (websites, terms) =
-        analysis::service::top_nouns(state.store.as_ref(), user.user.id, scope, limit).await?;
+        analysis::service::top_terms(state.store.as_ref(), user.user.id, scope, kind, limit).await?;
     Ok(ApiJson(TopTerms { websites, terms }))
 }
