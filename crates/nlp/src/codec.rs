@@ -52,3 +52,49 @@ impl<'a> Reader<'a> {
         Ok(a)
     }
 }
+
+/// Averaged perceptron weights as stored: per feature hash, the (class, weight) cells kept.
+pub(crate) type SparseWeights = Vec<(u64, Vec<(u8, f32)>)>;
+
+/// Writes sparse weights quantized to 16 bits with one shared scale.
+pub(crate) fn put_sparse(out: &mut Vec<u8>, sparse: &[(u64, Vec<(u8, f32)>)]) {
+    let max = sparse
+        .iter()
+        .flat_map(|(_, cells)| cells.iter().map(|(_, w)| w.abs()))
+        .fold(0.0f32, f32::max);
+    let scale = if max > 0.0 { max / f32::from(i16::MAX) } else { 1.0 };
+    out.extend_from_slice(&scale.to_le_bytes());
+    out.extend_from_slice(&(sparse.len() as u64).to_le_bytes());
+    for (feature, cells) in sparse {
+        out.extend_from_slice(&feature.to_le_bytes());
+        out.push(cells.len() as u8);
+        for (class, w) in cells {
+            out.push(*class);
+            let q = (w / scale)
+                .round()
+                .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
+            out.extend_from_slice(&q.to_le_bytes());
+        }
+    }
+}
+
+/// Reads what [`put_sparse`] wrote, refusing classes outside `0..classes`.
+pub(crate) fn read_sparse(r: &mut Reader<'_>, classes: usize) -> Result<SparseWeights, ModelError> {
+    let scale = f32::from_le_bytes(r.array()?);
+    let n = u64::from_le_bytes(r.array()?);
+    let mut sparse = Vec::with_capacity(usize::try_from(n).unwrap_or(0).min(10_000_000));
+    for _ in 0..n {
+        let feature = u64::from_le_bytes(r.array()?);
+        let count = r.take(1)?[0];
+        let mut cells = Vec::with_capacity(usize::from(count));
+        for _ in 0..count {
+            let class = r.take(1)?[0];
+            if usize::from(class) >= classes {
+                return Err(ModelError::Corrupt("class index"));
+            }
+            cells.push((class, f32::from(i16::from_le_bytes(r.array()?)) * scale));
+        }
+        sparse.push((feature, cells));
+    }
+    Ok(sparse)
+}

@@ -5,9 +5,9 @@
 
 use std::collections::HashMap;
 
-use crate::codec::{ModelError, Reader, put_str};
+use crate::codec::{ModelError, Reader, SparseWeights, put_sparse, put_str, read_sparse};
 use crate::features::{Fnv, prefix, shape, suffix};
-use crate::perceptron::{Trainer, Weights};
+use crate::perceptron::{Rng, Trainer, Weights};
 use crate::{Lang, Upos};
 
 const MAGIC: &[u8; 8] = b"IONER\0\x01\0";
@@ -221,7 +221,7 @@ impl Default for NerTrainOptions {
 pub struct NerModel {
     pub lang: Lang,
     weights: Weights,
-    sparse: Vec<(u64, Vec<(u8, f32)>)>,
+    sparse: SparseWeights,
     clusters: HashMap<String, u32>,
     /// Word → entity types it appeared in (bits), from the training data.
     gazetteer: HashMap<String, u8>,
@@ -382,17 +382,6 @@ fn decode(scorer: &dyn Score, features: &[Vec<u64>]) -> Vec<usize> {
     out
 }
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-}
-
 impl NerModel {
     /// Trains on sentences with their (predicted) UPOS tags. `clusters` maps words to Brown
     /// cluster ids (empty where no table exists).
@@ -435,10 +424,7 @@ impl NerModel {
         let mut order: Vec<usize> = (0..prepared.len()).collect();
         let mut rng = Rng(options.seed | 1);
         for _ in 0..options.epochs {
-            for i in (1..order.len()).rev() {
-                let j = (rng.next() % (i as u64 + 1)) as usize;
-                order.swap(i, j);
-            }
+            rng.shuffle(&mut order);
             for &k in &order {
                 let (features, gold) = &prepared[k];
                 let predicted = decode(&trainer, features);
@@ -483,28 +469,10 @@ impl NerModel {
     }
 
     pub fn to_bytes(&self) -> Vec<u8> {
-        let max = self
-            .sparse
-            .iter()
-            .flat_map(|(_, cells)| cells.iter().map(|(_, w)| w.abs()))
-            .fold(0.0f32, f32::max);
-        let scale = if max > 0.0 { max / f32::from(i16::MAX) } else { 1.0 };
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(self.lang.code().as_bytes());
-        out.extend_from_slice(&scale.to_le_bytes());
-        out.extend_from_slice(&(self.sparse.len() as u64).to_le_bytes());
-        for (feature, cells) in &self.sparse {
-            out.extend_from_slice(&feature.to_le_bytes());
-            out.push(cells.len() as u8);
-            for (class, w) in cells {
-                out.push(*class);
-                let q = (w / scale)
-                    .round()
-                    .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
-                out.extend_from_slice(&q.to_le_bytes());
-            }
-        }
+        put_sparse(&mut out, &self.sparse);
         let mut clusters: Vec<_> = self.clusters.iter().collect();
         clusters.sort();
         out.extend_from_slice(&(clusters.len() as u32).to_le_bytes());
@@ -532,22 +500,7 @@ impl NerModel {
             .ok()
             .and_then(|c| c.parse().ok())
             .ok_or(ModelError::Corrupt("language"))?;
-        let scale = f32::from_le_bytes(r.array()?);
-        let n = u64::from_le_bytes(r.array()?);
-        let mut sparse = Vec::with_capacity(usize::try_from(n).unwrap_or(0).min(10_000_000));
-        for _ in 0..n {
-            let feature = u64::from_le_bytes(r.array()?);
-            let count = r.take(1)?[0];
-            let mut cells = Vec::with_capacity(usize::from(count));
-            for _ in 0..count {
-                let class = r.take(1)?[0];
-                if usize::from(class) >= LABELS {
-                    return Err(ModelError::Corrupt("label index"));
-                }
-                cells.push((class, f32::from(i16::from_le_bytes(r.array()?)) * scale));
-            }
-            sparse.push((feature, cells));
-        }
+        let sparse = read_sparse(&mut r, LABELS)?;
         let n = u32::from_le_bytes(r.array()?);
         let mut clusters = HashMap::with_capacity((n as usize).min(1 << 21));
         for _ in 0..n {

@@ -150,6 +150,26 @@ impl Weights {
     }
 }
 
+/// A tiny deterministic generator for shuffling training data (xorshift64*): the same
+/// seed gives the same model, byte for byte.
+pub(crate) struct Rng(pub u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    pub fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            let j = (self.next() % (i as u64 + 1)) as usize;
+            items.swap(i, j);
+        }
+    }
+}
+
 /// The index of the highest score (the lowest index on ties, so results are deterministic).
 pub(crate) fn argmax(scores: &[f32]) -> usize {
     let mut best = 0;

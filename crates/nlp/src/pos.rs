@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::codec::{ModelError, Reader, put_str};
+use crate::codec::{ModelError, Reader, SparseWeights, put_sparse, put_str, read_sparse};
 use crate::features::{Fnv, prefix, shape, suffix};
-use crate::perceptron::{Trainer, Weights, argmax};
+use crate::perceptron::{Rng, Trainer, Weights, argmax};
 use crate::{Lang, Sentence, Upos};
 
 const MAGIC: &[u8; 8] = b"IOPOS\0\x01\0";
@@ -48,7 +48,7 @@ pub struct PosModel {
     tagdict: HashMap<String, Upos>,
     /// Lowercased words seen at least twice in training → the set of tags they had (bits).
     classes: HashMap<String, u32>,
-    sparse: Vec<(u64, Vec<(u8, f32)>)>,
+    sparse: SparseWeights,
 }
 
 /// Lowercase, with numbers folded into classes so that unseen numbers look familiar.
@@ -153,25 +153,6 @@ fn tag_name(t: Option<Upos>, fallback: &'static str) -> &'static str {
     t.map_or(fallback, Upos::as_str)
 }
 
-/// A tiny deterministic generator for shuffling (xorshift64*).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            let j = (self.next() % (i as u64 + 1)) as usize;
-            items.swap(i, j);
-        }
-    }
-}
-
 impl PosModel {
     /// Trains on the sentences whose words all carry a UPOS tag.
     pub fn train(lang: Lang, sentences: &[Sentence], options: &TrainOptions) -> Self {
@@ -262,28 +243,10 @@ impl PosModel {
 
     /// The model as a compact file: sparse weights quantized to 16 bits, zstd-compressed.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let max = self
-            .sparse
-            .iter()
-            .flat_map(|(_, cells)| cells.iter().map(|(_, w)| w.abs()))
-            .fold(0.0f32, f32::max);
-        let scale = if max > 0.0 { max / f32::from(i16::MAX) } else { 1.0 };
         let mut out = Vec::with_capacity(self.sparse.len() * 16);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(self.lang.code().as_bytes());
-        out.extend_from_slice(&scale.to_le_bytes());
-        out.extend_from_slice(&(self.sparse.len() as u64).to_le_bytes());
-        for (feature, cells) in &self.sparse {
-            out.extend_from_slice(&feature.to_le_bytes());
-            out.push(cells.len() as u8);
-            for (class, w) in cells {
-                out.push(*class);
-                let q = (w / scale)
-                    .round()
-                    .clamp(f32::from(i16::MIN), f32::from(i16::MAX)) as i16;
-                out.extend_from_slice(&q.to_le_bytes());
-            }
-        }
+        put_sparse(&mut out, &self.sparse);
         let mut dict: Vec<(&String, &Upos)> = self.tagdict.iter().collect();
         dict.sort();
         out.extend_from_slice(&(dict.len() as u32).to_le_bytes());
@@ -311,23 +274,7 @@ impl PosModel {
             .ok()
             .and_then(|c| c.parse().ok())
             .ok_or(ModelError::Corrupt("language"))?;
-        let scale = f32::from_le_bytes(r.array()?);
-        let n = u64::from_le_bytes(r.array()?);
-        let mut sparse = Vec::with_capacity(usize::try_from(n).unwrap_or(0).min(10_000_000));
-        for _ in 0..n {
-            let feature = u64::from_le_bytes(r.array()?);
-            let count = r.take(1)?[0];
-            let mut cells = Vec::with_capacity(usize::from(count));
-            for _ in 0..count {
-                let class = r.take(1)?[0];
-                if usize::from(class) >= Upos::COUNT {
-                    return Err(ModelError::Corrupt("tag index"));
-                }
-                let q = i16::from_le_bytes(r.array()?);
-                cells.push((class, f32::from(q) * scale));
-            }
-            sparse.push((feature, cells));
-        }
+        let sparse = read_sparse(&mut r, Upos::COUNT)?;
         let words = u32::from_le_bytes(r.array()?);
         let mut tagdict = HashMap::with_capacity(words as usize);
         for _ in 0..words {
