@@ -15,6 +15,14 @@ use nlp::{
 
 use crate::cli::{NlpCommand, TrainCommand};
 
+fn read_all(files: &[PathBuf]) -> anyhow::Result<Vec<Sentence>> {
+    let mut sentences = Vec::new();
+    for f in files {
+        sentences.extend(read_conllu(f)?);
+    }
+    Ok(sentences)
+}
+
 fn read_conllu(path: &Path) -> anyhow::Result<Vec<Sentence>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     nlp::conllu::parse(&text).with_context(|| format!("parsing {}", path.display()))
@@ -47,14 +55,7 @@ pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
                 "there is no German NER data yet: German NER stays off"
             );
             // The tagger must exist first: NER learns from predicted tags, as it will see them.
-            let tagger = PosModel::from_bytes(
-                &std::fs::read(out.join(format!("pos-{lang}.bin"))).with_context(|| {
-                    format!(
-                        "reading {} (train the tagger first)",
-                        out.join(format!("pos-{lang}.bin")).display()
-                    )
-                })?,
-            )?;
+            let tagger = load_pos(Some(out), *lang).context("train the tagger into the same folder first")?;
             let ner = data.join("ner").join(lang.code());
             let mut sentences = ner_sentences(&ner.join("train.iob2"), &tagger)?;
             if !no_dev {
@@ -86,10 +87,7 @@ pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
             no_dev,
         } => {
             let (files, _) = splits(data, *lang, !no_dev);
-            let mut sentences = Vec::new();
-            for f in &files {
-                sentences.extend(read_conllu(f)?);
-            }
+            let sentences = read_all(&files)?;
             let started = Instant::now();
             let model = LemmaModel::train(*lang, &sentences, lemma_tables(data, *lang)?);
             let bytes = model.to_bytes();
@@ -111,10 +109,7 @@ pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
             no_dev,
         } => {
             let (files, _) = splits(data, *lang, !no_dev);
-            let mut sentences = Vec::new();
-            for f in &files {
-                sentences.extend(read_conllu(f)?);
-            }
+            let sentences = read_all(&files)?;
             let tokens: usize = sentences.iter().map(|s| s.words.len()).sum();
             eprintln!(
                 "training the {lang} UPOS tagger on {} sentences, {tokens} words ({})",
@@ -236,40 +231,37 @@ fn ner_sentences(path: &Path, tagger: &PosModel) -> anyhow::Result<Vec<(NerSente
         .collect())
 }
 
+/// A model from `<models>/<name>-<lang>.bin`, or the built-in one when no folder is given.
+fn load<T>(
+    models: Option<&Path>,
+    name: &str,
+    lang: Lang,
+    from_bytes: fn(&[u8]) -> Result<T, nlp::ModelError>,
+    built_in: fn(Lang) -> Result<T, nlp::ModelError>,
+) -> anyhow::Result<T> {
+    match models {
+        Some(dir) => {
+            let path = dir.join(format!("{name}-{lang}.bin"));
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
+        }
+        None => built_in(lang).with_context(|| format!("loading the built-in {lang} {name} model")),
+    }
+}
+
 fn load_ner(models: Option<&Path>, lang: Lang) -> anyhow::Result<Option<NerModel>> {
     if lang == Lang::De {
         return Ok(None);
     }
-    Ok(Some(match models {
-        Some(dir) => {
-            let path = dir.join(format!("ner-{lang}.bin"));
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            NerModel::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))?
-        }
-        None => nlp::models::ner(lang).with_context(|| format!("loading the built-in {lang} recognizer"))?,
-    }))
+    load(models, "ner", lang, NerModel::from_bytes, nlp::models::ner).map(Some)
 }
 
 fn load_lemma(models: Option<&Path>, lang: Lang) -> anyhow::Result<LemmaModel> {
-    match models {
-        Some(dir) => {
-            let path = dir.join(format!("lemma-{lang}.bin"));
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            LemmaModel::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
-        }
-        None => nlp::models::lemma(lang).with_context(|| format!("loading the built-in {lang} lemmatizer")),
-    }
+    load(models, "lemma", lang, LemmaModel::from_bytes, nlp::models::lemma)
 }
 
 fn load_pos(models: Option<&Path>, lang: Lang) -> anyhow::Result<PosModel> {
-    match models {
-        Some(dir) => {
-            let path = dir.join(format!("pos-{lang}.bin"));
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            PosModel::from_bytes(&bytes).with_context(|| format!("loading {}", path.display()))
-        }
-        None => nlp::models::pos(lang).with_context(|| format!("loading the built-in {lang} tagger")),
-    }
+    load(models, "pos", lang, PosModel::from_bytes, nlp::models::pos)
 }
 
 pub fn evaluate(data: &Path, models: Option<&Path>) -> anyhow::Result<()> {
