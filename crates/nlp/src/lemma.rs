@@ -148,7 +148,8 @@ impl SortedTable {
 #[derive(Debug, Clone)]
 pub struct LemmaModel {
     pub lang: Lang,
-    lexicon: HashMap<(Upos, String), String>,
+    /// Per tag, form → lemma: looked up by `&str`, so tagging a token allocates nothing.
+    lexicon: [HashMap<String, String>; Upos::COUNT],
     lookup: SortedTable,
     english: Option<EnglishRules>,
     suffixes: HashMap<(Upos, String), Rewrite>,
@@ -196,15 +197,15 @@ impl LemmaModel {
                 }
             }
         }
-        let lexicon = seen
-            .into_iter()
-            .filter_map(|(key, lemmas)| {
-                let best = lemmas
-                    .into_iter()
-                    .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))?;
-                Some((key, best.0))
-            })
-            .collect();
+        let mut lexicon: [HashMap<String, String>; Upos::COUNT] = Default::default();
+        for ((upos, form), lemmas) in seen {
+            if let Some((lemma, _)) = lemmas
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            {
+                lexicon[upos.index()].insert(form, lemma);
+            }
+        }
         let suffixes = rules
             .into_iter()
             .filter_map(|(key, counts)| {
@@ -230,14 +231,15 @@ impl LemmaModel {
 
     /// The lemma of `form` tagged `upos`.
     pub fn lemma<'a>(&self, form: &'a str, upos: Upos) -> Cow<'a, str> {
-        if let Some(l) = self.lexicon.get(&(upos, form.to_owned())) {
+        let lexicon = &self.lexicon[upos.index()];
+        if let Some(l) = lexicon.get(form) {
             return Cow::Owned(l.clone());
         }
         if keeps_form(upos) {
             return Cow::Borrowed(form);
         }
         let lower = lowercase(form);
-        if let Some(l) = self.lexicon.get(&(upos, lower.to_string())) {
+        if let Some(l) = lexicon.get(lower.as_ref()) {
             return Cow::Owned(l.clone());
         }
         if let Some(rules) = &self.english
@@ -262,11 +264,14 @@ impl LemmaModel {
         let mut out = Vec::new();
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(self.lang.code().as_bytes());
-        let mut lexicon: Vec<_> = self.lexicon.iter().collect();
+        let mut lexicon: Vec<((Upos, &String), &String)> = Upos::ALL
+            .iter()
+            .flat_map(|u| self.lexicon[u.index()].iter().map(move |(f, l)| ((*u, f), l)))
+            .collect();
         lexicon.sort();
         put_len(&mut out, lexicon.len());
         for ((upos, form), lemma) in lexicon {
-            out.push(*upos as u8);
+            out.push(upos as u8);
             put_str(&mut out, form);
             put_str(&mut out, lemma);
         }
@@ -330,11 +335,11 @@ impl LemmaModel {
             Upos::from_index(usize::from(r.take(1)?[0])).ok_or(ModelError::Corrupt("tag"))
         };
         let n = get_len(&mut r)?;
-        let mut lexicon = HashMap::with_capacity(n.min(1 << 20));
+        let mut lexicon: [HashMap<String, String>; Upos::COUNT] = Default::default();
         for _ in 0..n {
             let u = upos(&mut r)?;
             let form = r.string()?;
-            lexicon.insert((u, form), r.string()?);
+            lexicon[u.index()].insert(form, r.string()?);
         }
         let n = get_len(&mut r)?;
         let blob = r.take(n)?.to_vec();
