@@ -11,8 +11,10 @@ pub mod export;
 pub mod layout;
 mod model;
 pub mod palette;
+mod refine;
 mod quadtree;
 mod rng;
 pub mod stats;
 
 pub use model::{AttrDecl, AttrType, AttrValue, Attrs, Edge, Graph, GraphBuilder, Node, NodeKind};
+pub use refine::{CommunityOptions, RefineReport, Refinement, Step, refine};

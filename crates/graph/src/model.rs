@@ -95,6 +95,11 @@ pub fn format_float(v: f64) -> String {
     if v.is_finite() { format!("{v}") } else { "0".to_owned() }
 }
 
+/// The same for coordinates and sizes, which are `f32`: shortest text for the `f32`.
+pub fn format_f32(v: f32) -> String {
+    if v.is_finite() { format!("{v}") } else { "0".to_owned() }
+}
+
 pub type Attrs = BTreeMap<String, AttrValue>;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -234,6 +239,10 @@ impl GraphBuilder {
         if let Some(&i) = self.index.get(id) {
             return i;
         }
+        let id = &clean_id(id);
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
         let i = u32::try_from(self.graph.nodes.len()).unwrap_or(u32::MAX);
         self.graph.nodes.push(Node {
             id: id.to_owned(),
@@ -287,7 +296,13 @@ impl GraphBuilder {
 /// Labels are one line of collapsed whitespace: GEXF types them as `xsd:token`, and a
 /// newline in a label breaks most viewers.
 fn clean_label(label: &str) -> String {
-    label.split_whitespace().collect::<Vec<_>>().join(" ")
+    let words: Vec<String> = label.split_whitespace().map(clean_id).filter(|w| !w.is_empty()).collect();
+    words.join(" ")
+}
+
+/// Ids without control characters, which XML cannot carry at all.
+fn clean_id(id: &str) -> String {
+    id.chars().filter(|c| !c.is_control()).collect()
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::{ColorBy, STANDARD_NODE_ATTRS, node_color, standard_node_values};
 use crate::Graph;
-use crate::model::format_float;
+use crate::model::{format_f32, format_float};
 use crate::palette::hex;
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
@@ -29,9 +29,9 @@ pub fn nodes_csv(graph: &Graph, color_by: ColorBy) -> Vec<u8> {
         );
         let (x, y) = node
             .position
-            .map(|(x, y)| (format_float(f64::from(x)), format_float(f64::from(y))))
+            .map(|(x, y)| (format_f32(x), format_f32(y)))
             .unwrap_or_default();
-        row.extend([x, y, format_float(f64::from(node.size)), hex(node_color(node, color_by))]);
+        row.extend([x, y, format_f32(node.size), hex(node_color(node, color_by))]);
         let _ = w.write_record(&row);
     }
     finish(w)

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::xml::escape;
 use super::{ColorBy, ExportMeta, STANDARD_NODE_ATTRS, node_color, standard_node_values};
-use crate::model::format_float;
+use crate::model::{format_f32, format_float};
 use crate::{AttrType, Graph};
 
 fn type_name(ty: AttrType) -> &'static str {
@@ -85,13 +85,13 @@ pub fn gexf(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> String {
         out.push_str("        </attvalues>\n");
         let (r, g, b) = node_color(node, color_by);
         let _ = writeln!(out, "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>");
-        let _ = writeln!(out, "        <viz:size value=\"{}\"/>", format_float(f64::from(node.size.max(0.0))));
+        let _ = writeln!(out, "        <viz:size value=\"{}\"/>", format_f32(node.size.max(0.0)));
         if let Some((x, y)) = node.position {
             let _ = writeln!(
                 out,
                 "        <viz:position x=\"{}\" y=\"{}\" z=\"0\"/>",
-                format_float(f64::from(x)),
-                format_float(f64::from(y))
+                format_f32(x),
+                format_f32(y)
             );
         }
         out.push_str("      </node>\n");

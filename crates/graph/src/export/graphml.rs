@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::xml::escape;
 use super::{ColorBy, ExportMeta, STANDARD_NODE_ATTRS, node_color, standard_node_values};
-use crate::model::format_float;
+use crate::model::{format_f32, format_float};
 use crate::{AttrType, Graph};
 
 fn type_name(ty: AttrType) -> &'static str {
@@ -68,10 +68,10 @@ pub fn graphml(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> String {
             }
         }
         if let Some((x, y)) = node.position {
-            data(&mut out, "node", "x", &format_float(f64::from(x)));
-            data(&mut out, "node", "y", &format_float(f64::from(y)));
+            data(&mut out, "node", "x", &format_f32(x));
+            data(&mut out, "node", "y", &format_f32(y));
         }
-        data(&mut out, "node", "size", &format_float(f64::from(node.size)));
+        data(&mut out, "node", "size", &format_f32(node.size));
         let (r, g, b) = node_color(node, color_by);
         for (name, c) in [("r", r), ("g", g), ("b", b)] {
             data(&mut out, "node", name, &c.to_string());
