@@ -13,6 +13,9 @@ mod crawl_rows;
 mod crawl_sql;
 mod error;
 pub mod model;
+mod network_model;
+mod network_rows;
+mod network_sql;
 mod postgres;
 mod rows;
 mod search_model;
@@ -34,6 +37,7 @@ pub use analysis_model::*;
 pub use crawl_model::*;
 pub use error::{StoreError, StoreResult};
 pub use model::*;
+pub use network_model::*;
 pub use postgres::PostgresStore;
 pub use search_model::*;
 pub use sqlite::SqliteStore;
@@ -287,8 +291,44 @@ pub trait AnalysisStore: Send + Sync {
     ) -> StoreResult<Vec<DomainTermCount>>;
 }
 
+/// Networks, their built graphs, and the rows the network builders read.
 #[async_trait]
-pub trait Store: SearchStore + CrawlStore + AnalysisStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait NetworkStore: Send + Sync {
+    async fn create_network(&self, new: NewNetwork) -> StoreResult<Network>;
+    async fn set_network_job(&self, id: NetworkId, job_id: JobId) -> StoreResult<()>;
+    async fn network(&self, owner: UserId, id: NetworkId) -> StoreResult<Option<Network>>;
+    async fn network_for_worker(&self, id: NetworkId) -> StoreResult<Option<Network>>;
+    /// Newest first, keyset-paginated by id.
+    async fn list_networks(&self, owner: UserId, page: PageRequest) -> StoreResult<Vec<Network>>;
+    async fn delete_network(&self, owner: UserId, id: NetworkId) -> StoreResult<()>;
+    async fn set_network_status(&self, id: NetworkId, status: SearchStatus, error: Option<&str>) -> StoreResult<()>;
+    /// Stores the graph and the report and marks the network done, in one transaction.
+    async fn finish_network(&self, id: NetworkId, outcome: &NetworkOutcome) -> StoreResult<()>;
+    async fn network_graph(&self, owner: UserId, id: NetworkId) -> StoreResult<Option<Vec<u8>>>;
+    /// The owner's scraping jobs in a scope: those named, and those started from its sessions.
+    async fn scope_crawls(&self, owner: UserId, scope: &NetworkScope) -> StoreResult<Vec<CrawlId>>;
+    /// The sessions' results that were not excluded, in list order.
+    async fn network_search_hits(
+        &self,
+        owner: UserId,
+        sessions: &[SearchSessionId],
+    ) -> StoreResult<Vec<NetworkSearchHit>>;
+    /// Term counts per website over the analysed pages of these scraping jobs, one page per
+    /// URL; `languages` (if any) keeps pages in those languages.
+    async fn network_term_counts(
+        &self,
+        owner: UserId,
+        crawls: &[CrawlId],
+        kind: TermKind,
+        unit: SiteUnit,
+        languages: &[String],
+    ) -> StoreResult<Vec<SiteTermCount>>;
+    /// Outlinks of the fetched pages of these scraping jobs, one page per URL.
+    async fn network_page_links(&self, owner: UserId, crawls: &[CrawlId]) -> StoreResult<Vec<PageOutlinks>>;
+}
+
+#[async_trait]
+pub trait Store: SearchStore + CrawlStore + AnalysisStore + NetworkStore + Send + Sync + std::fmt::Debug + 'static {
     fn backend(&self) -> BackendKind;
     fn pool(&self) -> DbPool;
     fn pool_stats(&self) -> PoolStats;

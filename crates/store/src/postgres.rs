@@ -5,6 +5,7 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::analysis_sql::impl_analysis_store;
+use crate::network_sql::impl_network_store;
 use crate::crawl_sql::impl_crawl_store;
 use crate::search_sql::impl_search_store;
 use crate::sql_store::impl_sql_store;
@@ -98,3 +99,4 @@ impl_sql_store!(PostgresStore);
 impl_search_store!(PostgresStore);
 impl_crawl_store!(PostgresStore);
 impl_analysis_store!(PostgresStore);
+impl_network_store!(PostgresStore);

@@ -7,6 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::analysis_sql::impl_analysis_store;
+use crate::network_sql::impl_network_store;
 use crate::crawl_sql::impl_crawl_store;
 use crate::search_sql::impl_search_store;
 use crate::sql_store::impl_sql_store;
@@ -103,3 +104,4 @@ impl_sql_store!(SqliteStore);
 impl_search_store!(SqliteStore);
 impl_crawl_store!(SqliteStore);
 impl_analysis_store!(SqliteStore);
+impl_network_store!(SqliteStore);

@@ -104,9 +104,10 @@ struct TermStats {
     frequency: i64,
 }
 
-/// Per website, its top terms by tf × idf, where tf is the term's count on the website and
-/// idf = ln((1 + N) / (1 + df)) + 1 over the N websites (the smoothed idf of our `nlp`
-/// crate). Only terms within the document-frequency bounds compete.
+/// Per website, its top terms by tf × idf, where tf is the term's share of the website's
+/// term occurrences and idf = ln((1 + N) / (1 + df)) + 1 over the N websites: the same
+/// TF-IDF as `nlp::tfidf` and the analysis API's top terms, so a large website does not
+/// outweigh a small one. Only terms within the document-frequency bounds compete.
 pub fn website_terms(counts: &[TermCount], kind: TermKind, options: &TermOptions) -> Graph {
     let wanted_type = |label: &Option<String>| {
         options.entity_types.is_empty()
@@ -178,10 +179,11 @@ pub fn website_terms(counts: &[TermCount], kind: TermKind, options: &TermOptions
     let prefix = kind.node_kind().as_str();
     for (s, list) in per_site.iter().enumerate() {
         let keep = options.top.of(list.len());
+        let total: i64 = list.iter().map(|&(_, n)| n).sum();
         let mut scored: Vec<(f64, usize, i64)> = list
             .iter()
             .filter(|&&(t, _)| eligible(t))
-            .map(|&(t, n)| (n as f64 * idf(stats[t].df), t, n))
+            .map(|&(t, n)| (n as f64 / total as f64 * idf(stats[t].df), t, n))
             .collect();
         // Highest TF-IDF first; ties by term so every run picks the same ones.
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| terms[a.1].cmp(&terms[b.1])));
@@ -252,9 +254,10 @@ mod tests {
             g.edges.iter().find(|e| e.source == s && e.target == t).map(|e| e.weight)
         };
         // N = 3 websites; wind df 3 → idf = ln(4/4)+1 = 1; turbine df 2 → ln(4/3)+1.
-        assert_eq!(weight("a.dk", "wind"), Some(10.0));
+        // a.dk uses 65 nouns in all (only_a counts there too): wind tf = 10/65.
+        assert_eq!(weight("a.dk", "wind"), Some(10.0 / 65.0));
         let idf2 = (4.0f64 / 3.0).ln() + 1.0;
-        assert!((weight("b.dk", "turbine").unwrap() - 6.0 * idf2).abs() < 1e-12);
+        assert!((weight("b.dk", "turbine").unwrap() - 6.0 / 8.0 * idf2).abs() < 1e-12);
         let wind = &g.nodes[node("noun:wind") as usize];
         assert_eq!(wind.attrs["df"], AttrValue::Integer(3));
         assert_eq!(wind.attrs["frequency"], AttrValue::Integer(13));
