@@ -38,6 +38,12 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Search the text of your stored pages, or export a scraping job's pages.
     Pages(PagesArgs),
+    /// Build networks (query–website, website–noun/entity/keyword, hyperlink) with
+    /// backboning, communities and layout; list, show, download and delete them.
+    Network(crate::cli_network::NetworkArgs),
+    /// Network tools that work on plain files, such as backboning an edge list.
+    #[command(subcommand)]
+    Graph(crate::cli_network::GraphCommand),
     /// Extract the main text, title, language and links of one HTML document, as JSON.
     Extract(ExtractArgs),
     /// Measure quality against the shared evaluation sets.

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod cli_network;
 pub mod commands;
 pub mod settings;
 pub mod startup;

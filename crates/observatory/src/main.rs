@@ -45,6 +45,8 @@ async fn main() -> anyhow::Result<()> {
         Command::Crawl(args) => commands::crawl::run(&settings, args).await,
         Command::Pages(args) => commands::pages::run(&settings, args).await,
         Command::Analyze(args) => commands::analyze::run(&settings, args).await,
+        Command::Network(args) => commands::network::run(&settings, args).await,
+        Command::Graph(command) => commands::graph::run(command),
         Command::Extract(args) => commands::extract::run(args),
         Command::Eval(command) => commands::eval::run(command),
         Command::Bench(command) => commands::bench::run(&settings, command).await,

@@ -51,7 +51,8 @@ pub fn job_registry(settings: &Settings) -> anyhow::Result<(Registry, Arc<search
     let registry = Registry::standard()
         .with(search::RunSearchSession::new(engines.clone()))
         .with(crawl::RunCrawl::new(settings.crawl.crawler()))
-        .with(analysis::RunAnalysis::new());
+        .with(analysis::RunAnalysis::new())
+        .with(networks::RunNetwork::new());
     Ok((registry, engines))
 }
 

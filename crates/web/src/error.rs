@@ -224,6 +224,19 @@ impl From<analysis::service::AnalysisServiceError> for AppError {
     }
 }
 
+impl From<networks::service::NetworkServiceError> for AppError {
+    fn from(e: networks::service::NetworkServiceError) -> Self {
+        use networks::service::NetworkServiceError as E;
+        match e {
+            E::Invalid(issues) => AppError::from_issues(issues),
+            E::NotFound => AppError::NotFound,
+            E::NotReady(m) => AppError::Conflict(m),
+            E::Store(e) => e.into(),
+            other => AppError::internal(other),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {

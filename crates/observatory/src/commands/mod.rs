@@ -6,6 +6,8 @@ pub mod cleanup;
 pub mod crawl;
 pub mod eval;
 pub mod extract;
+pub mod graph;
+pub mod network;
 pub mod nlp;
 pub mod pages;
 mod progress;

@@ -1,0 +1,157 @@
+//! Network operations shared by the HTTP API and the CLI.
+
+use graph::export::{ColorBy, ExportMeta};
+use jobs::{Registry, SubmitError};
+use store::{Network, NewNetwork, PageRequest, Priority, SearchStatus, Store, StoreError, UserId};
+
+use crate::export::{self, Format};
+use crate::job::{KIND, NetworkPayload};
+use crate::spec::{FieldIssue, NetworkRequest};
+
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkServiceError {
+    #[error("invalid network")]
+    Invalid(Vec<FieldIssue>),
+    #[error("not found")]
+    NotFound,
+    /// The network exists but has no graph to export yet (or its build failed).
+    #[error("{0}")]
+    NotReady(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("could not queue the network: {0}")]
+    Submit(String),
+    #[error("{0}")]
+    Export(String),
+}
+
+impl From<SubmitError> for NetworkServiceError {
+    fn from(e: SubmitError) -> Self {
+        match e {
+            SubmitError::Store(e) => NetworkServiceError::Store(e),
+            other => NetworkServiceError::Submit(other.to_string()),
+        }
+    }
+}
+
+/// Every session and scraping job of the scope must be the owner's; another user's id is
+/// simply not found.
+async fn check_scope(store: &dyn Store, owner: UserId, request: &NetworkRequest) -> Result<(), NetworkServiceError> {
+    for &id in &request.scope.sessions {
+        if store.search_session(owner, id).await?.is_none() {
+            return Err(NetworkServiceError::NotFound);
+        }
+    }
+    for &id in &request.scope.crawls {
+        if store.crawl(owner, id).await?.is_none() {
+            return Err(NetworkServiceError::NotFound);
+        }
+    }
+    Ok(())
+}
+
+/// Queues a network build (queue `network`).
+pub async fn create_network(
+    store: &dyn Store,
+    registry: &Registry,
+    owner: UserId,
+    request: NetworkRequest,
+) -> Result<Network, NetworkServiceError> {
+    let problems = request.problems();
+    if !problems.is_empty() {
+        return Err(NetworkServiceError::Invalid(problems));
+    }
+    check_scope(store, owner, &request).await?;
+    let name = match &request.name {
+        Some(name) => name.trim().to_owned(),
+        None => format!("{} {}", request.kind.as_str(), chrono::Utc::now().format("%Y-%m-%d %H:%M")),
+    };
+    let params = serde_json::to_value(&request.params).map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
+    let network = store
+        .create_network(NewNetwork {
+            owner_id: owner,
+            name,
+            kind: request.kind.as_str().to_owned(),
+            scope: request.scope.clone(),
+            params,
+        })
+        .await?;
+    let payload = serde_json::to_value(NetworkPayload { network_id: network.id })
+        .map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
+    let job = registry.submit(store, owner, KIND, payload, Priority::Normal).await?;
+    store.set_network_job(network.id, job.id).await?;
+    get_network(store, owner, network.id).await
+}
+
+pub async fn get_network(store: &dyn Store, owner: UserId, id: i64) -> Result<Network, NetworkServiceError> {
+    store.network(owner, id).await?.ok_or(NetworkServiceError::NotFound)
+}
+
+pub async fn list_networks(store: &dyn Store, owner: UserId, page: PageRequest) -> Result<Vec<Network>, NetworkServiceError> {
+    Ok(store.list_networks(owner, page).await?)
+}
+
+pub async fn delete_network(store: &dyn Store, owner: UserId, id: i64) -> Result<(), NetworkServiceError> {
+    match store.delete_network(owner, id).await {
+        Err(StoreError::NotFound) => Err(NetworkServiceError::NotFound),
+        other => Ok(other?),
+    }
+}
+
+/// A file ready to send: bytes, content type, and a file name.
+pub struct ExportFile {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+    pub file_name: String,
+}
+
+pub async fn export_network(
+    store: &dyn Store,
+    owner: UserId,
+    id: i64,
+    format: Format,
+    color_by: ColorBy,
+) -> Result<ExportFile, NetworkServiceError> {
+    let network = get_network(store, owner, id).await?;
+    if network.status != SearchStatus::Done {
+        return Err(NetworkServiceError::NotReady(match &network.error {
+            Some(e) => format!("network {id} was not built: {e}"),
+            None => format!("network {id} is {}; it can be downloaded once it is done", network.status.as_str()),
+        }));
+    }
+    let bytes = store
+        .network_graph(owner, id)
+        .await?
+        .ok_or_else(|| NetworkServiceError::NotReady(format!("network {id} has no stored graph")))?;
+    let (meta, format_name) = (export_meta(&network), format.extension());
+    let bytes = tokio::task::spawn_blocking(move || {
+        let graph = export::decompress(&bytes).map_err(NetworkServiceError::Export)?;
+        export::render(&graph, &meta, format, color_by).map_err(|e| NetworkServiceError::Export(e.to_string()))
+    })
+    .await
+    .map_err(|e| NetworkServiceError::Export(e.to_string()))??;
+    Ok(ExportFile {
+        bytes,
+        content_type: format.content_type(),
+        file_name: format!("network-{id}-{}.{format_name}", network.kind),
+    })
+}
+
+/// Where a file came from, for each format's metadata.
+pub fn export_meta(network: &Network) -> ExportMeta {
+    let scope = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    ExportMeta {
+        title: network.name.clone(),
+        creator: format!("Issue Observatory {}", env!("CARGO_PKG_VERSION")),
+        description: format!(
+            "{} network \"{}\" (id {}) from search sessions [{}] and scraping jobs [{}]; parameters: {}",
+            network.kind,
+            network.name,
+            network.id,
+            scope(&network.scope.sessions),
+            scope(&network.scope.crawls),
+            network.params
+        ),
+        date: network.created_at.format("%Y-%m-%d").to_string(),
+    }
+}
