@@ -13,6 +13,7 @@ mod errors;
 mod health;
 mod helpers;
 mod jobs;
+mod networks;
 mod openapi;
 mod pages;
 mod search;
