@@ -7,6 +7,7 @@ mod admin_users;
 mod analyses;
 mod auth;
 mod cli;
+mod cli_graph;
 mod crash;
 mod crawls;
 mod errors;
