@@ -150,6 +150,17 @@ pub enum BenchCommand {
         #[arg(long)]
         database_url: Option<String>,
     },
+    /// Networks: a ~1,000-node website–noun network from stored analysis through the job
+    /// system; 1,000 websites × 20,000 nouns (≈ 50k edges) built, backboned, clustered,
+    /// laid out and written; and a 1M-edge network with peak memory. Synthetic, seeded data.
+    Graph {
+        /// e.g. postgres://… for the stored-analysis part (default: a throwaway SQLite).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// Skip the 1M-edge part.
+        #[arg(long)]
+        no_large: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -19,6 +19,9 @@ pub async fn run(settings: &Settings, command: &BenchCommand) -> anyhow::Result<
     match command {
         BenchCommand::Crawl { pages, database_url } => crawl(settings, *pages, database_url.as_deref()).await,
         BenchCommand::Nlp { data, rounds } => crate::commands::nlp::bench(data, *rounds),
+        BenchCommand::Graph { database_url, no_large } => {
+            crate::commands::bench_graph::run(settings, database_url.as_deref(), *no_large).await
+        }
     }
 }
 
@@ -139,7 +142,7 @@ async fn crawl(settings: &Settings, pages: u32, database_url: Option<&str>) -> a
 }
 
 /// The process's resident-set high-water mark (`VmHWM`), in KiB, where Linux reports it.
-fn peak_rss_kib() -> Option<u64> {
+pub(crate) fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     status
         .lines()

@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod bench;
+mod bench_graph;
 pub mod cleanup;
 pub mod crawl;
 pub mod eval;
