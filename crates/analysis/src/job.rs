@@ -154,7 +154,7 @@ fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> Page
         .nouns
         .into_iter()
         .map(|n| NounTerm {
-            lemma: n.lemma,
+            lemma: plain(n.lemma),
             count: i64::from(n.count),
         })
         .collect();
@@ -162,9 +162,9 @@ fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> Page
         .entities
         .into_iter()
         .map(|e| EntityTerm {
-            normalized: e.normalized,
+            normalized: plain(e.normalized),
             label: e.label.as_str().to_owned(),
-            surface: e.surface,
+            surface: plain(e.surface),
             count: i64::from(e.count),
         })
         .collect();
@@ -172,12 +172,22 @@ fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> Page
         .keywords
         .into_iter()
         .map(|k| KeywordTerm {
-            phrase: k.phrase,
+            phrase: plain(k.phrase),
             score: k.score,
             count: i64::from(k.count),
         })
         .collect();
     record
+}
+
+/// A term without control characters: crawled text can carry them, and stored terms are
+/// packed with control characters as separators when networks read them.
+fn plain(term: String) -> String {
+    if term.chars().any(char::is_control) {
+        term.chars().filter(|c| !c.is_control()).collect()
+    } else {
+        term
+    }
 }
 
 /// Analyses a batch on all cores (NLP is CPU work: off the async runtime).

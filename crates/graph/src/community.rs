@@ -215,7 +215,9 @@ mod tests {
     /// Two 4-cliques joined by one light edge.
     fn two_cliques() -> Graph {
         let mut b = GraphBuilder::new(false);
-        let ids: Vec<u32> = (0..8).map(|i| b.node(&i.to_string(), "n", NodeKind::Website)).collect();
+        let ids: Vec<u32> = (0..8)
+            .map(|i| b.node(&i.to_string(), "n", NodeKind::Website))
+            .collect();
         for group in [[0, 1, 2, 3], [4, 5, 6, 7]] {
             for x in 0..4 {
                 for y in x + 1..4 {

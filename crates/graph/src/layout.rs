@@ -16,7 +16,8 @@ use crate::rng::Rng;
 pub struct LayoutOptions {
     /// Run the layout at all [true].
     pub enabled: bool,
-    /// Iterations [300].
+    /// Iterations [100]: starting from community discs, layouts of a few thousand nodes
+    /// no longer change visibly after that (docs/benchmarks.md).
     pub iterations: u32,
     /// Stop after this many milliseconds even if iterations remain [5000].
     pub max_millis: u64,
@@ -41,7 +42,7 @@ impl Default for LayoutOptions {
     fn default() -> Self {
         Self {
             enabled: true,
-            iterations: 300,
+            iterations: 100,
             max_millis: 5_000,
             linlog: false,
             gravity: 1.0,
@@ -91,9 +92,17 @@ pub struct LayoutReport {
 /// Node sizes from weighted degree: 4 to 30 by the square root of the share of the
 /// largest, so area grows with weight.
 pub fn assign_sizes(graph: &mut Graph) {
-    let max = graph.nodes.iter().map(|n| n.weighted_degree).fold(0.0f64, f64::max);
+    let max = graph
+        .nodes
+        .iter()
+        .map(|n| n.weighted_degree)
+        .fold(0.0f64, f64::max);
     for n in &mut graph.nodes {
-        let share = if max > 0.0 { (n.weighted_degree / max).max(0.0) } else { 0.0 };
+        let share = if max > 0.0 {
+            (n.weighted_degree / max).max(0.0)
+        } else {
+            0.0
+        };
         n.size = (4.0 + 26.0 * share.sqrt()) as f32;
     }
 }
@@ -103,9 +112,7 @@ pub fn force_atlas2(graph: &mut Graph, options: &LayoutOptions) -> LayoutReport 
     let started = Instant::now();
     let n = graph.nodes.len();
     let mut rng = Rng::new(options.seed);
-    let spread = (n as f64).sqrt() * 10.0 + 10.0;
-    let mut x: Vec<f64> = (0..n).map(|_| (rng.unit() - 0.5) * spread).collect();
-    let mut y: Vec<f64> = (0..n).map(|_| (rng.unit() - 0.5) * spread).collect();
+    let (mut x, mut y) = initial_positions(graph, &mut rng);
     let mass: Vec<f64> = graph.nodes.iter().map(|n| f64::from(n.degree) + 1.0).collect();
     let size: Vec<f64> = graph.nodes.iter().map(|n| f64::from(n.size)).collect();
     let edges: Vec<(usize, usize, f64)> = graph
@@ -212,7 +219,11 @@ pub fn force_atlas2(graph: &mut Graph, options: &LayoutOptions) -> LayoutReport 
             }
             jitter = jitter.max(1.0);
         }
-        let target = if swinging > 0.0 { jitter * speed_efficiency * traction / swinging } else { speed };
+        let target = if swinging > 0.0 {
+            jitter * speed_efficiency * traction / swinging
+        } else {
+            speed
+        };
         if swinging > jitter * traction {
             if speed_efficiency > MIN_EFFICIENCY {
                 speed_efficiency *= 0.7;
@@ -252,6 +263,55 @@ pub fn force_atlas2(graph: &mut Graph, options: &LayoutOptions) -> LayoutReport 
     }
 }
 
+/// Where nodes start. With communities known, each community starts as a disc of its
+/// own, the largest in the middle and the others on a spiral around it, so the forces
+/// only refine an arrangement that already separates groups; otherwise uniformly at random.
+fn initial_positions(graph: &Graph, rng: &mut Rng) -> (Vec<f64>, Vec<f64>) {
+    let n = graph.nodes.len();
+    let spread = (n as f64).sqrt() * 10.0 + 10.0;
+    if graph.nodes.iter().any(|node| node.community.is_none()) {
+        let x = (0..n).map(|_| (rng.unit() - 0.5) * spread).collect();
+        let y = (0..n).map(|_| (rng.unit() - 0.5) * spread).collect();
+        return (x, y);
+    }
+    let k = graph
+        .nodes
+        .iter()
+        .filter_map(|node| node.community)
+        .max()
+        .map_or(0, |c| c as usize + 1);
+    let mut size = vec![0usize; k];
+    for node in &graph.nodes {
+        size[node.community.unwrap_or(0) as usize] += 1;
+    }
+    // Community discs of area proportional to their size, centres on a golden-angle spiral.
+    let mut centres = Vec::with_capacity(k);
+    let mut area = 0.0f64;
+    for (c, &s) in size.iter().enumerate() {
+        let radius = if c == 0 {
+            0.0
+        } else {
+            (area / std::f64::consts::PI).sqrt() * 1.6
+        };
+        let angle = c as f64 * 2.399_963_229_728_653;
+        centres.push((
+            radius * angle.cos(),
+            radius * angle.sin(),
+            (s as f64).sqrt() * 10.0,
+        ));
+        area += s as f64 * 100.0 * 2.0;
+    }
+    let mut x = Vec::with_capacity(n);
+    let mut y = Vec::with_capacity(n);
+    for node in &graph.nodes {
+        let (cx, cy, r) = centres[node.community.unwrap_or(0) as usize];
+        let (angle, dist) = (rng.unit() * std::f64::consts::TAU, rng.unit().sqrt() * r);
+        x.push(cx + dist * angle.cos());
+        y.push(cy + dist * angle.sin());
+    }
+    (x, y)
+}
+
 fn finite(v: f64) -> f64 {
     if v.is_finite() { v } else { 0.0 }
 }
@@ -265,65 +325,112 @@ fn repulsion(
     dx: &mut [f64],
     dy: &mut [f64],
 ) {
-    let kr = options.scaling;
-    let pair = |i: usize, j: usize, dx: &mut [f64], dy: &mut [f64]| {
-        let (ex, ey) = (x[i] - x[j], y[i] - y[j]);
-        let d2 = ex * ex + ey * ey;
-        let factor = if options.prevent_overlap {
-            let d = d2.sqrt() - size[i] - size[j];
-            if d > 0.0 {
-                kr * mass[i] * mass[j] / (d * d)
-            } else if d < 0.0 {
-                100.0 * kr * mass[i] * mass[j]
-            } else {
-                0.0
-            }
-        } else if d2 > 0.0 {
-            kr * mass[i] * mass[j] / d2
-        } else {
-            0.0
-        };
-        dx[i] += ex * factor;
-        dy[i] += ey * factor;
-    };
-
     let n = x.len();
     if n <= 256 {
         for i in 0..n {
-            for j in 0..n {
-                if i != j {
-                    pair(i, j, dx, dy);
-                }
-            }
+            let (fx, fy) = (0..n).filter(|&j| j != i).fold((0.0, 0.0), |(fx, fy), j| {
+                let (ax, ay) = pair_force(x, y, mass, size, options, i, j);
+                (fx + ax, fy + ay)
+            });
+            dx[i] += fx;
+            dy[i] += fy;
         }
         return;
     }
     let tree = QuadTree::build(x, y, mass);
-    let mut stack: Vec<u32> = Vec::with_capacity(64);
-    for i in 0..n {
-        stack.clear();
-        stack.push(0);
-        while let Some(c) = stack.pop() {
-            let cell = &tree.cells[c as usize];
-            if cell.child_count == 0 {
-                for &j in &tree.order[cell.start as usize..cell.end as usize] {
-                    if j as usize != i {
-                        pair(i, j as usize, dx, dy);
-                    }
+    // Each node's force depends only on the tree and the positions, so nodes are split
+    // across cores with results identical to one core.
+    // Below a few thousand nodes an iteration takes well under a millisecond, less than
+    // starting threads costs.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .min(n / 4096)
+        .max(1);
+    let chunk = n.div_ceil(threads);
+    std::thread::scope(|scope| {
+        for (part, (dx, dy)) in dx.chunks_mut(chunk).zip(dy.chunks_mut(chunk)).enumerate() {
+            let tree = &tree;
+            scope.spawn(move || {
+                let mut stack: Vec<u32> = Vec::with_capacity(64);
+                for (k, (dx, dy)) in dx.iter_mut().zip(dy.iter_mut()).enumerate() {
+                    let (fx, fy) = tree_force(tree, x, y, mass, size, options, part * chunk + k, &mut stack);
+                    *dx += fx;
+                    *dy += fy;
                 }
-                continue;
+            });
+        }
+    });
+}
+
+/// Repulsion on node `i` from node `j`.
+fn pair_force(
+    x: &[f64],
+    y: &[f64],
+    mass: &[f64],
+    size: &[f64],
+    options: &LayoutOptions,
+    i: usize,
+    j: usize,
+) -> (f64, f64) {
+    let kr = options.scaling;
+    let (ex, ey) = (x[i] - x[j], y[i] - y[j]);
+    let d2 = ex * ex + ey * ey;
+    let factor = if options.prevent_overlap {
+        let d = d2.sqrt() - size[i] - size[j];
+        if d > 0.0 {
+            kr * mass[i] * mass[j] / (d * d)
+        } else if d < 0.0 {
+            100.0 * kr * mass[i] * mass[j]
+        } else {
+            0.0
+        }
+    } else if d2 > 0.0 {
+        kr * mass[i] * mass[j] / d2
+    } else {
+        0.0
+    };
+    (ex * factor, ey * factor)
+}
+
+/// Repulsion on node `i` from the whole tree: far cells act as one mass at their centre.
+#[allow(clippy::too_many_arguments)]
+fn tree_force(
+    tree: &QuadTree,
+    x: &[f64],
+    y: &[f64],
+    mass: &[f64],
+    size: &[f64],
+    options: &LayoutOptions,
+    i: usize,
+    stack: &mut Vec<u32>,
+) -> (f64, f64) {
+    let (mut fx, mut fy) = (0.0, 0.0);
+    let theta2 = options.theta * options.theta;
+    stack.clear();
+    stack.push(0);
+    while let Some(c) = stack.pop() {
+        let cell = &tree.cells[c as usize];
+        if cell.child_count == 0 {
+            for &j in &tree.order[cell.start as usize..cell.end as usize] {
+                if j as usize != i {
+                    let (ax, ay) = pair_force(x, y, mass, size, options, i, j as usize);
+                    fx += ax;
+                    fy += ay;
+                }
             }
-            let (ex, ey) = (x[i] - cell.x, y[i] - cell.y);
-            let d2 = ex * ex + ey * ey;
-            if d2 > 0.0 && cell.width * cell.width < options.theta * options.theta * d2 {
-                let factor = kr * mass[i] * cell.mass / d2;
-                dx[i] += ex * factor;
-                dy[i] += ey * factor;
-            } else {
-                stack.extend_from_slice(&cell.children[..cell.child_count as usize]);
-            }
+            continue;
+        }
+        let (ex, ey) = (x[i] - cell.x, y[i] - cell.y);
+        let d2 = ex * ex + ey * ey;
+        if d2 > 0.0 && cell.width * cell.width < theta2 * d2 {
+            let factor = options.scaling * mass[i] * cell.mass / d2;
+            fx += ex * factor;
+            fy += ey * factor;
+        } else {
+            stack.extend_from_slice(&cell.children[..cell.child_count as usize]);
         }
     }
+    (fx, fy)
 }
 
 #[cfg(test)]
@@ -365,7 +472,10 @@ mod tests {
     #[test]
     fn same_seed_same_layout_and_clusters_sit_apart() {
         let g = clusters(3, 12);
-        let options = LayoutOptions { max_millis: 600_000, ..Default::default() };
+        let options = LayoutOptions {
+            max_millis: 600_000,
+            ..Default::default()
+        };
         let a = run(&g, options);
         assert_eq!(a, run(&g, options));
         assert_ne!(a, run(&g, LayoutOptions { seed: 1, ..options }));
@@ -392,7 +502,11 @@ mod tests {
     fn barnes_hut_for_large_graphs_is_deterministic_and_finite() {
         let g = clusters(30, 12);
         assert!(g.nodes.len() > 256);
-        let options = LayoutOptions { iterations: 50, max_millis: 600_000, ..Default::default() };
+        let options = LayoutOptions {
+            iterations: 50,
+            max_millis: 600_000,
+            ..Default::default()
+        };
         let a = run(&g, options);
         assert!(a.iter().all(|p| p.0.is_finite() && p.1.is_finite()));
         assert_eq!(a, run(&g, options));
@@ -401,7 +515,13 @@ mod tests {
     #[test]
     fn a_zero_budget_stops_at_once() {
         let mut g = clusters(2, 5);
-        let r = force_atlas2(&mut g, &LayoutOptions { max_millis: 0, ..Default::default() });
+        let r = force_atlas2(
+            &mut g,
+            &LayoutOptions {
+                max_millis: 0,
+                ..Default::default()
+            },
+        );
         assert!(r.stopped_by_time);
         assert_eq!(r.iterations_run, 0);
         assert!(g.nodes.iter().all(|n| n.position.is_some()));

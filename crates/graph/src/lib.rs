@@ -11,8 +11,8 @@ pub mod export;
 pub mod layout;
 mod model;
 pub mod palette;
-mod refine;
 mod quadtree;
+mod refine;
 mod rng;
 pub mod stats;
 

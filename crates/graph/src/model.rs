@@ -92,12 +92,20 @@ impl AttrValue {
 /// Shortest text that reads back as the same `f64`; never `NaN` or `inf`, which no export
 /// format accepts.
 pub fn format_float(v: f64) -> String {
-    if v.is_finite() { format!("{v}") } else { "0".to_owned() }
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        "0".to_owned()
+    }
 }
 
 /// The same for coordinates and sizes, which are `f32`: shortest text for the `f32`.
 pub fn format_f32(v: f32) -> String {
-    if v.is_finite() { format!("{v}") } else { "0".to_owned() }
+    if v.is_finite() {
+        format!("{v}")
+    } else {
+        "0".to_owned()
+    }
 }
 
 pub type Attrs = BTreeMap<String, AttrValue>;
@@ -288,6 +296,17 @@ impl GraphBuilder {
         &mut self.graph.edges[i]
     }
 
+    /// Adds an edge the caller knows to be new, skipping the lookup that merges parallel
+    /// edges (builders that produce each pair once use it for speed).
+    pub fn push_edge(&mut self, source: u32, target: u32, weight: f64, attrs: Attrs) {
+        self.graph.edges.push(Edge {
+            source,
+            target,
+            weight,
+            attrs,
+        });
+    }
+
     pub fn finish(self) -> Graph {
         self.graph
     }
@@ -296,7 +315,11 @@ impl GraphBuilder {
 /// Labels are one line of collapsed whitespace: GEXF types them as `xsd:token`, and a
 /// newline in a label breaks most viewers.
 fn clean_label(label: &str) -> String {
-    let words: Vec<String> = label.split_whitespace().map(clean_id).filter(|w| !w.is_empty()).collect();
+    let words: Vec<String> = label
+        .split_whitespace()
+        .map(clean_id)
+        .filter(|w| !w.is_empty())
+        .collect();
     words.join(" ")
 }
 
@@ -341,7 +364,10 @@ mod tests {
         g.retain_nodes(&[true, false, true]);
         assert_eq!(g.nodes.len(), 2);
         assert_eq!(g.edges.len(), 1);
-        assert_eq!((g.edges[0].source, g.edges[0].target, g.edges[0].weight), (0, 1, 5.0));
+        assert_eq!(
+            (g.edges[0].source, g.edges[0].target, g.edges[0].weight),
+            (0, 1, 5.0)
+        );
     }
 
     #[test]

@@ -21,6 +21,9 @@ pub(crate) struct QuadTree {
 }
 
 const MAX_DEPTH: u32 = 20;
+/// Points a cell holds before it splits: summing a few pairs directly is cheaper than
+/// visiting more cells.
+const LEAF_POINTS: usize = 1;
 
 impl QuadTree {
     pub(crate) fn build(xs: &[f64], ys: &[f64], mass: &[f64]) -> Self {
@@ -36,7 +39,11 @@ impl QuadTree {
         let width = (max_x - min_x).max(max_y - min_y).max(1e-9);
         let mut cells = Vec::with_capacity(2 * n + 1);
         if n > 0 {
-            let root = Square { x0: min_x, y0: min_y, width };
+            let root = Square {
+                x0: min_x,
+                y0: min_y,
+                width,
+            };
             build_cell(&mut cells, &mut order, xs, ys, mass, 0, n, root, 0);
         }
         QuadTree { cells, order }
@@ -80,7 +87,7 @@ fn build_cell(
         children: [0; 4],
         child_count: 0,
     });
-    if end - start <= 1 || depth >= MAX_DEPTH {
+    if end - start <= LEAF_POINTS || depth >= MAX_DEPTH {
         return id;
     }
     let half = sq.width / 2.0;
@@ -101,7 +108,17 @@ fn build_cell(
         if s == e {
             continue;
         }
-        let c = build_cell(cells, order, xs, ys, mass, s, e, Square { x0, y0, width: half }, depth + 1);
+        let c = build_cell(
+            cells,
+            order,
+            xs,
+            ys,
+            mass,
+            s,
+            e,
+            Square { x0, y0, width: half },
+            depth + 1,
+        );
         children[count as usize] = c as u32;
         count += 1;
     }

@@ -115,7 +115,11 @@ pub fn statistics(graph: &Graph, communities: Option<(usize, f64)>) -> Statistic
     let n = graph.nodes.len();
     let m = graph.edges.len();
     let nf = n as f64;
-    let possible = if graph.directed { nf * (nf - 1.0) } else { nf * (nf - 1.0) / 2.0 };
+    let possible = if graph.directed {
+        nf * (nf - 1.0)
+    } else {
+        nf * (nf - 1.0) / 2.0
+    };
     let density = if possible > 0.0 { m as f64 / possible } else { 0.0 };
 
     let mut nodes_by_kind: BTreeMap<String, usize> = BTreeMap::new();
@@ -141,7 +145,11 @@ pub fn statistics(graph: &Graph, communities: Option<(usize, f64)>) -> Statistic
     let count = comp.iter().map(|&c| c as usize + 1).max().unwrap_or(0);
     let giant = comp.iter().filter(|&&c| c == 0).count();
     let mean = |f: &dyn Fn(&crate::Node) -> f64| {
-        if n == 0 { 0.0 } else { graph.nodes.iter().map(f).sum::<f64>() / nf }
+        if n == 0 {
+            0.0
+        } else {
+            graph.nodes.iter().map(f).sum::<f64>() / nf
+        }
     };
 
     Statistics {
@@ -221,10 +229,25 @@ mod tests {
     #[test]
     fn filters() {
         let mut g = sample();
-        apply_filters(&mut g, Filters { giant_component_only: false, drop_isolates: true });
+        apply_filters(
+            &mut g,
+            Filters {
+                giant_component_only: false,
+                drop_isolates: true,
+            },
+        );
         assert_eq!(g.nodes.len(), 5);
-        apply_filters(&mut g, Filters { giant_component_only: true, drop_isolates: false });
-        assert_eq!(g.nodes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(), ["a", "b", "c"]);
+        apply_filters(
+            &mut g,
+            Filters {
+                giant_component_only: true,
+                drop_isolates: false,
+            },
+        );
+        assert_eq!(
+            g.nodes.iter().map(|n| n.id.as_str()).collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
         assert_eq!(g.edges.len(), 3);
     }
 }

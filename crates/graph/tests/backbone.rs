@@ -16,12 +16,23 @@ fn run(input: &str, directed: bool, method: Method) -> Vec<(String, String, bool
     list.edges
         .iter()
         .zip(scores)
-        .map(|(&(a, b, _), s)| (list.names[a as usize].clone(), list.names[b as usize].clone(), s.keep, s.score, s.sdev))
+        .map(|(&(a, b, _), s)| {
+            (
+                list.names[a as usize].clone(),
+                list.names[b as usize].clone(),
+                s.keep,
+                s.score,
+                s.sdev,
+            )
+        })
         .collect()
 }
 
 fn kept(rows: &[(String, String, bool, f64, Option<f64>)]) -> Vec<String> {
-    rows.iter().filter(|r| r.2).map(|r| format!("{}{}", r.0, r.1)).collect()
+    rows.iter()
+        .filter(|r| r.2)
+        .map(|r| format!("{}{}", r.0, r.1))
+        .collect()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -45,9 +56,15 @@ fn disparity_undirected_keeps_edges_significant_from_either_end() {
     assert_eq!(kept(&rows), ["AB"]);
 
     // At α = 0.2, D–E stands by D's verdict alone.
-    assert_eq!(kept(&run(UNDIRECTED, false, Method::Disparity { alpha: 0.2 })), ["AB", "DE"]);
+    assert_eq!(
+        kept(&run(UNDIRECTED, false, Method::Disparity { alpha: 0.2 })),
+        ["AB", "DE"]
+    );
     // At α = 0.1 it falls: E's single edge does not keep it.
-    assert_eq!(kept(&run(UNDIRECTED, false, Method::Disparity { alpha: 0.1 })), ["AB"]);
+    assert_eq!(
+        kept(&run(UNDIRECTED, false, Method::Disparity { alpha: 0.1 })),
+        ["AB"]
+    );
 }
 
 #[test]
@@ -72,7 +89,10 @@ fn disparity_directed_uses_out_strength_at_the_source_and_in_strength_at_the_tar
     // B→C: out (1 − 1/3) = 2/3, in (1 − 1/2) = 0.5.
     assert!(close(rows[7].3, 0.5));
     assert_eq!(kept(&rows), ["AB"]);
-    assert_eq!(kept(&run(DIRECTED, true, Method::Disparity { alpha: 0.3 })), ["AB", "CA"]);
+    assert_eq!(
+        kept(&run(DIRECTED, true, Method::Disparity { alpha: 0.3 })),
+        ["AB", "CA"]
+    );
 }
 
 #[test]
@@ -99,7 +119,10 @@ fn noise_corrected_undirected() {
         assert_eq!(row.2, keep, "{row:?}");
     }
     // With δ = 1 the A–C edge survives too (0.2 − 0.1867 > 0).
-    assert_eq!(kept(&run(UNDIRECTED, false, Method::NoiseCorrected { delta: 1.0 })), ["AB", "AC", "BC", "DE"]);
+    assert_eq!(
+        kept(&run(UNDIRECTED, false, Method::NoiseCorrected { delta: 1.0 })),
+        ["AB", "AC", "BC", "DE"]
+    );
 }
 
 #[test]
@@ -125,19 +148,31 @@ fn noise_corrected_directed() {
 
 #[test]
 fn threshold_and_top_k() {
-    assert_eq!(kept(&run(UNDIRECTED, false, Method::Threshold { threshold: 5.0 })), ["AB", "DE"]);
+    assert_eq!(
+        kept(&run(UNDIRECTED, false, Method::Threshold { threshold: 5.0 })),
+        ["AB", "DE"]
+    );
     // Top-1 per node: A's heaviest A–B, B's A–B, C's A–C (tie with B–C, first listed), D's D–E,
     // E's D–E.
-    assert_eq!(kept(&run(UNDIRECTED, false, Method::TopK { k: 1 })), ["AB", "AC", "DE"]);
+    assert_eq!(
+        kept(&run(UNDIRECTED, false, Method::TopK { k: 1 })),
+        ["AB", "AC", "DE"]
+    );
     // Directed top-1: out-edges at the source, in-edges at the target.
     // Out: A→B, B→A, C→A, D→B. In: B←A→B, A←C, C←A (tie with B→C; first listed), D←A.
-    assert_eq!(kept(&run(DIRECTED, true, Method::TopK { k: 1 })), ["AB", "AC", "BA", "DB", "AD", "CA"]);
+    assert_eq!(
+        kept(&run(DIRECTED, true, Method::TopK { k: 1 })),
+        ["AB", "AC", "BA", "DB", "AD", "CA"]
+    );
 }
 
 #[test]
 fn the_scored_edge_list_keeps_the_input_columns() {
-    let list = read_edge_list("source,target,weight,note\nA,B,10,x\nA,C,1,y\nA,D,1,z\nB,C,1,\nD,E,5,w\n".as_bytes(), false)
-        .expect("list");
+    let list = read_edge_list(
+        "source,target,weight,note\nA,B,10,x\nA,C,1,y\nA,D,1,z\nB,C,1,\nD,E,5,w\n".as_bytes(),
+        false,
+    )
+    .expect("list");
     let method = Method::Disparity { alpha: 0.2 };
     let scores = method.score(list.names.len(), &list.edges, false);
     let mut out = Vec::new();
@@ -153,7 +188,11 @@ fn the_scored_edge_list_keeps_the_input_columns() {
 fn apply_reports_before_and_after() {
     let mut b = GraphBuilder::new(false);
     let list = read_edge_list(UNDIRECTED.as_bytes(), false).expect("list");
-    let ids: Vec<u32> = list.names.iter().map(|n| b.node(n, n, NodeKind::Website)).collect();
+    let ids: Vec<u32> = list
+        .names
+        .iter()
+        .map(|n| b.node(n, n, NodeKind::Website))
+        .collect();
     for &(s, t, w) in &list.edges {
         b.edge(ids[s as usize], ids[t as usize]).weight = w;
     }

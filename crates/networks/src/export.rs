@@ -74,11 +74,18 @@ pub struct ExportError {
     message: String,
 }
 
-pub fn render(graph: &Graph, meta: &ExportMeta, format: Format, color_by: ColorBy) -> Result<Vec<u8>, ExportError> {
+pub fn render(
+    graph: &Graph,
+    meta: &ExportMeta,
+    format: Format,
+    color_by: ColorBy,
+) -> Result<Vec<u8>, ExportError> {
     Ok(match format {
         Format::Gexf => graph::export::gexf(graph, meta, color_by).into_bytes(),
         Format::Graphml => graph::export::graphml(graph, meta, color_by).into_bytes(),
-        Format::Json => graph::export::graphology(graph, meta, color_by).to_string().into_bytes(),
+        Format::Json => graph::export::graphology(graph, meta, color_by)
+            .to_string()
+            .into_bytes(),
         Format::Csv => csv_zip(graph, color_by).map_err(|e| ExportError {
             format: "csv",
             message: e.to_string(),
@@ -89,7 +96,8 @@ pub fn render(graph: &Graph, meta: &ExportMeta, format: Format, color_by: ColorB
 /// The two CSV tables, so one download carries both.
 fn csv_zip(graph: &Graph, color_by: ColorBy) -> zip::result::ZipResult<Vec<u8>> {
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
     zip.start_file("nodes.csv", options)?;
     zip.write_all(&graph::export::nodes_csv(graph, color_by))?;
     zip.start_file("edges.csv", options)?;

@@ -92,9 +92,11 @@ async fn execute(ctx: &JobContext, id: i64) -> Result<Value, JobError> {
     let (kind, params) = spec_of(&network)?;
     store.set_network_status(id, SearchStatus::Running, None).await?;
 
-    ctx.checkpoint(0, Some(STEPS), "reading the scope".to_owned()).await?;
+    ctx.checkpoint(0, Some(STEPS), "reading the scope".to_owned())
+        .await?;
     let started = std::time::Instant::now();
-    let (loaded, inputs) = load::load(store.as_ref(), network.owner_id, kind, &network.scope, &params).await?;
+    let (loaded, inputs) =
+        load::load(store.as_ref(), network.owner_id, kind, &network.scope, &params).await?;
     if inputs.rows == 0 {
         return Err(JobError::Failed(nothing_to_build(kind)));
     }
@@ -103,7 +105,10 @@ async fn execute(ctx: &JobContext, id: i64) -> Result<Value, JobError> {
     ctx.checkpoint(
         1,
         Some(STEPS),
-        format!("building from {} rows, then backbone, communities and layout", inputs.rows),
+        format!(
+            "building from {} rows, then backbone, communities and layout",
+            inputs.rows
+        ),
     )
     .await?;
     let started = std::time::Instant::now();
@@ -115,7 +120,11 @@ async fn execute(ctx: &JobContext, id: i64) -> Result<Value, JobError> {
     ctx.checkpoint(
         3,
         Some(STEPS),
-        format!("saving {} nodes and {} edges", graph.node_count(), graph.edge_count()),
+        format!(
+            "saving {} nodes and {} edges",
+            graph.node_count(),
+            graph.edge_count()
+        ),
     )
     .await?;
     let started = std::time::Instant::now();
@@ -150,7 +159,11 @@ async fn execute(ctx: &JobContext, id: i64) -> Result<Value, JobError> {
 }
 
 /// The build and every refinement step: pure CPU work.
-pub fn build_and_refine(loaded: &Loaded, kind: NetworkType, params: &NetworkParams) -> (graph::Graph, RefineReport) {
+pub fn build_and_refine(
+    loaded: &Loaded,
+    kind: NetworkType,
+    params: &NetworkParams,
+) -> (graph::Graph, RefineReport) {
     let mut graph = load::build(loaded, kind, params);
     let report = graph::refine(&mut graph, &params.refinement(), |_| {});
     (graph, report)

@@ -70,7 +70,13 @@ pub async fn load(
     };
     if let Some((stored, built)) = term_kind {
         let rows = store
-            .network_term_counts(owner, &crawls, stored, site_unit(params.website_unit), &params.languages)
+            .network_term_counts(
+                owner,
+                &crawls,
+                stored,
+                site_unit(params.website_unit),
+                &params.languages,
+            )
             .await?;
         inputs.rows = rows.len();
         let counts = rows

@@ -36,7 +36,11 @@ impl From<SubmitError> for NetworkServiceError {
 
 /// Every session and scraping job of the scope must be the owner's; another user's id is
 /// simply not found.
-async fn check_scope(store: &dyn Store, owner: UserId, request: &NetworkRequest) -> Result<(), NetworkServiceError> {
+async fn check_scope(
+    store: &dyn Store,
+    owner: UserId,
+    request: &NetworkRequest,
+) -> Result<(), NetworkServiceError> {
     for &id in &request.scope.sessions {
         if store.search_session(owner, id).await?.is_none() {
             return Err(NetworkServiceError::NotFound);
@@ -64,9 +68,14 @@ pub async fn create_network(
     check_scope(store, owner, &request).await?;
     let name = match &request.name {
         Some(name) => name.trim().to_owned(),
-        None => format!("{} {}", request.kind.as_str(), chrono::Utc::now().format("%Y-%m-%d %H:%M")),
+        None => format!(
+            "{} {}",
+            request.kind.as_str(),
+            chrono::Utc::now().format("%Y-%m-%d %H:%M")
+        ),
     };
-    let params = serde_json::to_value(&request.params).map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
+    let params =
+        serde_json::to_value(&request.params).map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
     let network = store
         .create_network(NewNetwork {
             owner_id: owner,
@@ -76,18 +85,29 @@ pub async fn create_network(
             params,
         })
         .await?;
-    let payload = serde_json::to_value(NetworkPayload { network_id: network.id })
-        .map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
-    let job = registry.submit(store, owner, KIND, payload, Priority::Normal).await?;
+    let payload = serde_json::to_value(NetworkPayload {
+        network_id: network.id,
+    })
+    .map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
+    let job = registry
+        .submit(store, owner, KIND, payload, Priority::Normal)
+        .await?;
     store.set_network_job(network.id, job.id).await?;
     get_network(store, owner, network.id).await
 }
 
 pub async fn get_network(store: &dyn Store, owner: UserId, id: i64) -> Result<Network, NetworkServiceError> {
-    store.network(owner, id).await?.ok_or(NetworkServiceError::NotFound)
+    store
+        .network(owner, id)
+        .await?
+        .ok_or(NetworkServiceError::NotFound)
 }
 
-pub async fn list_networks(store: &dyn Store, owner: UserId, page: PageRequest) -> Result<Vec<Network>, NetworkServiceError> {
+pub async fn list_networks(
+    store: &dyn Store,
+    owner: UserId,
+    page: PageRequest,
+) -> Result<Vec<Network>, NetworkServiceError> {
     Ok(store.list_networks(owner, page).await?)
 }
 
@@ -116,7 +136,10 @@ pub async fn export_network(
     if network.status != SearchStatus::Done {
         return Err(NetworkServiceError::NotReady(match &network.error {
             Some(e) => format!("network {id} was not built: {e}"),
-            None => format!("network {id} is {}; it can be downloaded once it is done", network.status.as_str()),
+            None => format!(
+                "network {id} is {}; it can be downloaded once it is done",
+                network.status.as_str()
+            ),
         }));
     }
     let bytes = store
@@ -126,7 +149,8 @@ pub async fn export_network(
     let (meta, format_name) = (export_meta(&network), format.extension());
     let bytes = tokio::task::spawn_blocking(move || {
         let graph = export::decompress(&bytes).map_err(NetworkServiceError::Export)?;
-        export::render(&graph, &meta, format, color_by).map_err(|e| NetworkServiceError::Export(e.to_string()))
+        export::render(&graph, &meta, format, color_by)
+            .map_err(|e| NetworkServiceError::Export(e.to_string()))
     })
     .await
     .map_err(|e| NetworkServiceError::Export(e.to_string()))??;

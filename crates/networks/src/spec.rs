@@ -5,8 +5,8 @@ use graph::build::{Measure, RankWeight, Side, TopN, WebsiteUnit};
 use graph::layout::LayoutOptions;
 use graph::stats::Filters;
 use graph::{CommunityOptions, Refinement};
-use serde::{Deserialize, Serialize};
 pub use search::FieldIssue;
+use serde::{Deserialize, Serialize};
 use store::NetworkScope;
 
 /// The network types.
@@ -189,10 +189,16 @@ impl NetworkRequest {
         match self.kind {
             NetworkType::QueryWebsite => {
                 if scope.sessions.is_empty() {
-                    issue("scope.sessions", "a query–website network needs at least one search session");
+                    issue(
+                        "scope.sessions",
+                        "a query–website network needs at least one search session",
+                    );
                 }
                 if !scope.crawls.is_empty() {
-                    issue("scope.crawls", "a query–website network is built from search sessions only");
+                    issue(
+                        "scope.crawls",
+                        "a query–website network is built from search sessions only",
+                    );
                 }
             }
             _ => {
@@ -203,7 +209,10 @@ impl NetworkRequest {
         }
         let p = &self.params;
         if !p.top.is_valid() {
-            issue("params.top", "must be a whole number ≥ 1 or a share between 0 and 1");
+            issue(
+                "params.top",
+                "must be a whole number ≥ 1 or a share between 0 and 1",
+            );
         }
         if !(p.max_df_share > 0.0 && p.max_df_share <= 1.0) {
             issue("params.max_df_share", "must be in (0, 1]");
@@ -264,7 +273,13 @@ mod tests {
         let fields: Vec<_> = r.problems().into_iter().map(|i| i.field).collect();
         assert_eq!(
             fields,
-            ["scope.sessions", "scope.crawls", "params.top", "params.backbone.alpha", "params.layout.gravity"]
+            [
+                "scope.sessions",
+                "scope.crawls",
+                "params.top",
+                "params.backbone.alpha",
+                "params.layout.gravity"
+            ]
         );
 
         let e = serde_json::from_value::<NetworkRequest>(json!({

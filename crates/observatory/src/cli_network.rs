@@ -123,7 +123,7 @@ pub struct BuildArgs {
     #[arg(long)]
     pub no_layout: bool,
     /// ForceAtlas2 iterations.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 100)]
     pub iterations: u32,
     /// ForceAtlas2 LinLog mode.
     #[arg(long)]

@@ -301,7 +301,12 @@ pub trait NetworkStore: Send + Sync {
     /// Newest first, keyset-paginated by id.
     async fn list_networks(&self, owner: UserId, page: PageRequest) -> StoreResult<Vec<Network>>;
     async fn delete_network(&self, owner: UserId, id: NetworkId) -> StoreResult<()>;
-    async fn set_network_status(&self, id: NetworkId, status: SearchStatus, error: Option<&str>) -> StoreResult<()>;
+    async fn set_network_status(
+        &self,
+        id: NetworkId,
+        status: SearchStatus,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
     /// Stores the graph and the report and marks the network done, in one transaction.
     async fn finish_network(&self, id: NetworkId, outcome: &NetworkOutcome) -> StoreResult<()>;
     async fn network_graph(&self, owner: UserId, id: NetworkId) -> StoreResult<Option<Vec<u8>>>;
@@ -328,7 +333,9 @@ pub trait NetworkStore: Send + Sync {
 }
 
 #[async_trait]
-pub trait Store: SearchStore + CrawlStore + AnalysisStore + NetworkStore + Send + Sync + std::fmt::Debug + 'static {
+pub trait Store:
+    SearchStore + CrawlStore + AnalysisStore + NetworkStore + Send + Sync + std::fmt::Debug + 'static
+{
     fn backend(&self) -> BackendKind;
     fn pool(&self) -> DbPool;
     fn pool_stats(&self) -> PoolStats;

@@ -6,7 +6,10 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
     if n == 0 {
         return "NULL".to_owned();
     }
-    (first..first + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The analysed pages of a set of scraping jobs, one per URL (the latest), as a subquery
@@ -17,6 +20,71 @@ pub(crate) fn analysed_pages_subquery(crawls: usize) -> String {
          WHERE a.owner_id = $1 AND a.crawl_id IN ({}) AND a.skipped IS NULL GROUP BY p.url",
         placeholders(2, crawls)
     )
+}
+
+/// Separates a packed term's fields (unit separator) and the terms (record separator);
+/// terms never hold control characters (the analysis job drops them).
+const FIELD: char = '\u{1f}';
+const ITEM: char = '\u{1e}';
+
+/// A correlated subquery over `t` packing one page's terms of a kind into one text.
+pub(crate) fn packed_terms(kind: crate::TermKind) -> String {
+    let (table, item) = match kind {
+        crate::TermKind::Nouns => (
+            "page_nouns",
+            format!("t.lemma || '{FIELD}' || CAST(t.count AS TEXT)"),
+        ),
+        crate::TermKind::Entities => (
+            "page_entities",
+            format!("t.normalized || '{FIELD}' || t.label || '{FIELD}' || CAST(t.count AS TEXT)"),
+        ),
+        crate::TermKind::Keywords => (
+            "page_keywords",
+            format!("t.phrase || '{FIELD}' || CAST(t.count AS TEXT)"),
+        ),
+    };
+    format!("SELECT string_agg({item}, '{ITEM}') FROM {table} t WHERE t.page_id = a.page_id")
+}
+
+/// Sums packed per-page terms per website, in order of first appearance (the rows come by
+/// page id, so the order is the same on every run).
+pub(crate) fn sum_packed_terms(
+    rows: Vec<(String, Option<String>)>,
+    kind: crate::TermKind,
+) -> Vec<crate::SiteTermCount> {
+    use std::collections::HashMap;
+    use std::collections::hash_map::Entry;
+    let mut index: HashMap<(&str, &str, Option<&str>), usize> = HashMap::new();
+    let mut out: Vec<crate::SiteTermCount> = Vec::new();
+    for (site, packed) in &rows {
+        let Some(packed) = packed else { continue };
+        for item in packed.split(ITEM) {
+            let Some((rest, count)) = item.rsplit_once(FIELD) else {
+                continue;
+            };
+            let Ok(count) = count.parse::<i64>() else { continue };
+            let (term, label) = match kind {
+                crate::TermKind::Entities => match rest.rsplit_once(FIELD) {
+                    Some((term, label)) => (term, Some(label)),
+                    None => continue,
+                },
+                _ => (rest, None),
+            };
+            match index.entry((site.as_str(), term, label)) {
+                Entry::Occupied(e) => out[*e.get()].count += count,
+                Entry::Vacant(e) => {
+                    e.insert(out.len());
+                    out.push(crate::SiteTermCount {
+                        site: site.clone(),
+                        term: term.to_owned(),
+                        label: label.map(str::to_owned),
+                        count,
+                    });
+                }
+            }
+        }
+    }
+    out
 }
 
 macro_rules! impl_network_store {
@@ -221,11 +289,6 @@ macro_rules! impl_network_store {
                     $crate::SiteUnit::Host => "p.host",
                     $crate::SiteUnit::Url => "p.url",
                 };
-                let (table, term, label) = match kind {
-                    $crate::TermKind::Nouns => ("page_nouns", "t.lemma", "CAST(NULL AS TEXT)"),
-                    $crate::TermKind::Entities => ("page_entities", "t.normalized", "t.label"),
-                    $crate::TermKind::Keywords => ("page_keywords", "t.phrase", "CAST(NULL AS TEXT)"),
-                };
                 let language_filter = if languages.is_empty() {
                     String::new()
                 } else {
@@ -234,11 +297,13 @@ macro_rules! impl_network_store {
                         $crate::network_sql::placeholders(2 + crawls.len(), languages.len())
                     )
                 };
+                // One row per page with its terms packed into one text: far fewer rows to
+                // decode than one per (page, term); the sums per website are made below.
                 let sql = format!(
-                    "SELECT {site} AS site, {term} AS term, {label} AS label, CAST(SUM(t.count) AS BIGINT) AS count \
-                     FROM page_analyses a JOIN pages p ON p.id = a.page_id JOIN {table} t ON t.page_id = a.page_id \
-                     WHERE a.page_id IN ({pages}){language_filter} \
-                     GROUP BY {site}, {term}, {label} ORDER BY 1, 2, 3",
+                    "SELECT {site} AS site, ({terms}) AS terms \
+                     FROM page_analyses a JOIN pages p ON p.id = a.page_id \
+                     WHERE a.page_id IN ({pages}){language_filter} ORDER BY a.page_id",
+                    terms = $crate::network_sql::packed_terms(kind),
                     pages = $crate::network_sql::analysed_pages_subquery(crawls.len()),
                 );
                 let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
@@ -248,7 +313,8 @@ macro_rules! impl_network_store {
                 for l in languages {
                     q = q.bind(l);
                 }
-                Ok(q.fetch_all(&self.pool).await?)
+                let rows: Vec<(String, Option<String>)> = q.fetch_all(&self.pool).await?;
+                Ok($crate::network_sql::sum_packed_terms(rows, kind))
             }
 
             async fn network_page_links(
@@ -275,3 +341,40 @@ macro_rules! impl_network_store {
 }
 
 pub(crate) use impl_network_store;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_terms_sum_per_website() {
+        let rows = vec![
+            (
+                "a.dk".to_owned(),
+                Some("mette frederiksen\u{1f}PER\u{1f}2\u{1e}vestas\u{1f}ORG\u{1f}1".to_owned()),
+            ),
+            (
+                "a.dk".to_owned(),
+                Some("vestas\u{1f}ORG\u{1f}3\u{1e}broken".to_owned()),
+            ),
+            ("b.dk".to_owned(), None),
+        ];
+        let out = sum_packed_terms(rows, crate::TermKind::Entities);
+        let got: Vec<(&str, &str, Option<&str>, i64)> = out
+            .iter()
+            .map(|c| (c.site.as_str(), c.term.as_str(), c.label.as_deref(), c.count))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a.dk", "mette frederiksen", Some("PER"), 2),
+                ("a.dk", "vestas", Some("ORG"), 4)
+            ]
+        );
+        let nouns = sum_packed_terms(
+            vec![("a.dk".into(), Some("vind\u{1f}2\u{1e}vind\u{1f}3".into()))],
+            crate::TermKind::Nouns,
+        );
+        assert_eq!(nouns[0].count, 5);
+    }
+}

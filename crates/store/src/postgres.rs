@@ -5,8 +5,8 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::analysis_sql::impl_analysis_store;
-use crate::network_sql::impl_network_store;
 use crate::crawl_sql::impl_crawl_store;
+use crate::network_sql::impl_network_store;
 use crate::search_sql::impl_search_store;
 use crate::sql_store::impl_sql_store;
 use crate::{BackendKind, DbPool, Job, StoreError, StoreOptions, StoreResult};

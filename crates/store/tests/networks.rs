@@ -81,7 +81,10 @@ async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> 
     let records: Vec<PageTermsRecord> = texts
         .iter()
         .map(|t| {
-            let p = pages.iter().find(|p| p.domain == t.domain && t.language.as_deref() == Some(p.language)).unwrap();
+            let p = pages
+                .iter()
+                .find(|p| p.domain == t.domain && t.language.as_deref() == Some(p.language))
+                .unwrap();
             PageTermsRecord {
                 page_id: t.id,
                 crawl_id: crawl.id,
@@ -89,7 +92,14 @@ async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> 
                 language: t.language.clone(),
                 tokens: 10,
                 skipped: None,
-                nouns: p.nouns.iter().map(|(l, c)| NounTerm { lemma: (*l).into(), count: *c }).collect(),
+                nouns: p
+                    .nouns
+                    .iter()
+                    .map(|(l, c)| NounTerm {
+                        lemma: (*l).into(),
+                        count: *c,
+                    })
+                    .collect(),
                 entities: vec![],
                 keywords: vec![],
             }
@@ -110,8 +120,22 @@ async fn network_records_graphs_and_builder_rows() {
         s,
         alice.id,
         &[
-            Fixture { url: "https://www.ens.dk/a", host: "www.ens.dk", domain: "ens.dk", language: "da", outlinks: &["https://dr.dk/x"], nouns: &[("vind", 2)] },
-            Fixture { url: "https://dr.dk/b", host: "dr.dk", domain: "dr.dk", language: "en", outlinks: &[], nouns: &[("wind", 5)] },
+            Fixture {
+                url: "https://www.ens.dk/a",
+                host: "www.ens.dk",
+                domain: "ens.dk",
+                language: "da",
+                outlinks: &["https://dr.dk/x"],
+                nouns: &[("vind", 2)],
+            },
+            Fixture {
+                url: "https://dr.dk/b",
+                host: "dr.dk",
+                domain: "dr.dk",
+                language: "en",
+                outlinks: &[],
+                nouns: &[("wind", 5)],
+            },
         ],
     )
     .await;
@@ -119,12 +143,25 @@ async fn network_records_graphs_and_builder_rows() {
     let second = analysed_crawl(
         s,
         alice.id,
-        &[Fixture { url: "https://www.ens.dk/a", host: "www.ens.dk", domain: "ens.dk", language: "da", outlinks: &[], nouns: &[("vind", 3)] }],
+        &[Fixture {
+            url: "https://www.ens.dk/a",
+            host: "www.ens.dk",
+            domain: "ens.dk",
+            language: "da",
+            outlinks: &[],
+            nouns: &[("vind", 3)],
+        }],
     )
     .await;
 
-    let scope = NetworkScope { sessions: vec![], crawls: vec![first, second] };
-    assert_eq!(s.scope_crawls(alice.id, &scope).await.unwrap(), vec![first, second]);
+    let scope = NetworkScope {
+        sessions: vec![],
+        crawls: vec![first, second],
+    };
+    assert_eq!(
+        s.scope_crawls(alice.id, &scope).await.unwrap(),
+        vec![first, second]
+    );
     assert!(s.scope_crawls(bob.id, &scope).await.unwrap().is_empty());
 
     let counts = s
@@ -134,21 +171,38 @@ async fn network_records_graphs_and_builder_rows() {
     assert_eq!(
         counts,
         vec![
-            SiteTermCount { site: "dr.dk".into(), term: "wind".into(), label: None, count: 5 },
-            SiteTermCount { site: "ens.dk".into(), term: "vind".into(), label: None, count: 3 },
+            SiteTermCount {
+                site: "dr.dk".into(),
+                term: "wind".into(),
+                label: None,
+                count: 5
+            },
+            SiteTermCount {
+                site: "ens.dk".into(),
+                term: "vind".into(),
+                label: None,
+                count: 3
+            },
         ]
     );
     let by_host = s
-        .network_term_counts(alice.id, &[first], TermKind::Nouns, SiteUnit::Host, &["da".into()])
+        .network_term_counts(
+            alice.id,
+            &[first],
+            TermKind::Nouns,
+            SiteUnit::Host,
+            &["da".into()],
+        )
         .await
         .unwrap();
     assert_eq!(by_host.len(), 1, "the language filter keeps Danish pages only");
     assert_eq!((by_host[0].site.as_str(), by_host[0].count), ("www.ens.dk", 2));
-    assert!(s
-        .network_term_counts(bob.id, &[first], TermKind::Nouns, SiteUnit::Domain, &[])
-        .await
-        .unwrap()
-        .is_empty());
+    assert!(
+        s.network_term_counts(bob.id, &[first], TermKind::Nouns, SiteUnit::Domain, &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let links = s.network_page_links(alice.id, &[first]).await.unwrap();
     assert_eq!(links.len(), 2);
@@ -169,35 +223,96 @@ async fn network_records_graphs_and_builder_rows() {
         .unwrap();
     assert_eq!(net.status, SearchStatus::Queued);
     assert_eq!(net.scope, scope);
-    s.set_network_status(net.id, SearchStatus::Running, None).await.unwrap();
+    s.set_network_status(net.id, SearchStatus::Running, None)
+        .await
+        .unwrap();
     s.finish_network(
         net.id,
-        &NetworkOutcome { node_count: 3, edge_count: 2, report: json!({"statistics": {"nodes": 3}}), graph_zstd: vec![1, 2, 3] },
+        &NetworkOutcome {
+            node_count: 3,
+            edge_count: 2,
+            report: json!({"statistics": {"nodes": 3}}),
+            graph_zstd: vec![1, 2, 3],
+        },
     )
     .await
     .unwrap();
     let done = s.network(alice.id, net.id).await.unwrap().unwrap();
-    assert_eq!((done.status, done.node_count, done.edge_count), (SearchStatus::Done, Some(3), Some(2)));
+    assert_eq!(
+        (done.status, done.node_count, done.edge_count),
+        (SearchStatus::Done, Some(3), Some(2))
+    );
     assert!(done.finished_at.is_some() && done.started_at.is_some());
     assert_eq!(done.report.unwrap()["statistics"]["nodes"], 3);
-    assert_eq!(s.network_graph(alice.id, net.id).await.unwrap(), Some(vec![1, 2, 3]));
+    assert_eq!(
+        s.network_graph(alice.id, net.id).await.unwrap(),
+        Some(vec![1, 2, 3])
+    );
     assert_eq!(s.network_graph(bob.id, net.id).await.unwrap(), None);
     assert!(s.network(bob.id, net.id).await.unwrap().is_none());
 
-    s.set_network_status(net.id, SearchStatus::Failed, Some("boom")).await.unwrap();
-    assert_eq!(s.network(alice.id, net.id).await.unwrap().unwrap().error.as_deref(), Some("boom"));
-
-    let second_net = s
-        .create_network(NewNetwork { owner_id: alice.id, name: "b".into(), kind: "hyperlink".into(), scope, params: json!({}) })
+    s.set_network_status(net.id, SearchStatus::Failed, Some("boom"))
         .await
         .unwrap();
-    let page = s.list_networks(alice.id, PageRequest { after: None, limit: 1 }).await.unwrap();
-    assert_eq!(page[0].id, second_net.id);
-    let page = s.list_networks(alice.id, PageRequest { after: Some(second_net.id), limit: 5 }).await.unwrap();
-    assert_eq!(page.iter().map(|n| n.id).collect::<Vec<_>>(), vec![net.id]);
-    assert!(s.list_networks(bob.id, PageRequest { after: None, limit: 5 }).await.unwrap().is_empty());
+    assert_eq!(
+        s.network(alice.id, net.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .error
+            .as_deref(),
+        Some("boom")
+    );
 
-    assert!(matches!(s.delete_network(bob.id, net.id).await, Err(StoreError::NotFound)));
+    let second_net = s
+        .create_network(NewNetwork {
+            owner_id: alice.id,
+            name: "b".into(),
+            kind: "hyperlink".into(),
+            scope,
+            params: json!({}),
+        })
+        .await
+        .unwrap();
+    let page = s
+        .list_networks(
+            alice.id,
+            PageRequest {
+                after: None,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page[0].id, second_net.id);
+    let page = s
+        .list_networks(
+            alice.id,
+            PageRequest {
+                after: Some(second_net.id),
+                limit: 5,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.iter().map(|n| n.id).collect::<Vec<_>>(), vec![net.id]);
+    assert!(
+        s.list_networks(
+            bob.id,
+            PageRequest {
+                after: None,
+                limit: 5
+            }
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+
+    assert!(matches!(
+        s.delete_network(bob.id, net.id).await,
+        Err(StoreError::NotFound)
+    ));
     s.delete_network(alice.id, net.id).await.unwrap();
     assert!(s.network(alice.id, net.id).await.unwrap().is_none());
     assert_eq!(s.network_graph(alice.id, net.id).await.unwrap(), None);

@@ -42,10 +42,17 @@ pub fn read_edge_list(input: impl Read, directed: bool) -> Result<EdgeList, Edge
         line: e.position().map_or(0, |p| p.line()),
         message: e.to_string(),
     };
-    let header: Vec<String> = reader.headers().map_err(csv_error)?.iter().map(|h| h.trim().to_owned()).collect();
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(csv_error)?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
     let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let (Some(s), Some(t), Some(w)) = (col("source"), col("target"), col("weight")) else {
-        return Err(EdgeListError::MissingColumns { found: header.join(",") });
+        return Err(EdgeListError::MissingColumns {
+            found: header.join(","),
+        });
     };
 
     let mut ids: HashMap<String, u32> = HashMap::new();
@@ -76,7 +83,10 @@ pub fn read_edge_list(input: impl Read, directed: bool) -> Result<EdgeList, Edge
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| EdgeListError::BadWeight { line, value: raw.to_owned() })?;
+            .ok_or_else(|| EdgeListError::BadWeight {
+                line,
+                value: raw.to_owned(),
+            })?;
         let key = if directed || a <= b { (a, b) } else { (b, a) };
         if let Some(&first) = seen.get(&key) {
             return Err(EdgeListError::Duplicate {
@@ -90,7 +100,12 @@ pub fn read_edge_list(input: impl Read, directed: bool) -> Result<EdgeList, Edge
         rows.push(record.iter().map(str::to_owned).collect());
         edges.push((a, b, weight));
     }
-    Ok(EdgeList { header, rows, names, edges })
+    Ok(EdgeList {
+        header,
+        rows,
+        names,
+        edges,
+    })
 }
 
 /// Writes the kept rows (or, with `all`, every row and a `kept` column) with the method's

@@ -119,7 +119,11 @@ pub struct BackboneReport {
 pub fn apply(graph: &mut Graph, method: Method) -> BackboneReport {
     let nodes_before = graph.nodes.len();
     let edges_before = graph.edges.len();
-    let triples: Vec<(u32, u32, f64)> = graph.edges.iter().map(|e| (e.source, e.target, e.weight)).collect();
+    let triples: Vec<(u32, u32, f64)> = graph
+        .edges
+        .iter()
+        .map(|e| (e.source, e.target, e.weight))
+        .collect();
     let scores = method.score(graph.nodes.len(), &triples, graph.directed);
     let had_edge = touched(graph);
 
@@ -127,7 +131,11 @@ pub fn apply(graph: &mut Graph, method: Method) -> BackboneReport {
     graph.edge_attrs.push(crate::AttrDecl::new(
         &column,
         &format!("Backbone {} ({})", method.score_column(), method.name()),
-        if matches!(method, Method::TopK { .. }) { crate::AttrType::Integer } else { crate::AttrType::Double },
+        if matches!(method, Method::TopK { .. }) {
+            crate::AttrType::Integer
+        } else {
+            crate::AttrType::Double
+        },
     ));
     graph.retain_edges(|i, _| scores[i].keep);
     let kept: Vec<&EdgeScore> = scores.iter().filter(|s| s.keep).collect();
@@ -141,10 +149,20 @@ pub fn apply(graph: &mut Graph, method: Method) -> BackboneReport {
     }
 
     let has_edge = touched(graph);
-    let keep: Vec<bool> = had_edge.iter().zip(&has_edge).map(|(had, has)| *has || !*had).collect();
+    let keep: Vec<bool> = had_edge
+        .iter()
+        .zip(&has_edge)
+        .map(|(had, has)| *has || !*had)
+        .collect();
     graph.retain_nodes(&keep);
 
-    let ratio = |after: usize, before: usize| if before == 0 { 1.0 } else { after as f64 / before as f64 };
+    let ratio = |after: usize, before: usize| {
+        if before == 0 {
+            1.0
+        } else {
+            after as f64 / before as f64
+        }
+    };
     BackboneReport {
         method: method.name().to_owned(),
         parameter: method.parameter(),

@@ -38,7 +38,8 @@ fn lift(nij: f64, ni: f64, nj: f64, n: f64) -> (f64, f64) {
     let expected_p = alpha_post / (alpha_post + beta_post);
     let variance_nij = expected_p * (1.0 - expected_p) * n;
     let d = 1.0 / (ni * nj) - n * ((ni + nj) / ((ni * nj) * (ni * nj)));
-    let variance_cij = variance_nij * ((2.0 * (kappa + nij * d)) / ((kappa * nij + 1.0) * (kappa * nij + 1.0))).powi(2);
+    let variance_cij =
+        variance_nij * ((2.0 * (kappa + nij * d)) / ((kappa * nij + 1.0) * (kappa * nij + 1.0))).powi(2);
     let sdev = variance_cij.sqrt();
     // A degenerate prior (one edge holding all the weight, say) has no spread to test.
     (score, if sdev.is_finite() { sdev } else { 0.0 })

@@ -41,7 +41,9 @@ pub fn hyperlink(pages: &[PageLinks], options: HyperlinkOptions) -> Graph {
     let sites: BTreeSet<&str> = crawled.iter().copied().collect();
     for site in &sites {
         let i = b.node(&website_id(site), site, NodeKind::Website);
-        b.node_mut(i).attrs.insert("crawled".into(), AttrValue::Boolean(true));
+        b.node_mut(i)
+            .attrs
+            .insert("crawled".into(), AttrValue::Boolean(true));
     }
     for page in pages {
         let s = b.node(&website_id(&page.website), &page.website, NodeKind::Website);
@@ -62,7 +64,8 @@ pub fn hyperlink(pages: &[PageLinks], options: HyperlinkOptions) -> Graph {
             attrs.entry("pages".into()).or_insert(AttrValue::Integer(0));
             let e = b.edge(s, t);
             e.weight += 1.0;
-            e.attrs.insert("pages".into(), AttrValue::Integer(e.weight as i64));
+            e.attrs
+                .insert("pages".into(), AttrValue::Integer(e.weight as i64));
         }
     }
     b.finish()
@@ -98,7 +101,13 @@ mod tests {
                 (s.clone(), t.clone(), e.weight)
             })
             .collect();
-        assert_eq!(w, vec![("a.dk".into(), "b.dk".into(), 2.0), ("b.dk".into(), "a.dk".into(), 1.0)]);
+        assert_eq!(
+            w,
+            vec![
+                ("a.dk".into(), "b.dk".into(), 2.0),
+                ("b.dk".into(), "a.dk".into(), 1.0)
+            ]
+        );
 
         let g = hyperlink(&pages, HyperlinkOptions { crawled_only: false });
         let other = g.nodes.iter().find(|n| n.label == "elsewhere.com").expect("node");

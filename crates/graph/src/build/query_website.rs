@@ -99,10 +99,14 @@ pub fn query_website(hits: &[SearchHit], options: QueryWebsiteOptions) -> Graph 
 
     for (q, ids) in sessions {
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-        b.node_mut(q).attrs.insert("sessions".into(), AttrValue::String(list));
+        b.node_mut(q)
+            .attrs
+            .insert("sessions".into(), AttrValue::String(list));
     }
     for (w, n) in results {
-        b.node_mut(w).attrs.insert("results".into(), AttrValue::Integer(n));
+        b.node_mut(w)
+            .attrs
+            .insert("results".into(), AttrValue::Integer(n));
     }
     for (q, w) in order {
         let link = &links[&(q, w)];
@@ -118,8 +122,10 @@ pub fn query_website(hits: &[SearchHit], options: QueryWebsiteOptions) -> Graph 
         };
         let e = b.edge(q, w);
         e.weight = weight;
-        e.attrs.insert("best_rank".into(), AttrValue::Integer(i64::from(link.best_rank)));
-        e.attrs.insert("hits".into(), AttrValue::Integer(i64::from(link.hits)));
+        e.attrs
+            .insert("best_rank".into(), AttrValue::Integer(i64::from(link.best_rank)));
+        e.attrs
+            .insert("hits".into(), AttrValue::Integer(i64::from(link.hits)));
     }
     b.finish()
 }
@@ -143,7 +149,14 @@ mod tests {
         vec![
             hit(1, "wind power", 1, "https://www.dr.dk/a", "www.dr.dk", "dr.dk"),
             hit(1, "wind power", 2, "https://ens.dk/", "ens.dk", "ens.dk"),
-            hit(1, "wind power", 3, "https://nyheder.dr.dk/b", "nyheder.dr.dk", "dr.dk"),
+            hit(
+                1,
+                "wind power",
+                3,
+                "https://nyheder.dr.dk/b",
+                "nyheder.dr.dk",
+                "dr.dk",
+            ),
             hit(1, "wind power", 4, "https://x.org/", "x.org", "x.org"),
             hit(2, "Wind  Power", 2, "https://www.dr.dk/a", "www.dr.dk", "dr.dk"),
             hit(2, "solar", 5, "https://ens.dk/s", "ens.dk", "ens.dk"),
@@ -151,8 +164,16 @@ mod tests {
     }
 
     fn edge<'a>(g: &'a Graph, q: &str, site: &str) -> &'a crate::Edge {
-        let qi = g.nodes.iter().position(|n| n.id == format!("query:{q}")).expect("query");
-        let wi = g.nodes.iter().position(|n| n.id == format!("site:{site}")).expect("site");
+        let qi = g
+            .nodes
+            .iter()
+            .position(|n| n.id == format!("query:{q}"))
+            .expect("query");
+        let wi = g
+            .nodes
+            .iter()
+            .position(|n| n.id == format!("site:{site}"))
+            .expect("site");
         g.edges
             .iter()
             .find(|e| e.source as usize == qi && e.target as usize == wi)
@@ -189,8 +210,17 @@ mod tests {
     #[test]
     fn every_weighting() {
         let w = |weight| {
-            let g = query_website(&sample(), QueryWebsiteOptions { weight, ..Default::default() });
-            (edge(&g, "wind power", "ens.dk").weight, edge(&g, "solar", "ens.dk").weight)
+            let g = query_website(
+                &sample(),
+                QueryWebsiteOptions {
+                    weight,
+                    ..Default::default()
+                },
+            );
+            (
+                edge(&g, "wind power", "ens.dk").weight,
+                edge(&g, "solar", "ens.dk").weight,
+            )
         };
         assert_eq!(w(RankWeight::InverseRank), (0.5, 0.2));
         let (a, b) = w(RankWeight::ExponentialDecay);
@@ -200,7 +230,10 @@ mod tests {
         assert_eq!(w(RankWeight::Hits), (1.0, 1.0));
         let g = query_website(
             &sample(),
-            QueryWebsiteOptions { weight: RankWeight::Hits, ..Default::default() },
+            QueryWebsiteOptions {
+                weight: RankWeight::Hits,
+                ..Default::default()
+            },
         );
         assert_eq!(edge(&g, "wind power", "dr.dk").weight, 3.0);
     }

@@ -177,6 +177,7 @@ pub fn website_terms(counts: &[TermCount], kind: TermKind, options: &TermOptions
     b.declare_edge_attr(AttrDecl::new("count", "Count", AttrType::Integer));
 
     let prefix = kind.node_kind().as_str();
+    let mut term_node = vec![u32::MAX; terms.len()];
     for (s, list) in per_site.iter().enumerate() {
         let keep = options.top.of(list.len());
         let total: i64 = list.iter().map(|&(_, n)| n).sum();
@@ -197,21 +198,28 @@ pub fn website_terms(counts: &[TermCount], kind: TermKind, options: &TermOptions
             .attrs
             .insert("terms".into(), AttrValue::Integer(list.len() as i64));
         for (score, t, n) in scored {
-            let (term, label) = terms[t];
-            let id = match label {
-                Some(l) => format!("{prefix}:{l}:{term}"),
-                None => format!("{prefix}:{term}"),
-            };
-            let node = b.node(&id, term, kind.node_kind());
-            let attrs = &mut b.node_mut(node).attrs;
-            attrs.insert("frequency".into(), AttrValue::Integer(stats[t].frequency));
-            attrs.insert("df".into(), AttrValue::Integer(i64::from(stats[t].df)));
-            if let (TermKind::Entity, Some(l)) = (kind, label) {
-                attrs.insert("entity_type".into(), AttrValue::String(l.to_owned()));
+            if term_node[t] == u32::MAX {
+                let (term, label) = terms[t];
+                let id = match label {
+                    Some(l) => format!("{prefix}:{l}:{term}"),
+                    None => format!("{prefix}:{term}"),
+                };
+                let node = b.node(&id, term, kind.node_kind());
+                let attrs = &mut b.node_mut(node).attrs;
+                attrs.insert("frequency".into(), AttrValue::Integer(stats[t].frequency));
+                attrs.insert("df".into(), AttrValue::Integer(i64::from(stats[t].df)));
+                if let (TermKind::Entity, Some(l)) = (kind, label) {
+                    attrs.insert("entity_type".into(), AttrValue::String(l.to_owned()));
+                }
+                term_node[t] = node;
             }
-            let e = b.edge(w, node);
-            e.weight = score;
-            e.attrs.insert("count".into(), AttrValue::Integer(n));
+            // Each (website, term) pair comes once: rows were summed per website above.
+            b.push_edge(
+                w,
+                term_node[t],
+                score,
+                [("count".to_owned(), AttrValue::Integer(n))].into(),
+            );
         }
     }
     b.finish()
@@ -251,7 +259,10 @@ mod tests {
         let node = |id: &str| g.nodes.iter().position(|n| n.id == id).expect(id) as u32;
         let weight = |s: &str, t: &str| {
             let (s, t) = (node(&format!("site:{s}")), node(&format!("noun:{t}")));
-            g.edges.iter().find(|e| e.source == s && e.target == t).map(|e| e.weight)
+            g.edges
+                .iter()
+                .find(|e| e.source == s && e.target == t)
+                .map(|e| e.weight)
         };
         // N = 3 websites; wind df 3 → idf = ln(4/4)+1 = 1; turbine df 2 → ln(4/3)+1.
         // a.dk uses 65 nouns in all (only_a counts there too): wind tf = 10/65.
@@ -263,18 +274,27 @@ mod tests {
         assert_eq!(wind.attrs["frequency"], AttrValue::Integer(13));
 
         // max_df_share 0.7 drops wind (3/3 websites).
-        let opts = TermOptions { max_df_share: 0.7, ..Default::default() };
+        let opts = TermOptions {
+            max_df_share: 0.7,
+            ..Default::default()
+        };
         let g = website_terms(&sample(), TermKind::Noun, &opts);
         assert!(g.nodes.iter().all(|n| n.label != "wind"));
     }
 
     #[test]
     fn top_n_as_count_and_share() {
-        let opts = TermOptions { top: TopN::Count(1), ..Default::default() };
+        let opts = TermOptions {
+            top: TopN::Count(1),
+            ..Default::default()
+        };
         let g = website_terms(&sample(), TermKind::Noun, &opts);
         assert_eq!(g.edges.len(), 3);
         // a.dk has 4 distinct nouns: a share of 0.5 keeps 2 of them.
-        let opts = TermOptions { top: TopN::Share(0.5), ..Default::default() };
+        let opts = TermOptions {
+            top: TopN::Share(0.5),
+            ..Default::default()
+        };
         let g = website_terms(&sample(), TermKind::Noun, &opts);
         let a = g.nodes.iter().position(|n| n.id == "site:a.dk").unwrap() as u32;
         assert_eq!(g.edges.iter().filter(|e| e.source == a).count(), 2);
@@ -286,7 +306,10 @@ mod tests {
         for r in &mut rows {
             r.label = Some(if r.term == "wind" { "ORG" } else { "PER" }.into());
         }
-        let opts = TermOptions { entity_types: vec!["org".into()], ..Default::default() };
+        let opts = TermOptions {
+            entity_types: vec!["org".into()],
+            ..Default::default()
+        };
         let g = website_terms(&rows, TermKind::Entity, &opts);
         let ents: Vec<_> = g.nodes.iter().filter(|n| n.kind == NodeKind::Entity).collect();
         assert_eq!(ents.len(), 1);

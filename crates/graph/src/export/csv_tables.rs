@@ -20,7 +20,11 @@ pub fn nodes_csv(graph: &Graph, color_by: ColorBy) -> Vec<u8> {
     let _ = w.write_record(&header);
     for node in &graph.nodes {
         let mut row = vec![node.id.clone(), node.label.clone()];
-        row.extend(standard_node_values(node).iter().map(|v| v.as_ref().map(|v| v.to_text()).unwrap_or_default()));
+        row.extend(
+            standard_node_values(node)
+                .iter()
+                .map(|v| v.as_ref().map(|v| v.to_text()).unwrap_or_default()),
+        );
         row.extend(
             graph
                 .node_attrs

@@ -20,7 +20,9 @@ fn type_name(ty: AttrType) -> &'static str {
 pub fn gexf(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> String {
     let mut out = String::with_capacity(256 + graph.nodes.len() * 400 + graph.edges.len() * 160);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str("<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">\n");
+    out.push_str(
+        "<gexf xmlns=\"http://gexf.net/1.3\" xmlns:viz=\"http://gexf.net/1.3/viz\" version=\"1.3\">\n",
+    );
     let date = if is_date(&meta.date) {
         format!(" lastmodifieddate=\"{}\"", meta.date)
     } else {
@@ -31,14 +33,22 @@ pub fn gexf(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> String {
     if !meta.title.is_empty() {
         let _ = writeln!(out, "    <keywords>{}</keywords>", escape(&meta.title));
     }
-    let _ = writeln!(out, "    <description>{}</description>", escape(&meta.description));
+    let _ = writeln!(
+        out,
+        "    <description>{}</description>",
+        escape(&meta.description)
+    );
     out.push_str("  </meta>\n");
     let edge_type = if graph.directed { "directed" } else { "undirected" };
     let _ = writeln!(out, "  <graph defaultedgetype=\"{edge_type}\">");
 
     out.push_str("    <attributes class=\"node\">\n");
     for (key, title, ty) in STANDARD_NODE_ATTRS {
-        let _ = writeln!(out, "      <attribute id=\"{key}\" title=\"{title}\" type=\"{}\"/>", type_name(ty));
+        let _ = writeln!(
+            out,
+            "      <attribute id=\"{key}\" title=\"{title}\" type=\"{}\"/>",
+            type_name(ty)
+        );
     }
     for decl in &graph.node_attrs {
         let _ = writeln!(
@@ -64,12 +74,21 @@ pub fn gexf(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> String {
 
     let _ = writeln!(out, "    <nodes count=\"{}\">", graph.nodes.len());
     for node in &graph.nodes {
-        let _ = writeln!(out, "      <node id=\"{}\" label=\"{}\">", escape(&node.id), escape(&node.label));
+        let _ = writeln!(
+            out,
+            "      <node id=\"{}\" label=\"{}\">",
+            escape(&node.id),
+            escape(&node.label)
+        );
         out.push_str("        <attvalues>\n");
         let standard = standard_node_values(node);
         for ((key, _, _), value) in STANDARD_NODE_ATTRS.iter().zip(standard) {
             if let Some(v) = value {
-                let _ = writeln!(out, "          <attvalue for=\"{key}\" value=\"{}\"/>", escape(&v.to_text()));
+                let _ = writeln!(
+                    out,
+                    "          <attvalue for=\"{key}\" value=\"{}\"/>",
+                    escape(&v.to_text())
+                );
             }
         }
         for decl in &graph.node_attrs {
@@ -85,7 +104,11 @@ pub fn gexf(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> String {
         out.push_str("        </attvalues>\n");
         let (r, g, b) = node_color(node, color_by);
         let _ = writeln!(out, "        <viz:color r=\"{r}\" g=\"{g}\" b=\"{b}\"/>");
-        let _ = writeln!(out, "        <viz:size value=\"{}\"/>", format_f32(node.size.max(0.0)));
+        let _ = writeln!(
+            out,
+            "        <viz:size value=\"{}\"/>",
+            format_f32(node.size.max(0.0))
+        );
         if let Some((x, y)) = node.position {
             let _ = writeln!(
                 out,
@@ -136,5 +159,7 @@ fn is_date(s: &str) -> bool {
     b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit())
 }

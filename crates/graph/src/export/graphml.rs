@@ -50,9 +50,18 @@ pub fn graphml(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> String {
 
     let edge_default = if graph.directed { "directed" } else { "undirected" };
     let _ = writeln!(out, "  <graph id=\"G\" edgedefault=\"{edge_default}\">");
-    let _ = writeln!(out, "    <data key=\"graph_description\">{}</data>", escape(&meta.description));
+    let _ = writeln!(
+        out,
+        "    <data key=\"graph_description\">{}</data>",
+        escape(&meta.description)
+    );
     let data = |out: &mut String, domain: &str, name: &str, value: &str| {
-        let _ = writeln!(out, "      <data key=\"{domain}_{}\">{}</data>", escape(name), escape(value));
+        let _ = writeln!(
+            out,
+            "      <data key=\"{domain}_{}\">{}</data>",
+            escape(name),
+            escape(value)
+        );
     };
     for node in &graph.nodes {
         let _ = writeln!(out, "    <node id=\"{}\">", escape(&node.id));

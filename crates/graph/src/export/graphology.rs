@@ -64,7 +64,10 @@ pub fn graphology(graph: &Graph, meta: &ExportMeta, color_by: ColorBy) -> Value 
         })
         .collect();
     let declarations = |decls: &[crate::AttrDecl]| -> Vec<Value> {
-        decls.iter().map(|d| json!({ "key": d.key, "title": d.title, "type": d.ty })).collect()
+        decls
+            .iter()
+            .map(|d| json!({ "key": d.key, "title": d.title, "type": d.ty }))
+            .collect()
     };
     let mut node_decls: Vec<Value> = STANDARD_NODE_ATTRS
         .iter()

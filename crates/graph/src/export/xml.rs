@@ -26,6 +26,9 @@ pub(crate) fn escape(text: &str) -> String {
 mod tests {
     #[test]
     fn escapes_and_strips() {
-        assert_eq!(super::escape("a<b & \"c\"\u{1}\n"), "a&lt;b &amp; &quot;c&quot;&#10;");
+        assert_eq!(
+            super::escape("a<b & \"c\"\u{1}\n"),
+            "a&lt;b &amp; &quot;c&quot;&#10;"
+        );
     }
 }

@@ -19,9 +19,10 @@ pub async fn run(settings: &Settings, command: &BenchCommand) -> anyhow::Result<
     match command {
         BenchCommand::Crawl { pages, database_url } => crawl(settings, *pages, database_url.as_deref()).await,
         BenchCommand::Nlp { data, rounds } => crate::commands::nlp::bench(data, *rounds),
-        BenchCommand::Graph { database_url, no_large } => {
-            crate::commands::bench_graph::run(settings, database_url.as_deref(), *no_large).await
-        }
+        BenchCommand::Graph {
+            database_url,
+            no_large,
+        } => crate::commands::bench_graph::run(settings, database_url.as_deref(), *no_large).await,
     }
 }
 

@@ -17,9 +17,15 @@ pub fn run(command: &GraphCommand) -> anyhow::Result<()> {
 fn method(args: &BackboneArgs) -> anyhow::Result<Method> {
     let need = |v: Option<f64>, flag: &str| v.ok_or_else(|| anyhow::anyhow!("this method needs {flag}"));
     let method = match args.method {
-        BackboneArg::Disparity => Method::Disparity { alpha: need(args.alpha, "--alpha")? },
-        BackboneArg::NoiseCorrected => Method::NoiseCorrected { delta: need(args.delta, "--delta")? },
-        BackboneArg::Threshold => Method::Threshold { threshold: need(args.threshold, "--threshold")? },
+        BackboneArg::Disparity => Method::Disparity {
+            alpha: need(args.alpha, "--alpha")?,
+        },
+        BackboneArg::NoiseCorrected => Method::NoiseCorrected {
+            delta: need(args.delta, "--delta")?,
+        },
+        BackboneArg::Threshold => Method::Threshold {
+            threshold: need(args.threshold, "--threshold")?,
+        },
         BackboneArg::Topk => Method::TopK {
             k: args.k.ok_or_else(|| anyhow::anyhow!("this method needs --k"))?,
         },
@@ -39,7 +45,8 @@ fn backbone(args: &BackboneArgs) -> anyhow::Result<()> {
             File::open(&args.input).with_context(|| format!("opening {}", args.input.display()))?,
         ))
     };
-    let list = read_edge_list(input, args.directed).with_context(|| format!("reading {}", args.input.display()))?;
+    let list =
+        read_edge_list(input, args.directed).with_context(|| format!("reading {}", args.input.display()))?;
     let scores = method.score(list.names.len(), &list.edges, args.directed);
     let kept = scores.iter().filter(|s| s.keep).count();
     let output: Box<dyn Write> = match &args.output {
@@ -50,7 +57,11 @@ fn backbone(args: &BackboneArgs) -> anyhow::Result<()> {
     };
     write_scored_edge_list(&list, method, &scores, args.all, output)?;
     let edges = list.edges.len();
-    let share = if edges == 0 { 100.0 } else { 100.0 * kept as f64 / edges as f64 };
+    let share = if edges == 0 {
+        100.0
+    } else {
+        100.0 * kept as f64 / edges as f64
+    };
     eprintln!(
         "{}: kept {kept} of {edges} edges ({share:.1}%) over {} nodes",
         method.name(),

@@ -41,7 +41,11 @@ fn color(arg: ColorArg) -> ColorBy {
     }
 }
 
-async fn network(settings: &Settings, args: &NetworkArgs, store: std::sync::Arc<dyn Store>) -> anyhow::Result<()> {
+async fn network(
+    settings: &Settings,
+    args: &NetworkArgs,
+    store: std::sync::Arc<dyn Store>,
+) -> anyhow::Result<()> {
     let name = args
         .as_user
         .as_deref()
@@ -50,9 +54,16 @@ async fn network(settings: &Settings, args: &NetworkArgs, store: std::sync::Arc<
     match &args.action {
         NetworkAction::Build(build) => build_network(settings, store, user.id, build).await,
         NetworkAction::List => {
-            let rows = networks::service::list_networks(store.as_ref(), user.id, PageRequest { after: None, limit: 500 })
-                .await
-                .map_err(service_error)?;
+            let rows = networks::service::list_networks(
+                store.as_ref(),
+                user.id,
+                PageRequest {
+                    after: None,
+                    limit: 500,
+                },
+            )
+            .await
+            .map_err(service_error)?;
             if rows.is_empty() {
                 println!("no networks yet (build one with `observatory network build`)");
             }
@@ -75,11 +86,18 @@ async fn network(settings: &Settings, args: &NetworkArgs, store: std::sync::Arc<
                 .map_err(service_error)?;
             print_summary(store.as_ref(), user.id, &n).await
         }
-        NetworkAction::Download { id, out, format, color: c } => {
+        NetworkAction::Download {
+            id,
+            out,
+            format,
+            color: c,
+        } => {
             let format = match format {
                 Some(f) => f.parse::<Format>().map_err(|e| anyhow::anyhow!(e))?,
                 None => Format::from_path(out).ok_or_else(|| {
-                    anyhow::anyhow!("say which format with --format, or end --out with .gexf, .graphml, .zip or .json")
+                    anyhow::anyhow!(
+                        "say which format with --format, or end --out with .gexf, .graphml, .zip or .json"
+                    )
                 })?,
             };
             write_file(store.as_ref(), user.id, *id, out, format, color(*c)).await
@@ -106,7 +124,10 @@ fn params(args: &BuildArgs) -> anyhow::Result<Value> {
         BackboneArg::Threshold => json!({"method": "threshold", "threshold": args.threshold}),
         BackboneArg::Topk => json!({"method": "top_k", "k": args.k}),
     });
-    let projection = args.project.as_ref().map(|onto| json!({"onto": onto, "measure": args.measure}));
+    let projection = args
+        .project
+        .as_ref()
+        .map(|onto| json!({"onto": onto, "measure": args.measure}));
     Ok(json!({
         "website_unit": args.unit,
         "weight": args.weight,
@@ -193,13 +214,24 @@ async fn write_file(
         .await
         .map_err(service_error)?;
     std::fs::write(out, &file.bytes).with_context(|| format!("writing {}", out.display()))?;
-    println!("wrote {} ({}, {} bytes)", out.display(), format.as_str(), file.bytes.len());
+    println!(
+        "wrote {} ({}, {} bytes)",
+        out.display(),
+        format.as_str(),
+        file.bytes.len()
+    );
     Ok(())
 }
 
 /// Statistics, the backbone report, and the biggest communities with their heaviest members.
 async fn print_summary(store: &dyn Store, owner: UserId, n: &Network) -> anyhow::Result<()> {
-    println!("network {} \"{}\" ({}): {}", n.id, n.name, n.kind, n.status.as_str());
+    println!(
+        "network {} \"{}\" ({}): {}",
+        n.id,
+        n.name,
+        n.kind,
+        n.status.as_str()
+    );
     if let Some(e) = &n.error {
         println!("  error: {e}");
     }

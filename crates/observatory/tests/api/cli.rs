@@ -464,26 +464,77 @@ async fn crawls_and_pages_run_from_the_command_line() {
     );
     assert!(stdout.contains("top entities by TF-IDF"), "{stdout}");
     let out = run(vec![
-        "network", "--as", "alice", "build", "--type", "website-noun", "--job", "1", "--min-df", "1",
-        "--backbone", "disparity", "--alpha", "0.5", "--out", "nouns.gexf", "--out", "nouns.zip",
+        "network",
+        "--as",
+        "alice",
+        "build",
+        "--type",
+        "website-noun",
+        "--job",
+        "1",
+        "--min-df",
+        "1",
+        "--backbone",
+        "disparity",
+        "--alpha",
+        "0.5",
+        "--out",
+        "nouns.gexf",
+        "--out",
+        "nouns.zip",
     ])
     .await;
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
-    assert!(stdout.contains("network 1 ") && stdout.contains("(website-noun): done"), "{stdout}");
+    assert!(
+        stdout.contains("network 1 ") && stdout.contains("(website-noun): done"),
+        "{stdout}"
+    );
     assert!(stdout.contains("backbone disparity (0.5): edges "), "{stdout}");
     assert!(stdout.contains("community 0 ("), "{stdout}");
-    assert!(std::fs::read_to_string(root.join("nouns.gexf")).unwrap().contains("<gexf xmlns=\"http://gexf.net/1.3\""));
+    assert!(
+        std::fs::read_to_string(root.join("nouns.gexf"))
+            .unwrap()
+            .contains("<gexf xmlns=\"http://gexf.net/1.3\"")
+    );
     assert!(root.join("nouns.zip").exists());
     let out = run(vec!["network", "--as", "alice", "list"]).await;
-    assert!(text(&out.stdout).contains("website-noun"), "{}", text(&out.stdout));
-    let out = run(vec!["network", "--as", "alice", "download", "1", "--out", "nouns.json"]).await;
+    assert!(
+        text(&out.stdout).contains("website-noun"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = run(vec![
+        "network",
+        "--as",
+        "alice",
+        "download",
+        "1",
+        "--out",
+        "nouns.json",
+    ])
+    .await;
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let g: serde_json::Value = serde_json::from_slice(&std::fs::read(root.join("nouns.json")).unwrap()).unwrap();
+    let g: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root.join("nouns.json")).unwrap()).unwrap();
     assert!(!g["nodes"].as_array().unwrap().is_empty());
-    let out = run(vec!["network", "--as", "alice", "build", "--type", "query-website", "--job", "1"]).await;
+    let out = run(vec![
+        "network",
+        "--as",
+        "alice",
+        "build",
+        "--type",
+        "query-website",
+        "--job",
+        "1",
+    ])
+    .await;
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("scope.sessions: a query–website network needs"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("scope.sessions: a query–website network needs"),
+        "{}",
+        text(&out.stderr)
+    );
 
     let out = run(vec!["analyze", "--as", "alice", "--job", "7"]).await;
     assert!(!out.status.success());

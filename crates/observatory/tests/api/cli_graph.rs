@@ -15,11 +15,26 @@ fn an_edge_list_is_backboned_from_the_command_line() {
     .unwrap();
     let out = observatory(
         dir.path(),
-        &["graph", "backbone", "--method", "disparity", "--alpha", "0.2", "--input", "edges.csv", "--output", "kept.csv"],
+        &[
+            "graph",
+            "backbone",
+            "--method",
+            "disparity",
+            "--alpha",
+            "0.2",
+            "--input",
+            "edges.csv",
+            "--output",
+            "kept.csv",
+        ],
         None,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("kept 2 of 5 edges"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("kept 2 of 5 edges"),
+        "{}",
+        text(&out.stderr)
+    );
     let kept = std::fs::read_to_string(dir.path().join("kept.csv")).unwrap();
     let rows: Vec<&str> = kept.lines().collect();
     assert_eq!(rows[0], "source,target,weight,alpha");
@@ -30,19 +45,46 @@ fn an_edge_list_is_backboned_from_the_command_line() {
     // Noise-corrected at δ = 1.28 keeps A–B, B–C and D–E (scores in the graph crate's tests).
     let out = observatory(
         dir.path(),
-        &["graph", "backbone", "--method", "noise-corrected", "--delta", "1.28", "--input", "edges.csv"],
+        &[
+            "graph",
+            "backbone",
+            "--method",
+            "noise-corrected",
+            "--delta",
+            "1.28",
+            "--input",
+            "edges.csv",
+        ],
         None,
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    let kept: Vec<String> = stdout.lines().skip(1).map(|l| l.split(',').take(2).collect::<Vec<_>>().join("")).collect();
+    let kept: Vec<String> = stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(""))
+        .collect();
     assert_eq!(kept, ["AB", "BC", "DE"], "{stdout}");
-    assert!(stdout.starts_with("source,target,weight,score,sdev\n"), "{stdout}");
+    assert!(
+        stdout.starts_with("source,target,weight,score,sdev\n"),
+        "{stdout}"
+    );
 
     // Directed top-1 from standard input, every edge with its verdict.
     let out = observatory(
         dir.path(),
-        &["graph", "backbone", "--method", "topk", "--k", "1", "--directed", "--all", "--input", "-"],
+        &[
+            "graph",
+            "backbone",
+            "--method",
+            "topk",
+            "--k",
+            "1",
+            "--directed",
+            "--all",
+            "--input",
+            "-",
+        ],
         Some("source,target,weight\nA,B,4\nA,C,1\nB,A,2\n"),
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -51,15 +93,39 @@ fn an_edge_list_is_backboned_from_the_command_line() {
         "source,target,weight,rank,kept\nA,B,4,1,true\nA,C,1,1,true\nB,A,2,1,true\n"
     );
 
-    let out = observatory(dir.path(), &["graph", "backbone", "--method", "disparity", "--input", "edges.csv"], None);
+    let out = observatory(
+        dir.path(),
+        &[
+            "graph",
+            "backbone",
+            "--method",
+            "disparity",
+            "--input",
+            "edges.csv",
+        ],
+        None,
+    );
     assert!(!out.status.success());
     assert!(text(&out.stderr).contains("this method needs --alpha"));
     std::fs::write(dir.path().join("bad.csv"), "source,target,weight\nA,B,-1\n").unwrap();
     let out = observatory(
         dir.path(),
-        &["graph", "backbone", "--method", "threshold", "--threshold", "1", "--input", "bad.csv"],
+        &[
+            "graph",
+            "backbone",
+            "--method",
+            "threshold",
+            "--threshold",
+            "1",
+            "--input",
+            "bad.csv",
+        ],
         None,
     );
     assert!(!out.status.success());
-    assert!(text(&out.stderr).contains("line 2: weight `-1` is not a finite number ≥ 0"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("line 2: weight `-1` is not a finite number ≥ 0"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -38,7 +38,10 @@ async fn build(app: &TestApp, token: &str, request: Value) -> Value {
 
 async fn download(app: &TestApp, token: &str, id: i64, format: &str) -> (String, Vec<u8>) {
     let res = app
-        .get(&format!("/api/networks/{id}/download?format={format}"), Some(token))
+        .get(
+            &format!("/api/networks/{id}/download?format={format}"),
+            Some(token),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK, "{format}");
     let kind = res.headers()["content-type"].to_str().unwrap().to_owned();
@@ -86,7 +89,11 @@ async fn check_downloads(app: &TestApp, token: &str, network: &Value) {
     for (name, rows) in [("nodes.csv", nodes), ("edges.csv", edges)] {
         let mut text = String::new();
         archive.by_name(name).unwrap().read_to_string(&mut text).unwrap();
-        assert_eq!(csv::Reader::from_reader(text.as_bytes()).records().count(), rows, "{name}");
+        assert_eq!(
+            csv::Reader::from_reader(text.as_bytes()).records().count(),
+            rows,
+            "{name}"
+        );
     }
 
     let (_, graphology) = download(app, token, id, "json").await;
@@ -127,7 +134,13 @@ async fn a_query_website_network_from_search_sessions() {
         )
         .await;
     let err = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
-    assert!(err["error"]["message"].as_str().unwrap().contains("params.weight: unknown variant `loudest`"), "{err}");
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("params.weight: unknown variant `loudest`"),
+        "{err}"
+    );
     let res = app
         .post_json(
             "/api/networks",
@@ -183,18 +196,33 @@ async fn a_query_website_network_from_search_sessions() {
     let edge = &g["edges"].as_array().unwrap()[0];
     let rank = edge["attributes"]["best_rank"].as_f64().unwrap();
     // Linear weighting over 20 results: (20 + 1 − r) / 20.
-    assert_eq!(edge["attributes"]["weight"].as_f64().unwrap(), (21.0 - rank) / 20.0);
+    assert_eq!(
+        edge["attributes"]["weight"].as_f64().unwrap(),
+        (21.0 - rank) / 20.0
+    );
 
     // Isolation: bob sees none of it.
     for path in [
         format!("/api/networks/{id}"),
         format!("/api/networks/{id}/download?format=gexf"),
     ] {
-        assert_error(app.get(&path, Some(&bob)).await, StatusCode::NOT_FOUND, "not_found").await;
+        assert_error(
+            app.get(&path, Some(&bob)).await,
+            StatusCode::NOT_FOUND,
+            "not_found",
+        )
+        .await;
     }
     let list = json(app.get("/api/networks", Some(&bob)).await).await;
     assert!(list["items"].as_array().unwrap().is_empty());
-    let res = app.send_json(Method::DELETE, &format!("/api/networks/{id}"), Some(&bob), &json!({})).await;
+    let res = app
+        .send_json(
+            Method::DELETE,
+            &format!("/api/networks/{id}"),
+            Some(&bob),
+            &json!({}),
+        )
+        .await;
     assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
 
     let res = app
@@ -212,7 +240,13 @@ async fn a_query_website_network_from_search_sessions() {
     )
     .await;
     assert_eq!(failed["status"], "failed");
-    assert!(failed["error"].as_str().unwrap().contains("run an analysis first"), "{failed}");
+    assert!(
+        failed["error"]
+            .as_str()
+            .unwrap()
+            .contains("run an analysis first"),
+        "{failed}"
+    );
     let res = app
         .get(&format!("/api/networks/{}/download", failed["id"]), Some(&alice))
         .await;
@@ -221,10 +255,21 @@ async fn a_query_website_network_from_search_sessions() {
     let list = json(app.get("/api/networks?limit=1", Some(&alice)).await).await;
     assert_eq!(list["items"][0]["id"], failed["id"]);
     let cursor = list["next_cursor"].as_str().unwrap();
-    let rest = json(app.get(&format!("/api/networks?limit=1&cursor={cursor}"), Some(&alice)).await).await;
+    let rest = json(
+        app.get(&format!("/api/networks?limit=1&cursor={cursor}"), Some(&alice))
+            .await,
+    )
+    .await;
     assert_eq!(rest["items"][0]["id"], id);
 
-    let res = app.send_json(Method::DELETE, &format!("/api/networks/{id}"), Some(&alice), &json!({})).await;
+    let res = app
+        .send_json(
+            Method::DELETE,
+            &format!("/api/networks/{id}"),
+            Some(&alice),
+            &json!({}),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_error(
         app.get(&format!("/api/networks/{id}"), Some(&alice)).await,
@@ -238,10 +283,16 @@ async fn a_query_website_network_from_search_sessions() {
 async fn term_and_hyperlink_networks_from_an_analysed_scraping_job() {
     let (app, web) = crate::crawls::app_with_fixture_web().await;
     let (_, alice) = app.user_with_token("alice", false).await;
-    let urls: Vec<String> = ["site0.test", "site1.test", "site2.test", "site3.test", "latin1.test"]
-        .iter()
-        .map(|h| web.url(h, "/p/0"))
-        .collect();
+    let urls: Vec<String> = [
+        "site0.test",
+        "site1.test",
+        "site2.test",
+        "site3.test",
+        "latin1.test",
+    ]
+    .iter()
+    .map(|h| web.url(h, "/p/0"))
+    .collect();
     let created = json(
         app.post_json(
             "/api/crawls",
@@ -252,7 +303,10 @@ async fn term_and_hyperlink_networks_from_an_analysed_scraping_job() {
     )
     .await;
     let crawl = created["id"].as_i64().unwrap();
-    assert_eq!(crate::crawls::wait_for_crawl(&app, crawl, &alice).await["status"], "done");
+    assert_eq!(
+        crate::crawls::wait_for_crawl(&app, crawl, &alice).await["status"],
+        "done"
+    );
     let run = json(
         app.post_json(&format!("/api/crawls/{crawl}/analyses"), Some(&alice), &json!({}))
             .await,
@@ -272,7 +326,10 @@ async fn term_and_hyperlink_networks_from_an_analysed_scraping_job() {
     assert_eq!(nouns["status"], "done", "{nouns}");
     let report = &nouns["report"];
     assert_eq!(report["statistics"]["nodes_by_kind"]["website"], 5, "{report}");
-    assert!(report["statistics"]["nodes_by_kind"]["noun"].as_u64().unwrap() > 5, "{report}");
+    assert!(
+        report["statistics"]["nodes_by_kind"]["noun"].as_u64().unwrap() > 5,
+        "{report}"
+    );
     let backbone = &report["backbone"];
     assert_eq!(backbone["method"], "disparity");
     assert!(backbone["edges_after"].as_u64() <= backbone["edges_before"].as_u64());
@@ -289,7 +346,11 @@ async fn term_and_hyperlink_networks_from_an_analysed_scraping_job() {
     .await;
     assert_eq!(projected["status"], "done", "{projected}");
     assert_eq!(projected["report"]["statistics"]["nodes_by_kind"]["website"], 5);
-    assert!(projected["report"]["statistics"]["nodes_by_kind"].get("noun").is_none());
+    assert!(
+        projected["report"]["statistics"]["nodes_by_kind"]
+            .get("noun")
+            .is_none()
+    );
 
     let entities = build(
         &app,
@@ -325,10 +386,22 @@ async fn term_and_hyperlink_networks_from_an_analysed_scraping_job() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["source"].as_str().unwrap().to_owned(), e["target"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_owned(),
+                e["target"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
-    for (a, b) in [("site0.test", "site1.test"), ("site1.test", "site2.test"), ("site2.test", "site3.test")] {
-        assert!(edges.contains(&(format!("site:{a}"), format!("site:{b}"))), "{edges:?}");
+    for (a, b) in [
+        ("site0.test", "site1.test"),
+        ("site1.test", "site2.test"),
+        ("site2.test", "site3.test"),
+    ] {
+        assert!(
+            edges.contains(&(format!("site:{a}"), format!("site:{b}"))),
+            "{edges:?}"
+        );
     }
     check_downloads(&app, &alice, &links).await;
 }

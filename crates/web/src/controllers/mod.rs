@@ -65,8 +65,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(analyses::get::get_analysis))
         .routes(routes!(analyses::terms::page_terms))
         .routes(routes!(analyses::terms::top_terms))
-        .routes(routes!(networks::list::list_networks, networks::create::create_network))
-        .routes(routes!(networks::get::get_network, networks::delete::delete_network))
+        .routes(routes!(
+            networks::list::list_networks,
+            networks::create::create_network
+        ))
+        .routes(routes!(
+            networks::get::get_network,
+            networks::delete::delete_network
+        ))
         .routes(routes!(networks::download::download_network))
         .routes(routes!(pages::get::get_page))
         .routes(routes!(pages::html::get_page_html))

@@ -21,6 +21,7 @@ pub async fn create_network(
     user: AuthUser,
     ApiJson(body): ApiJson<NetworkRequest>,
 ) -> AppResult<(StatusCode, ApiJson<NetworkView>)> {
-    let network = networks::service::create_network(state.store.as_ref(), &state.registry, user.user.id, body).await?;
+    let network =
+        networks::service::create_network(state.store.as_ref(), &state.registry, user.user.id, body).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(network.into())))
 }

@@ -45,10 +45,14 @@ pub async fn download_network(
         None | Some("type") => ColorBy::Kind,
         Some("community") => ColorBy::Community,
         Some(other) => {
-            return Err(AppError::field("color", format!("unknown colouring `{other}`: use type or community")));
+            return Err(AppError::field(
+                "color",
+                format!("unknown colouring `{other}`: use type or community"),
+            ));
         }
     };
-    let file = networks::service::export_network(state.store.as_ref(), user.user.id, id, format, color_by).await?;
+    let file =
+        networks::service::export_network(state.store.as_ref(), user.user.id, id, format, color_by).await?;
     let mut response = file.bytes.into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
