@@ -16,6 +16,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a whole issue map on a built-in corpus with nothing to configure: search,
+    /// crawl, analysis, networks and exports, then serve the API (unless --no-serve).
+    Demo(DemoArgs),
     /// Run the web API (and, unless --no-workers, the background workers).
     Serve(ServeArgs),
     /// Run background workers only, for some or all queues.
@@ -208,6 +211,19 @@ pub struct ServeArgs {
     /// Demo mode: allows the built-in development secret key. Never for real data.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Working directory for the database and the exported networks.
+    #[arg(long, default_value = "observatory-demo")]
+    pub out: PathBuf,
+    /// Stop after the pipeline instead of serving the API.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where to serve the API afterwards.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    pub bind: String,
 }
 
 #[derive(Debug, Args)]

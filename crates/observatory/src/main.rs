@@ -25,6 +25,17 @@ async fn main() -> anyhow::Result<()> {
     init_logging(&settings);
     match &cli.command {
         Command::Serve(args) => commands::serve::run(&settings, args).await,
+        Command::Demo(args) => {
+            commands::demo::run(
+                &settings,
+                commands::demo::DemoOptions {
+                    out: args.out.clone(),
+                    serve: !args.no_serve,
+                    bind: args.bind.clone(),
+                },
+            )
+            .await
+        }
         Command::Worker(args) => commands::worker::run(&settings, args).await,
         Command::Migrate => {
             let store = observatory::startup::open_store(&settings).await?;

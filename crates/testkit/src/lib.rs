@@ -22,6 +22,7 @@
 //!   `http://127.0.0.1:PORT/leak` and loads an image (see [`FixtureWeb::leak_hits`]).
 #![forbid(unsafe_code)]
 
+pub mod corpus;
 mod pages;
 
 use std::net::SocketAddr;

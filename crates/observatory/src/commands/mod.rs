@@ -5,6 +5,7 @@ pub mod bench;
 mod bench_graph;
 pub mod cleanup;
 pub mod crawl;
+pub mod demo;
 pub mod eval;
 pub mod extract;
 pub mod graph;

@@ -10,6 +10,7 @@ mod cli;
 mod cli_graph;
 mod crash;
 mod crawls;
+mod demo;
 mod errors;
 mod health;
 mod helpers;

@@ -1,0 +1,484 @@
+//! `observatory demo`: a whole issue map on a fresh machine with nothing to configure. The
+//! demo corpus and its SearXNG-compatible engine run in-process on loopback; everything else
+//! is the production path — the SearXNG client, the job system, the SSRF-guarded crawler
+//! (told to let the corpus hosts through), our NLP, the network builders and exporters.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use graph::export::ColorBy;
+use networks::export::Format;
+use networks::spec::{NetworkParams, NetworkRequest, NetworkType};
+use rand::Rng;
+use search::request::{QueryInput, QueryOverrides};
+use search::{EngineKind, SessionRequest};
+use serde_json::json;
+use store::{AnalysisScope, JobStatus, Network, NetworkScope, SearchStatus, Store, TermKind, UserId};
+use testkit::corpus::{CorpusWeb, DemoSearch};
+
+use crate::commands::follow_job;
+use crate::settings::Settings;
+use crate::startup::{Application, ServeMode, job_registry, open_store, shutdown_signal};
+
+/// The sample issue: the Danish energy transition, asked in Danish and English.
+pub const QUERIES: [(&str, &str); 12] = [
+    ("havvind Nordsøen", "da"),
+    ("solceller landbrugsjord", "da"),
+    ("vindmøller naboer kompensation", "da"),
+    ("grøn brint Esbjerg", "da"),
+    ("energiø Bornholm", "da"),
+    ("klimaplan regeringen udledning", "da"),
+    ("fjernvarme varmepumper", "da"),
+    ("offshore wind North Sea", "en"),
+    ("energy island Bornholm", "en"),
+    ("hydrogen Power-to-X Denmark", "en"),
+    ("wind turbine noise neighbours", "en"),
+    ("solar parks farmland", "en"),
+];
+
+pub struct DemoOptions {
+    pub out: PathBuf,
+    pub serve: bool,
+    pub bind: String,
+}
+
+/// The corpus web and its search engine, running for as long as this lives.
+pub struct DemoWorld {
+    pub web: CorpusWeb,
+    pub engine: DemoSearch,
+}
+
+impl DemoWorld {
+    pub async fn start() -> anyhow::Result<Self> {
+        let web = CorpusWeb::start().await.context("starting the demo websites")?;
+        let engine = DemoSearch::start(web.port())
+            .await
+            .context("starting the demo search engine")?;
+        Ok(Self { web, engine })
+    }
+
+    /// The settings that point the production SearXNG client at the demo engine and let the
+    /// crawler reach the corpus hosts (and nothing else private).
+    pub fn configure(&self, settings: &mut Settings) {
+        settings.search.searxng.base_url = Some(self.engine.base_url());
+        settings.search.searxng.requests_per_second = 0.0;
+        settings.crawl.private_hosts = self.web.hosts();
+        settings.crawl.host_overrides = self
+            .web
+            .hosts()
+            .into_iter()
+            .map(|h| (h, self.web.addr().ip()))
+            .collect();
+    }
+}
+
+/// A finished demo pipeline: what it did, the demo user's password, and the settings it ran
+/// with (which `serve` reuses).
+pub struct DemoRun {
+    pub summary: Summary,
+    pub password: String,
+    pub settings: Settings,
+}
+
+pub async fn run(settings: &Settings, options: DemoOptions) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let world = DemoWorld::start().await?;
+    println!("Issue Observatory demo: the Danish energy transition");
+    println!("working directory {}", options.out.display());
+    let mut settings = settings.clone();
+    settings.bind = options.bind.clone();
+    let run = run_pipeline(&settings, &world, &options.out).await?;
+    run.summary.print(started.elapsed(), &options.out, &run.password);
+
+    if options.serve {
+        let app = Application::build(
+            &run.settings,
+            ServeMode {
+                workers: true,
+                demo: true,
+            },
+        )
+        .await?;
+        println!(
+            "\nserving the API at http://{} — log in as `demo` with the password above \
+             (POST /api/auth/login); Ctrl-C stops it",
+            run.settings.bind
+        );
+        app.run_until_stopped(shutdown_signal()).await?;
+    }
+    drop(world);
+    Ok(())
+}
+
+/// Runs search → crawl → analysis → networks → exports into `out`, against `world`.
+pub async fn run_pipeline(settings: &Settings, world: &DemoWorld, out: &Path) -> anyhow::Result<DemoRun> {
+    let mut settings = settings.clone();
+    prepare_directory(out)?;
+    settings.database_url = format!("sqlite://{}", out.join("observatory.db").display());
+    settings.workers.poll_interval_ms = settings.workers.poll_interval_ms.min(100);
+    // An idle apalis worker wakes for new tasks at its heartbeat (its poll interval alone
+    // does not wake it), so a short heartbeat keeps the stages from waiting on each other.
+    settings.workers.heartbeat_secs = 1;
+    world.configure(&mut settings);
+
+    let store = open_store(&settings).await?;
+    let password: String = rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(16)
+        .map(char::from)
+        .collect();
+    let outcome = async {
+        let admin = web::accounts::create_user(store.as_ref(), "demo", password.clone(), true)
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo user: {e:?}"))?;
+        pipeline(&settings, store.clone(), admin.id, out).await
+    }
+    .await;
+    store.close().await;
+    Ok(DemoRun {
+        summary: outcome?,
+        password,
+        settings,
+    })
+}
+
+/// A fresh working directory: an earlier demo's database and files are replaced.
+fn prepare_directory(dir: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let ours = name.starts_with("observatory.db")
+            || ["gexf", "graphml", "zip", "json"]
+                .iter()
+                .any(|ext| name.starts_with("demo-") && name.ends_with(ext));
+        if ours {
+            std::fs::remove_file(&path).with_context(|| format!("removing {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// What each stage did and how long it took.
+pub struct Summary {
+    pub stages: Vec<(String, String, Duration)>,
+    pub top_nouns: Vec<String>,
+    pub top_entities: Vec<String>,
+    pub communities: Vec<String>,
+    pub files: Vec<PathBuf>,
+    pub networks: Vec<Network>,
+}
+
+impl Summary {
+    fn print(&self, total: Duration, out: &Path, password: &str) {
+        println!("\n{:<10} {:<78} {:>8}", "stage", "result", "time");
+        for (stage, what, took) in &self.stages {
+            println!("{stage:<10} {what:<78} {:>6.1} s", took.as_secs_f64());
+        }
+        println!("{:<10} {:<78} {:>6.1} s", "total", "", total.as_secs_f64());
+        println!(
+            "\ntop nouns (TF-IDF over websites): {}",
+            self.top_nouns.join(", ")
+        );
+        println!("top entities: {}", self.top_entities.join(", "));
+        println!("\ncommunities of the website–noun network (biggest members first):");
+        for c in &self.communities {
+            println!("  {c}");
+        }
+        println!("\nfiles in {}:", out.display());
+        for f in &self.files {
+            println!("  {}", f.file_name().and_then(|n| n.to_str()).unwrap_or_default());
+        }
+        println!("\ndemo user: demo / {password}");
+    }
+}
+
+async fn pipeline(
+    settings: &Settings,
+    store: Arc<dyn Store>,
+    owner: UserId,
+    out: &Path,
+) -> anyhow::Result<Summary> {
+    let (registry, engines) = job_registry(settings)?;
+    let workers = jobs::start_workers(store.clone(), registry.clone(), settings.worker_options());
+    let result = stages(store.as_ref(), &registry, &engines, owner, out).await;
+    workers.shutdown().await;
+    result
+}
+
+async fn wait(store: &dyn Store, owner: UserId, job_id: Option<i64>, what: &str) -> anyhow::Result<()> {
+    let job_id = job_id.ok_or_else(|| anyhow::anyhow!("the {what} was not queued"))?;
+    let job = follow_job(store, owner, job_id).await?;
+    anyhow::ensure!(
+        job.status == JobStatus::Succeeded,
+        "the {what} ended {}: {}",
+        job.status.as_str(),
+        job.error.unwrap_or_default()
+    );
+    Ok(())
+}
+
+async fn stages(
+    store: &dyn Store,
+    registry: &jobs::Registry,
+    engines: &search::Engines,
+    owner: UserId,
+    out: &Path,
+) -> anyhow::Result<Summary> {
+    let mut stages = Vec::new();
+
+    let t = Instant::now();
+    let request = SessionRequest {
+        name: "Danish energy transition".into(),
+        engine: EngineKind::Searxng,
+        queries: Vec::new(),
+        urls: Vec::new(),
+        max_results: Some(50),
+        language: None,
+        country: None,
+        location: None,
+        date_from: None,
+        date_to: None,
+        allowed_tlds: Vec::new(),
+        excluded_domains: Vec::new(),
+    };
+    let queries = QUERIES
+        .iter()
+        .enumerate()
+        .map(|(i, (text, lang))| QueryInput {
+            text: (*text).to_owned(),
+            overrides: QueryOverrides {
+                language: Some((*lang).to_owned()),
+                ..QueryOverrides::default()
+            },
+            origin: format!("demo query {}", i + 1),
+        })
+        .collect();
+    let session = search::service::create_session(store, registry, engines, owner, &request, Some(queries))
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the search: {e:?}"))?;
+    wait(store, owner, session.job_id, "search").await?;
+    let session = store
+        .search_session(owner, session.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the search session vanished"))?;
+    anyhow::ensure!(
+        session.status == SearchStatus::Done,
+        "the search ended {}",
+        session.status.as_str()
+    );
+    let counts = store.search_session_counts(owner, session.id).await?;
+    stages.push((
+        "search".to_owned(),
+        format!(
+            "{} queries, {} results, {} unique URLs on {} websites",
+            QUERIES.len(),
+            counts.results,
+            counts.unique_urls,
+            counts.unique_domains
+        ),
+        t.elapsed(),
+    ));
+
+    let t = Instant::now();
+    let crawl_request = crawl::service::CrawlRequest {
+        name: "Danish energy transition".into(),
+        session_ids: vec![session.id],
+        urls: vec![],
+        config: Some(
+            json!({"depth": 2, "max_pages_per_site": 10, "delay_secs": 0.1, "timeout_secs": 5, "retries": 1}),
+        ),
+    };
+    let crawl = crawl::service::create_crawl(store, registry, owner, &crawl_request)
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the crawl: {e:?}"))?;
+    wait(store, owner, crawl.job_id, "crawl").await?;
+    let frontier = store.frontier_counts(owner, crawl.id).await?;
+    let state = |s: store::FrontierState| {
+        frontier
+            .iter()
+            .filter(|c| c.state == s)
+            .map(|c| c.count)
+            .sum::<i64>()
+    };
+    let mut skipped: std::collections::BTreeMap<String, i64> = Default::default();
+    for c in frontier
+        .iter()
+        .filter(|c| c.state == store::FrontierState::Skipped)
+    {
+        *skipped.entry(c.reason.clone().unwrap_or_default()).or_default() += c.count;
+    }
+    let skipped: Vec<String> = skipped.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    stages.push((
+        "crawl".to_owned(),
+        format!(
+            "{} pages fetched, {} failed, skipped: {}",
+            state(store::FrontierState::Done),
+            state(store::FrontierState::Failed),
+            if skipped.is_empty() {
+                "none".to_owned()
+            } else {
+                skipped.join(", ")
+            }
+        ),
+        t.elapsed(),
+    ));
+
+    let t = Instant::now();
+    let scope = AnalysisScope::Crawl(crawl.id);
+    let run = analysis::service::create_analysis(store, registry, owner, scope, None)
+        .await
+        .map_err(|e| anyhow::anyhow!("starting the analysis: {e:?}"))?;
+    wait(store, owner, run.run.job_id, "analysis").await?;
+    let state = analysis::service::current_analysis(store, owner, run.run.id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    stages.push((
+        "analysis".to_owned(),
+        format!(
+            "{} pages analysed, {} skipped",
+            state.counts.analysed, state.counts.skipped
+        ),
+        t.elapsed(),
+    ));
+    let top = |kind| analysis::service::top_terms(store, owner, scope, kind, 12);
+    let (_, nouns) = top(TermKind::Nouns).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let (_, entities) = top(TermKind::Entities)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+
+    let t = Instant::now();
+    let specs = [
+        (
+            "query-website",
+            NetworkType::QueryWebsite,
+            NetworkScope {
+                sessions: vec![session.id],
+                crawls: vec![],
+            },
+            json!({}),
+        ),
+        (
+            "website-noun",
+            NetworkType::WebsiteNoun,
+            NetworkScope {
+                sessions: vec![],
+                crawls: vec![crawl.id],
+            },
+            json!({"top": 15, "backbone": {"method": "disparity", "alpha": 0.3}}),
+        ),
+        (
+            "website-entity",
+            NetworkType::WebsiteEntity,
+            NetworkScope {
+                sessions: vec![],
+                crawls: vec![crawl.id],
+            },
+            json!({}),
+        ),
+    ];
+    let mut built = Vec::new();
+    let mut files = Vec::new();
+    for (name, kind, scope, params) in specs {
+        let params: NetworkParams = serde_json::from_value(params)?;
+        let request = NetworkRequest {
+            name: Some(format!("demo {name}")),
+            kind,
+            scope,
+            params,
+        };
+        let network = networks::service::create_network(store, registry, owner, request)
+            .await
+            .map_err(|e| anyhow::anyhow!("starting the {name} network: {e:?}"))?;
+        wait(store, owner, network.job_id, &format!("{name} network")).await?;
+        let network = networks::service::get_network(store, owner, network.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        for format in Format::ALL {
+            let file = networks::service::export_network(store, owner, network.id, format, ColorBy::Kind)
+                .await
+                .map_err(|e| anyhow::anyhow!("exporting the {name} network: {e:?}"))?;
+            let path = out.join(format!("demo-{name}.{}", format.extension()));
+            std::fs::write(&path, &file.bytes).with_context(|| format!("writing {}", path.display()))?;
+            files.push(path);
+        }
+        built.push(network);
+    }
+    let described: Vec<String> = built
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}/{}",
+                n.kind,
+                n.node_count.unwrap_or(0),
+                n.edge_count.unwrap_or(0)
+            )
+        })
+        .collect();
+    stages.push((
+        "networks".to_owned(),
+        format!("nodes/edges: {}", described.join("; ")),
+        t.elapsed(),
+    ));
+
+    let communities = match built.iter().find(|n| n.kind == "website-noun") {
+        Some(n) => communities(store, owner, n.id).await?,
+        None => Vec::new(),
+    };
+    Ok(Summary {
+        stages,
+        top_nouns: nouns.iter().map(|t| t.term.clone()).collect(),
+        top_entities: entities
+            .iter()
+            .map(|t| format!("{} ({})", t.term, t.label.clone().unwrap_or_default()))
+            .collect(),
+        communities,
+        files,
+        networks: built,
+    })
+}
+
+/// The biggest communities, each with its heaviest websites and terms.
+async fn communities(store: &dyn Store, owner: UserId, id: i64) -> anyhow::Result<Vec<String>> {
+    let Some(bytes) = store.network_graph(owner, id).await? else {
+        return Ok(Vec::new());
+    };
+    let graph = networks::export::decompress(&bytes).map_err(|e| anyhow::anyhow!(e))?;
+    let mut members: std::collections::BTreeMap<u32, Vec<&graph::Node>> = Default::default();
+    for node in &graph.nodes {
+        if let Some(c) = node.community {
+            members.entry(c).or_default().push(node);
+        }
+    }
+    Ok(members
+        .into_iter()
+        .take(6)
+        .map(|(c, mut nodes)| {
+            nodes.sort_by(|a, b| b.weighted_degree.total_cmp(&a.weighted_degree));
+            let sites: Vec<&str> = nodes
+                .iter()
+                .filter(|n| n.kind == graph::NodeKind::Website)
+                .take(4)
+                .map(|n| n.label.as_str())
+                .collect();
+            let terms: Vec<&str> = nodes
+                .iter()
+                .filter(|n| n.kind != graph::NodeKind::Website)
+                .take(5)
+                .map(|n| n.label.as_str())
+                .collect();
+            format!(
+                "{c}: {} nodes — {} | {}",
+                nodes.len(),
+                sites.join(", "),
+                terms.join(", ")
+            )
+        })
+        .collect())
+}

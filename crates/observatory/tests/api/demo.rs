@@ -1,0 +1,102 @@
+//! `observatory demo` end to end without serving: the whole pipeline on the built-in corpus,
+//! through the production search client, into a temporary directory.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use observatory::commands::demo::{DemoWorld, QUERIES, run_pipeline};
+use observatory::settings::Settings;
+use secrecy::SecretString;
+
+fn xmllint_valid(path: &std::path::Path) {
+    let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gexf/1.3/gexf.rng");
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--relaxng")
+        .arg(&schema)
+        .arg(path)
+        .output()
+        .expect("xmllint (Debian's libxml2-utils, installed by .ci/setup)");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        secret_key: SecretString::from(format!("test-secret-{}", uuid::Uuid::new_v4().simple())),
+        ..Default::default()
+    };
+    let world = DemoWorld::start().await.unwrap();
+    let run = run_pipeline(&settings, &world, dir.path()).await.unwrap();
+    let summary = &run.summary;
+
+    // The search went through the SearXNG client to the demo engine: every query, paged.
+    assert!(
+        world.engine.requests() >= QUERIES.len(),
+        "{}",
+        world.engine.requests()
+    );
+    assert_eq!(
+        run.settings.search.searxng.base_url.as_deref(),
+        Some(world.engine.base_url().as_str())
+    );
+    let stage = |name: &str| summary.stages.iter().find(|s| s.0 == name).unwrap().1.clone();
+    let search = stage("search");
+    let results: usize = search
+        .split(" results")
+        .next()
+        .unwrap()
+        .rsplit(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((300..=600).contains(&results), "{search}");
+
+    let crawl = stage("crawl");
+    let fetched: usize = crawl.split(" pages fetched").next().unwrap().parse().unwrap();
+    assert!((150..=400).contains(&fetched), "{crawl}");
+    assert!(
+        crawl.contains("robots"),
+        "a robots.txt disallows something: {crawl}"
+    );
+    assert!(!crawl.contains(" 0 failed"), "one website fails: {crawl}");
+
+    let analysis = stage("analysis");
+    let analysed: usize = analysis.split(" pages analysed").next().unwrap().parse().unwrap();
+    assert!(analysed * 10 >= fetched * 8, "{analysis} of {crawl}");
+
+    assert_eq!(summary.networks.len(), 3);
+    for n in &summary.networks {
+        assert_eq!(n.status, store::SearchStatus::Done, "{n:?}");
+        let stats = &n.report.as_ref().unwrap()["statistics"];
+        let kinds = stats["nodes_by_kind"].as_object().unwrap();
+        assert!(kinds.len() >= 2, "both node types in {}: {stats}", n.kind);
+        assert!(
+            n.node_count.unwrap() >= 20 && n.edge_count.unwrap() >= 20,
+            "{} {stats}",
+            n.kind
+        );
+        assert!(stats["communities"].as_u64().unwrap() >= 2, "{} {stats}", n.kind);
+    }
+    assert!(summary.top_nouns.len() >= 5 && summary.top_entities.len() >= 3);
+    assert!(summary.communities.len() >= 2);
+
+    assert_eq!(summary.files.len(), 12);
+    for f in &summary.files {
+        assert!(std::fs::metadata(f).unwrap().len() > 100, "{}", f.display());
+        if f.extension().is_some_and(|e| e == "gexf") {
+            xmllint_valid(f);
+            let text = std::fs::read_to_string(f).unwrap();
+            assert!(text.contains("title=\"Node type\"") && text.contains("title=\"Community\""));
+        }
+    }
+    let nouns = std::fs::read_to_string(dir.path().join("demo-website-noun.gexf")).unwrap();
+    assert!(nouns.contains("value=\"website\"") && nouns.contains("value=\"noun\""));
+}
