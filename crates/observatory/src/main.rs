@@ -21,7 +21,11 @@ fn init_logging(settings: &Settings) {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    let settings = Settings::load(cli.config.as_deref())?;
+    let mut settings = Settings::load(cli.config.as_deref())?;
+    if matches!(cli.command, Command::Demo(_)) && settings.log.filter == Settings::default().log.filter {
+        // The demo prints its own progress and summary; per-job log lines would bury them.
+        settings.log.filter = "warn".into();
+    }
     init_logging(&settings);
     match &cli.command {
         Command::Serve(args) => commands::serve::run(&settings, args).await,
