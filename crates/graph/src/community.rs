@@ -183,6 +183,24 @@ fn finish(graph: &Graph, assignment: Vec<u32>, resolution: f64) -> Communities {
     }
 }
 
+/// Each community's nodes, heaviest (by weighted degree) first, communities in id order
+/// (0 is the largest). Nodes without a community are left out.
+pub fn members(graph: &Graph) -> Vec<(u32, Vec<&crate::Node>)> {
+    let mut by_id: std::collections::BTreeMap<u32, Vec<&crate::Node>> = Default::default();
+    for node in &graph.nodes {
+        if let Some(c) = node.community {
+            by_id.entry(c).or_default().push(node);
+        }
+    }
+    by_id
+        .into_iter()
+        .map(|(c, mut nodes)| {
+            nodes.sort_by(|a, b| b.weighted_degree.total_cmp(&a.weighted_degree));
+            (c, nodes)
+        })
+        .collect()
+}
+
 /// Q = Σ_c [ in_c / 2m − γ (tot_c / 2m)² ].
 pub fn modularity(graph: &Graph, assignment: &[u32], resolution: f64) -> f64 {
     let k = assignment.iter().map(|&c| c as usize + 1).max().unwrap_or(0);

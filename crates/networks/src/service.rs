@@ -118,6 +118,20 @@ pub async fn delete_network(store: &dyn Store, owner: UserId, id: i64) -> Result
     }
 }
 
+/// A built network's graph, as stored; `None` until it is built.
+pub async fn stored_graph(
+    store: &dyn Store,
+    owner: UserId,
+    id: i64,
+) -> Result<Option<graph::Graph>, NetworkServiceError> {
+    let Some(bytes) = store.network_graph(owner, id).await? else {
+        return Ok(None);
+    };
+    export::decompress(&bytes)
+        .map(Some)
+        .map_err(NetworkServiceError::Export)
+}
+
 /// A file ready to send: bytes, content type, and a file name.
 pub struct ExportFile {
     pub bytes: Vec<u8>,

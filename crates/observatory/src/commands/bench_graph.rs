@@ -121,6 +121,7 @@ fn pure(title: &str, rows: &[TermCount], top: u32) {
     let t = Instant::now();
     let gexf = graph::export::gexf(&g, &ExportMeta::default(), ColorBy::Kind);
     let gexf_ms = ms(t);
+    let gexf_bytes = gexf.len();
     let without_layout = ms(total);
     drop(gexf);
     let t = Instant::now();
@@ -148,7 +149,7 @@ fn pure(title: &str, rows: &[TermCount], top: u32) {
     );
     println!(
         "  GEXF             {:.1} MB in {gexf_ms:.0} ms",
-        gexf_len(&g) as f64 / 1e6
+        gexf_bytes as f64 / 1e6
     );
     println!("  = build + disparity + Louvain + statistics + GEXF: {without_layout:.0} ms");
     println!(
@@ -167,10 +168,6 @@ fn pure(title: &str, rows: &[TermCount], top: u32) {
             peak as f64 / 1024.0
         );
     }
-}
-
-fn gexf_len(g: &Graph) -> usize {
-    graph::export::gexf(g, &ExportMeta::default(), ColorBy::Kind).len()
 }
 
 /// A website–noun network from analysis stored in the database, through the same load,

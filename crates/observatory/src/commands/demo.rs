@@ -446,21 +446,16 @@ async fn stages(
 
 /// The biggest communities, each with its heaviest websites and terms.
 async fn communities(store: &dyn Store, owner: UserId, id: i64) -> anyhow::Result<Vec<String>> {
-    let Some(bytes) = store.network_graph(owner, id).await? else {
+    let graph = networks::service::stored_graph(store, owner, id)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let Some(graph) = graph else {
         return Ok(Vec::new());
     };
-    let graph = networks::export::decompress(&bytes).map_err(|e| anyhow::anyhow!(e))?;
-    let mut members: std::collections::BTreeMap<u32, Vec<&graph::Node>> = Default::default();
-    for node in &graph.nodes {
-        if let Some(c) = node.community {
-            members.entry(c).or_default().push(node);
-        }
-    }
-    Ok(members
+    Ok(graph::community::members(&graph)
         .into_iter()
         .take(6)
-        .map(|(c, mut nodes)| {
-            nodes.sort_by(|a, b| b.weighted_degree.total_cmp(&a.weighted_degree));
+        .map(|(c, nodes)| {
             let sites: Vec<&str> = nodes
                 .iter()
                 .filter(|n| n.kind == graph::NodeKind::Website)

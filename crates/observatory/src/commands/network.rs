@@ -269,18 +269,13 @@ async fn print_summary(store: &dyn Store, owner: UserId, n: &Network) -> anyhow:
     if n.status != SearchStatus::Done {
         return Ok(());
     }
-    let Some(bytes) = store.network_graph(owner, n.id).await? else {
+    let Some(graph) = networks::service::stored_graph(store, owner, n.id)
+        .await
+        .map_err(service_error)?
+    else {
         return Ok(());
     };
-    let graph = networks::export::decompress(&bytes).map_err(|e| anyhow::anyhow!(e))?;
-    let mut members: std::collections::BTreeMap<u32, Vec<&graph::Node>> = Default::default();
-    for node in &graph.nodes {
-        if let Some(c) = node.community {
-            members.entry(c).or_default().push(node);
-        }
-    }
-    for (c, mut nodes) in members.into_iter().take(8) {
-        nodes.sort_by(|a, b| b.weighted_degree.total_cmp(&a.weighted_degree));
+    for (c, nodes) in graph::community::members(&graph).into_iter().take(8) {
         let top: Vec<&str> = nodes.iter().take(6).map(|n| n.label.as_str()).collect();
         println!("  community {c} ({} nodes): {}", nodes.len(), top.join(", "));
     }

@@ -1,29 +1,11 @@
 //! `observatory demo` end to end without serving: the whole pipeline on the built-in corpus,
 //! through the production search client, into a temporary directory.
 
-use std::path::PathBuf;
-use std::process::Command;
-
 use observatory::commands::demo::{DemoWorld, QUERIES, run_pipeline};
 use observatory::settings::Settings;
 use secrecy::SecretString;
 
-fn xmllint_valid(path: &std::path::Path) {
-    let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gexf/1.3/gexf.rng");
-    let out = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--relaxng")
-        .arg(&schema)
-        .arg(path)
-        .output()
-        .expect("xmllint (Debian's libxml2-utils, installed by .ci/setup)");
-    assert!(
-        out.status.success(),
-        "{}: {}",
-        path.display(),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use crate::helpers::assert_valid_gexf;
 
 #[tokio::test]
 async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client() {
@@ -92,7 +74,7 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
     for f in &summary.files {
         assert!(std::fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         if f.extension().is_some_and(|e| e == "gexf") {
-            xmllint_valid(f);
+            assert_valid_gexf(f);
             let text = std::fs::read_to_string(f).unwrap();
             assert!(text.contains("title=\"Node type\"") && text.contains("title=\"Community\""));
         }

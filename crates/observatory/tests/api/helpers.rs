@@ -196,3 +196,22 @@ pub fn error_fields(body: &Value) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Asserts that a file validates against the official GEXF 1.3 grammar in `../shared`.
+pub fn assert_valid_gexf(path: &std::path::Path) {
+    let schema =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gexf/1.3/gexf.rng");
+    let out = std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--relaxng")
+        .arg(&schema)
+        .arg(path)
+        .output()
+        .expect("xmllint (Debian's libxml2-utils, installed by .ci/setup)");
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        path.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

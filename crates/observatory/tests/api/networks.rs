@@ -3,14 +3,12 @@
 //! job, backboned and projected; every download format; errors and isolation.
 
 use std::io::Read;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_error, error_fields};
+use crate::helpers::{TestApp, assert_error, assert_valid_gexf, error_fields};
 use crate::search::{app_with_serper, mock_serper, wait_for_session};
 
 async fn json(res: reqwest::Response) -> Value {
@@ -52,15 +50,7 @@ fn validate_gexf(bytes: &[u8]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("network.gexf");
     std::fs::write(&path, bytes).unwrap();
-    let schema = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/gexf/1.3/gexf.rng");
-    let out = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--relaxng")
-        .arg(&schema)
-        .arg(&path)
-        .output()
-        .expect("xmllint (Debian's libxml2-utils, installed by .ci/setup)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_valid_gexf(&path);
 }
 
 /// Every format of a built network carries its node and edge counts.
