@@ -31,6 +31,8 @@ pub struct Settings {
     /// Engines: `[search.serper] base_url/api_key`, likewise serpapi, google_cse (+ cx), brave, searxng.
     pub search: search::SearchSettings,
     pub crawl: CrawlSettings,
+    /// Request quotas per user (per IP when anonymous) and endpoint class.
+    pub rate_limits: web::ratelimit::RateLimits,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -151,6 +153,7 @@ impl Default for Settings {
             log: LogSettings::default(),
             search: search::SearchSettings::default(),
             crawl: CrawlSettings::default(),
+            rate_limits: web::ratelimit::RateLimits::default(),
         }
     }
 }
@@ -260,6 +263,7 @@ impl Settings {
             self.auth.token_ttl_hours >= 1,
             "auth.token_ttl_hours must be at least 1"
         );
+        self.rate_limits.validate().map_err(anyhow::Error::msg)?;
         anyhow::ensure!(
             matches!(self.log.format.as_str(), "pretty" | "json"),
             "log.format must be `pretty` or `json`"
@@ -322,6 +326,7 @@ impl Settings {
             login_window: Duration::from_secs(self.auth.login_window_secs),
             login_max_failures_per_user: self.auth.max_failures_per_user,
             login_max_failures_per_ip: self.auth.max_failures_per_ip,
+            rate_limits: self.rate_limits.clone(),
         }
     }
 
@@ -341,6 +346,7 @@ impl Settings {
             log: &'a LogSettings,
             search: serde_json::Value,
             crawl: &'a CrawlSettings,
+            rate_limits: &'a web::ratelimit::RateLimits,
         }
         let view = View {
             database_url: store::redact_url(&self.database_url),
@@ -362,6 +368,7 @@ impl Settings {
             log: &self.log,
             search: self.search.redacted(),
             crawl: &self.crawl,
+            rate_limits: &self.rate_limits,
         };
         Ok(toml::to_string_pretty(&view)?)
     }

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use anyhow::Context;
 use jobs::{Registry, WorkerHandle};
+use ratelimit::{MemoryLimiter, RedisLimiter};
 use secrecy::ExposeSecret;
 use store::Store;
-use web::auth::throttle::{LoginThrottle, MemoryThrottle, RedisThrottle};
+use web::auth::throttle::{MemoryThrottle, RedisThrottle};
 
 use crate::settings::Settings;
 
@@ -33,15 +34,28 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
-pub async fn login_throttle(settings: &Settings) -> anyhow::Result<Arc<dyn LoginThrottle>> {
+/// Login throttling and request quotas: in this process, or shared through Redis.
+pub async fn shared_state(settings: &Settings) -> anyhow::Result<web::SharedState> {
     let window = Duration::from_secs(settings.auth.login_window_secs);
+    let prefix = &settings.redis_key_prefix;
     Ok(match &settings.redis_url {
-        Some(url) => Arc::new(
-            RedisThrottle::connect(url.expose_secret(), window, &settings.redis_key_prefix)
+        Some(url) => {
+            let url = url.expose_secret();
+            let throttle = RedisThrottle::connect(url, window, prefix)
                 .await
-                .context("connecting to Redis")?,
-        ),
-        None => Arc::new(MemoryThrottle::new(window)),
+                .context("connecting to Redis")?;
+            let limiter = RedisLimiter::connect(url, prefix)
+                .await
+                .context("connecting to Redis")?;
+            web::SharedState {
+                throttle: Arc::new(throttle),
+                limiter: Arc::new(limiter),
+            }
+        }
+        None => web::SharedState {
+            throttle: Arc::new(MemoryThrottle::new(window)),
+            limiter: Arc::new(MemoryLimiter::new()),
+        },
     })
 }
 
@@ -69,7 +83,7 @@ impl Application {
             registry,
             engines,
             settings.web_config(),
-            login_throttle(settings).await?,
+            shared_state(settings).await?,
             workers.as_ref().map(WorkerHandle::liveness),
         );
         web::auth::password::warm_up();

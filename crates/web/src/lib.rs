@@ -11,6 +11,7 @@ pub mod metrics;
 mod middleware;
 pub mod openapi;
 pub mod pagination;
+pub mod ratelimit;
 mod state;
 
 use std::net::SocketAddr;
@@ -33,7 +34,7 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_swagger_ui::SwaggerUi;
 
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, SharedState, WebConfig};
 
 use crate::error::envelope_for_status;
 
@@ -63,6 +64,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(axum::middleware::from_fn(middleware::envelope_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::enforce,
+        ))
         .layer(axum::middleware::from_fn(metrics::track));
 
     for (name, value) in middleware::security_headers() {

@@ -8,6 +8,8 @@ use store::Store;
 
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::token::TokenKeys;
+use crate::ratelimit::RateLimits;
+use ratelimit::RateLimiter;
 
 /// What the HTTP layer needs to know from the configuration.
 #[derive(Debug, Clone)]
@@ -23,6 +25,7 @@ pub struct WebConfig {
     pub login_window: Duration,
     pub login_max_failures_per_user: u32,
     pub login_max_failures_per_ip: u32,
+    pub rate_limits: RateLimits,
 }
 
 impl WebConfig {
@@ -37,8 +40,15 @@ impl WebConfig {
             login_window: Duration::from_secs(15 * 60),
             login_max_failures_per_user: 5,
             login_max_failures_per_ip: 20,
+            rate_limits: RateLimits::default(),
         }
     }
+}
+
+/// State that several API instances may share through Redis.
+pub struct SharedState {
+    pub throttle: Arc<dyn LoginThrottle>,
+    pub limiter: Arc<dyn RateLimiter>,
 }
 
 #[derive(Clone)]
@@ -52,6 +62,7 @@ pub struct Inner {
     pub config: WebConfig,
     pub tokens: TokenKeys,
     pub throttle: Arc<dyn LoginThrottle>,
+    pub limiter: Arc<dyn RateLimiter>,
     pub metrics: PrometheusHandle,
     /// Present when this process runs workers; readiness then requires a fresh heartbeat.
     pub workers: Option<WorkerLiveness>,
@@ -70,7 +81,7 @@ impl AppState {
         registry: Registry,
         engines: Arc<search::Engines>,
         config: WebConfig,
-        throttle: Arc<dyn LoginThrottle>,
+        shared: SharedState,
         workers: Option<WorkerLiveness>,
     ) -> Self {
         let tokens = TokenKeys::new(&config.secret_key);
@@ -80,7 +91,8 @@ impl AppState {
             engines,
             config,
             tokens,
-            throttle,
+            throttle: shared.throttle,
+            limiter: shared.limiter,
             metrics: crate::metrics::handle(),
             workers,
         }))

@@ -17,6 +17,8 @@ pub struct TestApp {
     /// The server's own store, shared with it.
     pub store: std::sync::Arc<dyn store::Store>,
     pub secret: String,
+    /// The Redis key prefix of this app, when the run has Redis.
+    pub redis_prefix: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -43,6 +45,18 @@ pub async fn spawn_app_without_workers() -> TestApp {
     .await
 }
 
+pub fn generous_limits() -> web::ratelimit::RateLimits {
+    let plenty = ratelimit::Quota::per_minute(1_000_000);
+    web::ratelimit::RateLimits {
+        enabled: true,
+        general: plenty,
+        search: plenty,
+        scrape: plenty,
+        network: plenty,
+        login: plenty,
+    }
+}
+
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMode) -> TestApp {
     let db = TestDb::new().await;
     let secret = format!("test-secret-{}", uuid::Uuid::new_v4().simple());
@@ -55,11 +69,17 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMo
     settings.database.max_connections = 5;
     settings.workers.poll_interval_ms = 50;
     settings.workers.heartbeat_secs = 1;
+    // Tests poll job status far faster than a person would; the quota tests set their own.
+    settings.rate_limits = generous_limits();
     if let Ok(url) = std::env::var("OBSERVATORY_TEST_REDIS_URL") {
         settings.redis_url = Some(SecretString::from(url));
         settings.redis_key_prefix = format!("obs-test-{}:", uuid::Uuid::new_v4().simple());
     }
     configure(&mut settings);
+    let redis_prefix = settings
+        .redis_url
+        .is_some()
+        .then(|| settings.redis_key_prefix.clone());
 
     let app = Application::build(&settings, mode).await.expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
@@ -77,6 +97,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMo
         db,
         store,
         secret,
+        redis_prefix,
         shutdown: Some(tx),
         server: Some(server),
     }

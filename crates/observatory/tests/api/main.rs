@@ -18,4 +18,5 @@ mod jobs;
 mod networks;
 mod openapi;
 mod pages;
+mod rate_limits;
 mod search;

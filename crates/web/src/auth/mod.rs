@@ -48,6 +48,20 @@ pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedT
     let username = normalize_username(&attempt.username).unwrap_or_default();
     let ip_key = format!("ip:{}", attempt.ip);
     let user_key = format!("user:{username}");
+    if cfg.rate_limits.enabled
+        && let Some(decision) = crate::ratelimit::spend(
+            &state.limiter,
+            "login",
+            &format!("{}:{username}", attempt.ip),
+            cfg.rate_limits.login,
+        )
+        .await
+        && !decision.allowed
+    {
+        return Err(AppError::RateLimited {
+            retry_after_secs: decision.retry_after_secs().unwrap_or(1),
+        });
+    }
     for (key, limit) in [
         (&ip_key, cfg.login_max_failures_per_ip),
         (&user_key, cfg.login_max_failures_per_user),
