@@ -85,8 +85,32 @@ pub struct CacheStats {
     pub entries: u64,
 }
 
+/// The namespaces the platform's views live in, one per resource family.
+pub mod resource {
+    /// Search sessions, their queries, results and domain statistics.
+    pub const SEARCH: &str = "search";
+    pub const ANALYSES: &str = "analyses";
+    pub const NETWORKS: &str = "networks";
+    /// Users and their login sessions.
+    pub const USERS: &str = "users";
+    pub const CRAWLS: &str = "crawls";
+    pub const ALL: [&str; 5] = [SEARCH, ANALYSES, NETWORKS, USERS, CRAWLS];
+}
+
 #[derive(Clone)]
 pub struct Cache(Arc<Inner>);
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Cache").field(&self.backend()).finish()
+    }
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Self::disabled()
+    }
+}
 
 struct Inner {
     settings: CacheSettings,
@@ -225,11 +249,7 @@ impl Cache {
     }
 
     pub fn stats(&self) -> CacheStats {
-        self.0
-            .local
-            .as_ref()
-            .map(|l| l.stats())
-            .unwrap_or_default()
+        self.0.local.as_ref().map(|l| l.stats()).unwrap_or_default()
     }
 }
 

@@ -121,7 +121,10 @@ impl Remote {
             let key = self.generation_key(*ns);
             pipe.incr(&key, 1)
                 .ignore()
-                .expire(&key, i64::try_from(self.generation_ttl.as_secs()).unwrap_or(i64::MAX))
+                .expire(
+                    &key,
+                    i64::try_from(self.generation_ttl.as_secs()).unwrap_or(i64::MAX),
+                )
                 .ignore()
                 .publish(&self.channel, ns.render())
                 .ignore();

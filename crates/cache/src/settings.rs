@@ -8,8 +8,10 @@ pub enum Class {
     SearchResults,
     NetworkMetadata,
     AnalysisResults,
-    /// Users and their login sessions (the brief's "user preferences").
-    Users,
+    /// A login session and its user, looked up on every authenticated request. Short by
+    /// default: account changes made from another process without Redis (the CLI) must
+    /// take effect soon; changes made through the API invalidate at once.
+    LoginSessions,
     SessionLists,
     Statistics,
 }
@@ -20,7 +22,7 @@ impl Class {
             Class::SearchResults => "search_results",
             Class::NetworkMetadata => "network_metadata",
             Class::AnalysisResults => "analysis_results",
-            Class::Users => "users",
+            Class::LoginSessions => "login_sessions",
             Class::SessionLists => "session_lists",
             Class::Statistics => "statistics",
         }
@@ -34,7 +36,7 @@ pub struct Ttls {
     pub search_results_secs: u64,
     pub network_metadata_secs: u64,
     pub analysis_results_secs: u64,
-    pub users_secs: u64,
+    pub login_sessions_secs: u64,
     pub session_lists_secs: u64,
     pub statistics_secs: u64,
 }
@@ -45,7 +47,7 @@ impl Default for Ttls {
             search_results_secs: 3600,
             network_metadata_secs: 24 * 3600,
             analysis_results_secs: 3600,
-            users_secs: 12 * 3600,
+            login_sessions_secs: 60,
             session_lists_secs: 300,
             statistics_secs: 900,
         }
@@ -58,7 +60,7 @@ impl Ttls {
             Class::SearchResults => self.search_results_secs,
             Class::NetworkMetadata => self.network_metadata_secs,
             Class::AnalysisResults => self.analysis_results_secs,
-            Class::Users => self.users_secs,
+            Class::LoginSessions => self.login_sessions_secs,
             Class::SessionLists => self.session_lists_secs,
             Class::Statistics => self.statistics_secs,
         })
@@ -69,7 +71,7 @@ impl Ttls {
             Class::SearchResults,
             Class::NetworkMetadata,
             Class::AnalysisResults,
-            Class::Users,
+            Class::LoginSessions,
             Class::SessionLists,
             Class::Statistics,
         ]

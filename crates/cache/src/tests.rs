@@ -5,7 +5,12 @@ use std::time::Duration;
 use super::*;
 
 fn key(owner: i64, variant: &str) -> Key {
-    Key::new(Namespace::new("sessions", owner), Class::SessionLists, None, variant)
+    Key::new(
+        Namespace::new("sessions", owner),
+        Class::SessionLists,
+        None,
+        variant,
+    )
 }
 
 /// A loader that counts its calls and answers `value`.
@@ -28,13 +33,25 @@ async fn exercise_read_through_and_invalidation(cache: &Cache) {
     assert_eq!(calls.load(Ordering::SeqCst), 1, "the second read is a hit");
 
     // The same view of another owner is another entry.
-    assert_eq!(cache.get_or_load(&key(2, "limit=20"), loader(&calls, "other")).await.unwrap(), "other");
+    assert_eq!(
+        cache
+            .get_or_load(&key(2, "limit=20"), loader(&calls, "other"))
+            .await
+            .unwrap(),
+        "other"
+    );
 
     // A write invalidates: the very next read loads again.
     cache.invalidate(&[Namespace::new("sessions", 1)]).await;
     assert_eq!(cache.get_or_load(&k, loader(&calls, "v3")).await.unwrap(), "v3");
     // Other owners' entries are untouched.
-    assert_eq!(cache.get_or_load(&key(2, "limit=20"), loader(&calls, "x")).await.unwrap(), "other");
+    assert_eq!(
+        cache
+            .get_or_load(&key(2, "limit=20"), loader(&calls, "x"))
+            .await
+            .unwrap(),
+        "other"
+    );
 }
 
 #[tokio::test]
@@ -66,7 +83,10 @@ async fn a_load_racing_an_invalidation_is_not_served_after_it() {
     release_tx.send(()).unwrap();
     assert_eq!(slow.await.unwrap().unwrap(), "read before the write");
     let calls = Arc::new(AtomicUsize::new(0));
-    assert_eq!(cache.get_or_load(&k, loader(&calls, "after")).await.unwrap(), "after");
+    assert_eq!(
+        cache.get_or_load(&k, loader(&calls, "after")).await.unwrap(),
+        "after"
+    );
 }
 
 #[tokio::test]
@@ -111,14 +131,22 @@ async fn a_disabled_cache_always_loads() {
     let cache = Cache::disabled();
     let calls = Arc::new(AtomicUsize::new(0));
     for _ in 0..3 {
-        cache.get_or_load(&key(1, "x"), loader(&calls, "v")).await.unwrap();
+        cache
+            .get_or_load(&key(1, "x"), loader(&calls, "v"))
+            .await
+            .unwrap();
     }
     assert_eq!(calls.load(Ordering::SeqCst), 3);
 }
 
 #[test]
 fn keys_name_resource_owner_entity_and_variant() {
-    let k = Key::new(Namespace::new("networks", 7), Class::NetworkMetadata, Some(42), "meta");
+    let k = Key::new(
+        Namespace::new("networks", 7),
+        Class::NetworkMetadata,
+        Some(42),
+        "meta",
+    );
     assert_eq!(k.render(), "io:networks:u7.42:meta");
     assert_eq!(key(7, "limit=20").render(), "io:sessions:u7:limit=20");
 }
@@ -143,7 +171,9 @@ fn prefix() -> String {
 #[tokio::test]
 async fn redis_cache_reads_through_and_invalidates() {
     let Some(url) = redis_url() else { return };
-    let cache = Cache::with_redis(&CacheSettings::default(), &url, &prefix()).await.unwrap();
+    let cache = Cache::with_redis(&CacheSettings::default(), &url, &prefix())
+        .await
+        .unwrap();
     assert_eq!(cache.backend(), "memory+redis");
     exercise_read_through_and_invalidation(&cache).await;
 }
@@ -152,14 +182,24 @@ async fn redis_cache_reads_through_and_invalidates() {
 async fn two_instances_share_entries_and_see_each_others_invalidations() {
     let Some(url) = redis_url() else { return };
     let prefix = prefix();
-    let a = Cache::with_redis(&CacheSettings::default(), &url, &prefix).await.unwrap();
-    let b = Cache::with_redis(&CacheSettings::default(), &url, &prefix).await.unwrap();
+    let a = Cache::with_redis(&CacheSettings::default(), &url, &prefix)
+        .await
+        .unwrap();
+    let b = Cache::with_redis(&CacheSettings::default(), &url, &prefix)
+        .await
+        .unwrap();
     let calls = Arc::new(AtomicUsize::new(0));
     let k = key(5, "list");
 
-    assert_eq!(a.get_or_load(&k, loader(&calls, "from a")).await.unwrap(), "from a");
+    assert_eq!(
+        a.get_or_load(&k, loader(&calls, "from a")).await.unwrap(),
+        "from a"
+    );
     // B finds A's entry in Redis without loading.
-    assert_eq!(b.get_or_load(&k, loader(&calls, "from b")).await.unwrap(), "from a");
+    assert_eq!(
+        b.get_or_load(&k, loader(&calls, "from b")).await.unwrap(),
+        "from a"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     assert_eq!(b.stats().remote_hits, 1);
 
@@ -172,7 +212,10 @@ async fn two_instances_share_entries_and_see_each_others_invalidations() {
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    assert!(a.stats().invalidations_received > before, "A never heard of B's invalidation");
+    assert!(
+        a.stats().invalidations_received > before,
+        "A never heard of B's invalidation"
+    );
     assert_eq!(a.get_or_load(&k, loader(&calls, "fresh")).await.unwrap(), "fresh");
     assert_eq!(b.get_or_load(&k, loader(&calls, "again")).await.unwrap(), "fresh");
 }
@@ -181,8 +224,12 @@ async fn two_instances_share_entries_and_see_each_others_invalidations() {
 async fn redis_drops_a_write_from_a_load_that_raced_an_invalidation() {
     let Some(url) = redis_url() else { return };
     let prefix = prefix();
-    let a = Cache::with_redis(&CacheSettings::default(), &url, &prefix).await.unwrap();
-    let b = Cache::with_redis(&CacheSettings::default(), &url, &prefix).await.unwrap();
+    let a = Cache::with_redis(&CacheSettings::default(), &url, &prefix)
+        .await
+        .unwrap();
+    let b = Cache::with_redis(&CacheSettings::default(), &url, &prefix)
+        .await
+        .unwrap();
     let k = key(6, "raced");
     let b2 = b.clone();
     let stale = a

@@ -58,6 +58,7 @@ async fn harness_with_chromium(chromium: &str) -> Harness {
             poll_interval: Duration::from_millis(50),
             heartbeat_interval: Duration::from_secs(1),
             missed_heartbeats: 3,
+            ..Default::default()
         },
     );
     Harness {
@@ -287,6 +288,7 @@ async fn a_killed_worker_s_crawl_resumes_elsewhere_without_refetching() {
         poll_interval: Duration::from_millis(50),
         heartbeat_interval: Duration::from_secs(1),
         missed_heartbeats: 2,
+        ..Default::default()
     };
     // Slow enough (0.2 s between requests to the one site) to be killed halfway.
     let config = CrawlConfig {

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use store::{Job, JobProgress, Store, StoreError};
+use store::{Job, JobProgress, Queue, Store, StoreError};
 use thiserror::Error;
 
 /// How a handler run can end other than with a result.
@@ -21,11 +21,29 @@ pub enum JobError {
 pub struct JobContext {
     job: Job,
     store: Arc<dyn Store>,
+    cache: cache::Cache,
+}
+
+/// The cached views a job of this queue changes: its owner's resource family.
+pub(crate) fn views_of(job: &Job) -> Vec<cache::Namespace> {
+    let resource = match job.queue {
+        Queue::Search => cache::resource::SEARCH,
+        Queue::Crawl => cache::resource::CRAWLS,
+        Queue::Analysis => cache::resource::ANALYSES,
+        Queue::Network => cache::resource::NETWORKS,
+    };
+    vec![cache::Namespace::new(resource, job.owner_id)]
 }
 
 impl JobContext {
-    pub(crate) fn new(job: Job, store: Arc<dyn Store>) -> Self {
-        Self { job, store }
+    pub(crate) fn new(job: Job, store: Arc<dyn Store>, cache: cache::Cache) -> Self {
+        Self { job, store, cache }
+    }
+
+    /// Marks the owner's views of this job's resource stale; handlers call it after writes
+    /// that no checkpoint follows.
+    pub async fn invalidate_views(&self) {
+        self.cache.invalidate(&views_of(&self.job)).await;
     }
 
     pub fn job(&self) -> &Job {
@@ -49,7 +67,9 @@ impl JobContext {
             total,
             message: Some(message.into()),
         };
-        if self.store.record_progress(self.job.id, &progress).await? {
+        let cancel_requested = self.store.record_progress(self.job.id, &progress).await?;
+        self.invalidate_views().await;
+        if cancel_requested {
             return Err(JobError::Cancelled);
         }
         Ok(())

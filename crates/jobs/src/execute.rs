@@ -11,6 +11,7 @@ use crate::registry::Registry;
 pub(crate) struct Executor {
     pub store: Arc<dyn Store>,
     pub registry: Registry,
+    pub cache: cache::Cache,
 }
 
 impl Executor {
@@ -22,12 +23,14 @@ impl Executor {
         };
         let queue = job.queue.as_str();
         let kind = job.kind.clone();
+        let owner_views = crate::context::views_of(&job);
+        self.cache.invalidate(&owner_views).await;
         let started = std::time::Instant::now();
         let outcome = if job.cancel_requested {
             JobOutcome::Cancelled
         } else if let Some(handler) = self.registry.get(&job.kind).cloned() {
             let payload = job.payload.clone();
-            let ctx = JobContext::new(job, self.store.clone());
+            let ctx = JobContext::new(job, self.store.clone(), self.cache.clone());
             let run = std::panic::AssertUnwindSafe(handler.run(&ctx, payload)).catch_unwind();
             match run.await {
                 Ok(Ok(result)) => JobOutcome::Succeeded(result),
@@ -58,6 +61,8 @@ impl Executor {
             .increment(1);
         metrics::histogram!("observatory_job_duration_seconds", "queue" => queue)
             .record(started.elapsed().as_secs_f64());
-        self.store.finish_job(job_id, outcome).await
+        let finished = self.store.finish_job(job_id, outcome).await;
+        self.cache.invalidate(&owner_views).await;
+        finished
     }
 }

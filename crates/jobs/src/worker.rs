@@ -24,6 +24,8 @@ pub struct WorkerOptions {
     pub heartbeat_interval: Duration,
     /// Tasks of a worker silent for this many heartbeats go back to the queue.
     pub missed_heartbeats: usize,
+    /// Told when a job changes what its owner's views show.
+    pub cache: cache::Cache,
 }
 
 impl Default for WorkerOptions {
@@ -34,6 +36,7 @@ impl Default for WorkerOptions {
             poll_interval: Duration::from_millis(500),
             heartbeat_interval: Duration::from_secs(10),
             missed_heartbeats: 3,
+            cache: cache::Cache::disabled(),
         }
     }
 }
@@ -122,6 +125,7 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
     let executor = Arc::new(Executor {
         store: store.clone(),
         registry,
+        cache: options.cache.clone(),
     });
     let shutdown = CancellationToken::new();
     let concurrency = options.concurrency.max(1);

@@ -20,6 +20,7 @@ fn fast_options(queues: Vec<Queue>, concurrency: usize) -> WorkerOptions {
         poll_interval: Duration::from_millis(50),
         heartbeat_interval: Duration::from_secs(1),
         missed_heartbeats: 2,
+        ..Default::default()
     }
 }
 

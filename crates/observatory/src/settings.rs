@@ -33,6 +33,8 @@ pub struct Settings {
     pub crawl: CrawlSettings,
     /// Request quotas per user (per IP when anonymous) and endpoint class.
     pub rate_limits: web::ratelimit::RateLimits,
+    /// The response cache: TTL per class, size, and the in-process TTL in front of Redis.
+    pub cache: cache::CacheSettings,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -99,6 +101,8 @@ pub struct DatabaseSettings {
     pub max_connections: u32,
     pub acquire_timeout_secs: u64,
     pub busy_timeout_secs: u64,
+    /// Statements slower than this are logged with their SQL (never their values).
+    pub slow_query_ms: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -154,6 +158,7 @@ impl Default for Settings {
             search: search::SearchSettings::default(),
             crawl: CrawlSettings::default(),
             rate_limits: web::ratelimit::RateLimits::default(),
+            cache: cache::CacheSettings::default(),
         }
     }
 }
@@ -164,6 +169,7 @@ impl Default for DatabaseSettings {
             max_connections: 10,
             acquire_timeout_secs: 10,
             busy_timeout_secs: 10,
+            slow_query_ms: 100,
         }
     }
 }
@@ -264,6 +270,7 @@ impl Settings {
             "auth.token_ttl_hours must be at least 1"
         );
         self.rate_limits.validate().map_err(anyhow::Error::msg)?;
+        self.cache.validate().map_err(anyhow::Error::msg)?;
         anyhow::ensure!(
             matches!(self.log.format.as_str(), "pretty" | "json"),
             "log.format must be `pretty` or `json`"
@@ -297,6 +304,7 @@ impl Settings {
             max_connections: self.database.max_connections,
             acquire_timeout: Duration::from_secs(self.database.acquire_timeout_secs),
             busy_timeout: Duration::from_secs(self.database.busy_timeout_secs),
+            slow_query: Duration::from_millis(self.database.slow_query_ms),
         }
     }
 
@@ -312,6 +320,8 @@ impl Settings {
             poll_interval: Duration::from_millis(self.workers.poll_interval_ms),
             heartbeat_interval: Duration::from_secs(self.workers.heartbeat_secs),
             missed_heartbeats: self.workers.missed_heartbeats,
+            // The process that starts the workers decides whom they tell.
+            cache: cache::Cache::disabled(),
         }
     }
 
@@ -347,6 +357,7 @@ impl Settings {
             search: serde_json::Value,
             crawl: &'a CrawlSettings,
             rate_limits: &'a web::ratelimit::RateLimits,
+            cache: &'a cache::CacheSettings,
         }
         let view = View {
             database_url: store::redact_url(&self.database_url),
@@ -369,6 +380,7 @@ impl Settings {
             search: self.search.redacted(),
             crawl: &self.crawl,
             rate_limits: &self.rate_limits,
+            cache: &self.cache,
         };
         Ok(toml::to_string_pretty(&view)?)
     }

@@ -34,8 +34,38 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
     Ok(store)
 }
 
-/// Login throttling and request quotas: in this process, or shared through Redis.
-pub async fn shared_state(settings: &Settings) -> anyhow::Result<web::SharedState> {
+/// The response cache for a process. With Redis, every process shares it and hears every
+/// invalidation. Without Redis, only a process that runs the workers itself sees every
+/// write; an API without its own workers then caches nothing rather than serve stale views.
+pub async fn response_cache(settings: &Settings, runs_workers: bool) -> anyhow::Result<cache::Cache> {
+    Ok(match &settings.redis_url {
+        Some(url) => {
+            cache::Cache::with_redis(&settings.cache, url.expose_secret(), &settings.redis_key_prefix)
+                .await
+                .context("connecting to Redis")?
+        }
+        None if runs_workers => cache::Cache::local(&settings.cache),
+        None => {
+            if settings.cache.enabled {
+                tracing::info!("response cache off: no Redis, and the workers run in other processes");
+            }
+            cache::Cache::disabled()
+        }
+    })
+}
+
+/// What a process that only runs jobs needs to tell the API instances about its writes.
+pub async fn worker_cache(settings: &Settings) -> anyhow::Result<cache::Cache> {
+    match settings.redis_url {
+        Some(_) => response_cache(settings, false).await,
+        None => Ok(cache::Cache::disabled()),
+    }
+}
+
+/// Login throttling, request quotas and the response cache: in this process, or shared
+/// through Redis.
+pub async fn shared_state(settings: &Settings, runs_workers: bool) -> anyhow::Result<web::SharedState> {
+    let cache = response_cache(settings, runs_workers).await?;
     let window = Duration::from_secs(settings.auth.login_window_secs);
     let prefix = &settings.redis_key_prefix;
     Ok(match &settings.redis_url {
@@ -50,11 +80,13 @@ pub async fn shared_state(settings: &Settings) -> anyhow::Result<web::SharedStat
             web::SharedState {
                 throttle: Arc::new(throttle),
                 limiter: Arc::new(limiter),
+                cache,
             }
         }
         None => web::SharedState {
             throttle: Arc::new(MemoryThrottle::new(window)),
             limiter: Arc::new(MemoryLimiter::new()),
+            cache,
         },
     })
 }
@@ -75,15 +107,18 @@ impl Application {
         settings.check_secret(mode.demo)?;
         let store = open_store(settings).await?;
         let (registry, engines) = job_registry(settings)?;
-        let workers = mode
-            .workers
-            .then(|| jobs::start_workers(store.clone(), registry.clone(), settings.worker_options()));
+        let shared = shared_state(settings, mode.workers).await?;
+        let workers = mode.workers.then(|| {
+            let mut options = settings.worker_options();
+            options.cache = shared.cache.clone();
+            jobs::start_workers(store.clone(), registry.clone(), options)
+        });
         let state = web::AppState::new(
             store.clone(),
             registry,
             engines,
             settings.web_config(),
-            shared_state(settings).await?,
+            shared,
             workers.as_ref().map(WorkerHandle::liveness),
         );
         web::auth::password::warm_up();

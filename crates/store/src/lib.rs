@@ -58,6 +58,9 @@ pub struct StoreOptions {
     pub max_connections: u32,
     pub acquire_timeout: Duration,
     pub busy_timeout: Duration,
+    /// Statements slower than this are logged (SQL text and duration, never bound values)
+    /// at WARN under the `sqlx::query` target.
+    pub slow_query: Duration,
 }
 
 impl Default for StoreOptions {
@@ -66,6 +69,7 @@ impl Default for StoreOptions {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(10),
             busy_timeout: Duration::from_secs(10),
+            slow_query: Duration::from_millis(100),
         }
     }
 }

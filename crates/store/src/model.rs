@@ -31,7 +31,7 @@ pub struct NewUser {
     pub is_admin: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuthSession {
     pub id: String,
     pub user_id: UserId,

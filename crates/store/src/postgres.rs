@@ -1,7 +1,10 @@
 //! PostgreSQL backend: for projects that outgrow one machine; shared by many workers.
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::PgPoolOptions;
+use std::str::FromStr;
+
+use sqlx::ConnectOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::analysis_sql::impl_analysis_store;
@@ -49,7 +52,11 @@ impl PostgresStore {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
-            .connect(url)
+            .connect_with(
+                PgConnectOptions::from_str(url)?
+                    .log_statements(log::LevelFilter::Off)
+                    .log_slow_statements(log::LevelFilter::Warn, options.slow_query),
+            )
             .await?;
         Ok(Self { pool })
     }

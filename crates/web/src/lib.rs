@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod cached;
 pub mod controllers;
 pub mod error;
 pub mod extract;

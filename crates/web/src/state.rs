@@ -49,6 +49,7 @@ impl WebConfig {
 pub struct SharedState {
     pub throttle: Arc<dyn LoginThrottle>,
     pub limiter: Arc<dyn RateLimiter>,
+    pub cache: cache::Cache,
 }
 
 #[derive(Clone)]
@@ -63,6 +64,7 @@ pub struct Inner {
     pub tokens: TokenKeys,
     pub throttle: Arc<dyn LoginThrottle>,
     pub limiter: Arc<dyn RateLimiter>,
+    pub cache: cache::Cache,
     pub metrics: PrometheusHandle,
     /// Present when this process runs workers; readiness then requires a fresh heartbeat.
     pub workers: Option<WorkerLiveness>,
@@ -93,6 +95,7 @@ impl AppState {
             tokens,
             throttle: shared.throttle,
             limiter: shared.limiter,
+            cache: shared.cache,
             metrics: crate::metrics::handle(),
             workers,
         }))

@@ -57,6 +57,7 @@ async fn analyze(
     let mut options = settings.worker_options();
     options.queues = vec![Queue::Analysis];
     options.concurrency = 1;
+    options.cache = crate::startup::worker_cache(settings).await?;
     let workers = jobs::start_workers(store.clone(), registry, options);
     let followed = follow_job(store.as_ref(), user.id, job_id).await;
     workers.shutdown().await;

@@ -84,6 +84,7 @@ async fn crawl(
     let mut options = settings.worker_options();
     options.queues = vec![Queue::Crawl];
     options.concurrency = 1;
+    options.cache = crate::startup::worker_cache(settings).await?;
     let workers = jobs::start_workers(shared, registry, options);
     let followed = follow_job(store, user.id, job_id).await;
     workers.shutdown().await;

@@ -179,6 +179,7 @@ async fn build_network(
     let mut options = settings.worker_options();
     options.queues = vec![Queue::Network];
     options.concurrency = 1;
+    options.cache = crate::startup::worker_cache(settings).await?;
     let workers = jobs::start_workers(store.clone(), registry, options);
     let followed = follow_job(store.as_ref(), owner, job_id).await;
     workers.shutdown().await;

@@ -111,6 +111,7 @@ async fn dispatch(settings: &Settings, args: &SearchArgs, store: Arc<dyn Store>)
         let mut options = settings.worker_options();
         options.queues = vec![Queue::Search];
         options.concurrency = 1;
+        options.cache = crate::startup::worker_cache(settings).await?;
         let workers = jobs::start_workers(store.clone(), registry, options);
         let followed = follow_job(store.as_ref(), user.id, job_id).await;
         workers.shutdown().await;

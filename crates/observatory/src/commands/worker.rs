@@ -13,6 +13,7 @@ pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
         options.concurrency = n;
     }
     let (registry, _) = job_registry(settings)?;
+    options.cache = crate::startup::worker_cache(settings).await?;
     let workers = jobs::start_workers(store.clone(), registry, options);
     shutdown_signal().await;
     workers.shutdown().await;

@@ -6,6 +6,7 @@
 mod admin_users;
 mod analyses;
 mod auth;
+mod cache;
 mod cli;
 mod cli_graph;
 mod crash;

@@ -7,7 +7,7 @@ pub mod throttle;
 pub mod token;
 
 use chrono::{DateTime, Utc};
-use store::{NewAuthSession, User};
+use store::{AuthSession, NewAuthSession, User};
 
 pub use extractor::{AdminUser, AuthUser, SESSION_COOKIE};
 
@@ -128,15 +128,32 @@ pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedT
     })
 }
 
-/// Resolves a presented token to its live session and enabled user.
+/// Resolves a presented token to its live session and enabled user. The lookup is cached
+/// under the user's namespace, which logout, password changes and account changes
+/// invalidate; expiry is checked on every request.
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> {
     let claims = state.tokens.verify(token).ok_or(AppError::Unauthenticated)?;
-    let (session, user) = state
-        .store
-        .live_session(&claims.sid, Utc::now())
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if user.disabled || user.id.to_string() != claims.sub {
+    let owner: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
+    let key = crate::cached::view_key(
+        cache::resource::USERS,
+        owner,
+        cache::Class::LoginSessions,
+        None,
+        format!("session.{}", claims.sid),
+    );
+    let now = Utc::now();
+    let found = state
+        .cache
+        .get_or_load(&key, || async {
+            let live = state.store.live_session(&claims.sid, now).await?;
+            serde_json::to_vec(&live)
+                .map(cache::Bytes::from)
+                .map_err(AppError::internal)
+        })
+        .await?;
+    let live: Option<(AuthSession, User)> = serde_json::from_slice(&found).map_err(AppError::internal)?;
+    let (session, user) = live.ok_or(AppError::Unauthenticated)?;
+    if user.disabled || user.id != owner || session.expires_at <= now || session.revoked_at.is_some() {
         return Err(AppError::Unauthenticated);
     }
     Ok(AuthUser {
@@ -147,6 +164,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> 
 
 pub async fn logout(state: &AppState, auth: &AuthUser) -> AppResult<()> {
     state.store.revoke_session(&auth.session_id, Utc::now()).await?;
+    crate::cached::invalidate(state, cache::resource::USERS, auth.user.id).await;
     Ok(())
 }
 
@@ -175,5 +193,6 @@ pub async fn change_password(
         .store
         .revoke_user_sessions(auth.user.id, Some(&auth.session_id), Utc::now())
         .await?;
+    crate::cached::invalidate(state, cache::resource::USERS, auth.user.id).await;
     Ok(())
 }

@@ -22,6 +22,7 @@ async fn start(
         body.options,
     )
     .await?;
+    crate::cached::invalidate(state, cache::resource::ANALYSES, user.user.id).await;
     Ok((StatusCode::ACCEPTED, ApiJson(run.into())))
 }
 

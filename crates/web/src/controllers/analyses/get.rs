@@ -1,10 +1,12 @@
 use axum::extract::State;
 
 use crate::auth::AuthUser;
+use crate::cached::{CachedJson, cached_json, view_key};
 use crate::controllers::analyses::AnalysisView;
 use crate::error::{AppResult, ErrorEnvelope};
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::ApiPath;
 use crate::state::AppState;
+use cache::{Class, resource};
 
 /// An analysis run and how many pages it has analysed and skipped.
 #[utoipa::path(get, path = "/api/analyses/{id}", tag = "analysis", security(("bearer" = [])),
@@ -14,7 +16,12 @@ pub async fn get_analysis(
     State(state): State<AppState>,
     user: AuthUser,
     ApiPath(id): ApiPath<i64>,
-) -> AppResult<ApiJson<AnalysisView>> {
-    let run = analysis::service::current_analysis(state.store.as_ref(), user.user.id, id).await?;
-    Ok(ApiJson(run.into()))
+) -> AppResult<CachedJson> {
+    let owner = user.user.id;
+    let key = view_key(resource::ANALYSES, owner, Class::AnalysisResults, Some(id), "run");
+    cached_json(&state, &key, || async {
+        let run = analysis::service::current_analysis(state.store.as_ref(), owner, id).await?;
+        Ok(AnalysisView::from(run))
+    })
+    .await
 }

@@ -16,5 +16,6 @@ pub async fn delete_network(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     networks::service::delete_network(state.store.as_ref(), user.user.id, id).await?;
+    crate::cached::invalidate(&state, cache::resource::NETWORKS, user.user.id).await;
     Ok(StatusCode::NO_CONTENT)
 }

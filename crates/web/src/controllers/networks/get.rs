@@ -1,10 +1,12 @@
 use axum::extract::State;
 
 use crate::auth::AuthUser;
+use crate::cached::{CachedJson, cached_json, view_key};
 use crate::controllers::networks::NetworkView;
 use crate::error::{AppResult, ErrorEnvelope};
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::ApiPath;
 use crate::state::AppState;
+use cache::{Class, resource};
 
 /// A network: its status, parameters, statistics, backbone report and download links.
 #[utoipa::path(get, path = "/api/networks/{id}", tag = "networks", security(("bearer" = [])),
@@ -14,7 +16,18 @@ pub async fn get_network(
     State(state): State<AppState>,
     user: AuthUser,
     ApiPath(id): ApiPath<i64>,
-) -> AppResult<ApiJson<NetworkView>> {
-    let network = networks::service::get_network(state.store.as_ref(), user.user.id, id).await?;
-    Ok(ApiJson(network.into()))
+) -> AppResult<CachedJson> {
+    let owner = user.user.id;
+    let key = view_key(
+        resource::NETWORKS,
+        owner,
+        Class::NetworkMetadata,
+        Some(id),
+        "meta",
+    );
+    cached_json(&state, &key, || async {
+        let network = networks::service::get_network(state.store.as_ref(), owner, id).await?;
+        Ok(NetworkView::from(network))
+    })
+    .await
 }

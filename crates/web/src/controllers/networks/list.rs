@@ -1,11 +1,13 @@
 use axum::extract::State;
 
 use crate::auth::AuthUser;
+use crate::cached::{CachedJson, cached_json, view_key};
 use crate::controllers::networks::NetworkView;
 use crate::error::{AppResult, ErrorEnvelope};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::ApiQuery;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use cache::{Class, resource};
 
 /// Your networks, newest first.
 #[utoipa::path(get, path = "/api/networks", tag = "networks", security(("bearer" = [])),
@@ -15,8 +17,19 @@ pub async fn list_networks(
     State(state): State<AppState>,
     user: AuthUser,
     ApiQuery(params): ApiQuery<PageParams>,
-) -> AppResult<ApiJson<Page<NetworkView>>> {
+) -> AppResult<CachedJson> {
+    let owner = user.user.id;
     let paging = params.validate()?;
-    let rows = networks::service::list_networks(state.store.as_ref(), user.user.id, paging.request()).await?;
-    Ok(ApiJson(paging.page(rows, |n| n.id, NetworkView::from)))
+    let key = view_key(
+        resource::NETWORKS,
+        owner,
+        Class::NetworkMetadata,
+        None,
+        format!("list:{:?}:{:?}", params.limit, params.cursor),
+    );
+    cached_json(&state, &key, || async {
+        let rows = networks::service::list_networks(state.store.as_ref(), owner, paging.request()).await?;
+        Ok(paging.page(rows, |n| n.id, NetworkView::from))
+    })
+    .await
 }

@@ -17,5 +17,8 @@ pub async fn delete_user(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     accounts::delete_user(state.store.as_ref(), admin.user.id, id).await?;
+    for resource in cache::resource::ALL {
+        crate::cached::invalidate(&state, resource, id).await;
+    }
     Ok(StatusCode::NO_CONTENT)
 }

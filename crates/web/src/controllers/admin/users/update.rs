@@ -27,5 +27,6 @@ pub async fn update_user(
     ApiJson(body): ApiJson<UpdateUserRequest>,
 ) -> AppResult<ApiJson<UserView>> {
     let user = accounts::set_disabled(state.store.as_ref(), admin.user.id, id, body.disabled).await?;
+    crate::cached::invalidate(&state, cache::resource::USERS, id).await;
     Ok(ApiJson(user.into()))
 }

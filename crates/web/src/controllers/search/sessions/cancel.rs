@@ -17,5 +17,6 @@ pub async fn cancel_session(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<ApiJson<SearchSessionView>> {
     let session = search::service::cancel_session(state.store.as_ref(), user.user.id, id).await?;
+    crate::cached::invalidate(&state, cache::resource::SEARCH, user.user.id).await;
     Ok(ApiJson(session_view(&state, session).await?))
 }

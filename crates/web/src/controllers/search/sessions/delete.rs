@@ -17,5 +17,8 @@ pub async fn delete_session(
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
     search::service::delete_session(state.store.as_ref(), user.user.id, id).await?;
+    crate::cached::invalidate(&state, cache::resource::SEARCH, user.user.id).await;
+    crate::cached::invalidate(&state, cache::resource::ANALYSES, user.user.id).await;
+    crate::cached::invalidate(&state, cache::resource::NETWORKS, user.user.id).await;
     Ok(StatusCode::NO_CONTENT)
 }

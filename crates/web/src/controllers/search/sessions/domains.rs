@@ -1,11 +1,13 @@
 use axum::extract::State;
 
 use crate::auth::AuthUser;
+use crate::cached::{CachedJson, cached_json, view_key};
 use crate::controllers::search::SessionDomainView;
 use crate::error::{AppError, AppResult, ErrorEnvelope};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use cache::{Class, resource};
 
 /// The session's websites (registrable domains) with URL, query and result counts, in order
 /// of first appearance; excluded results left out.
@@ -18,20 +20,24 @@ pub async fn list_domains(
     user: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(params): ApiQuery<PageParams>,
-) -> AppResult<ApiJson<Page<SessionDomainView>>> {
+) -> AppResult<CachedJson> {
+    let owner = user.user.id;
     let paging = params.validate()?;
-    state
-        .store
-        .search_session(user.user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = state
-        .store
-        .session_domains(user.user.id, id, paging.request())
-        .await?;
-    Ok(ApiJson(paging.page(
-        rows,
-        |d| d.first_ordinal,
-        SessionDomainView::from,
-    )))
+    let key = view_key(
+        resource::SEARCH,
+        owner,
+        Class::Statistics,
+        Some(id),
+        format!("domains:{:?}:{:?}", params.limit, params.cursor),
+    );
+    cached_json(&state, &key, || async {
+        state
+            .store
+            .search_session(owner, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let rows = state.store.session_domains(owner, id, paging.request()).await?;
+        Ok(paging.page(rows, |d| d.first_ordinal, SessionDomainView::from))
+    })
+    .await
 }

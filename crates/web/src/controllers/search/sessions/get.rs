@@ -1,10 +1,12 @@
 use axum::extract::State;
 
 use crate::auth::AuthUser;
+use crate::cached::{CachedJson, cached_json, view_key};
 use crate::controllers::search::{SearchSessionDetail, session_view};
 use crate::error::{AppResult, ErrorEnvelope};
-use crate::extract::{ApiJson, ApiPath};
+use crate::extract::ApiPath;
 use crate::state::AppState;
+use cache::{Class, resource};
 
 /// A session with per-query status and counts.
 #[utoipa::path(get, path = "/api/search/sessions/{id}", tag = "search", security(("bearer" = [])),
@@ -14,11 +16,16 @@ pub async fn get_session(
     State(state): State<AppState>,
     user: AuthUser,
     ApiPath(id): ApiPath<i64>,
-) -> AppResult<ApiJson<SearchSessionDetail>> {
-    let session = search::service::current_session(state.store.as_ref(), user.user.id, id).await?;
-    let queries = state.store.search_queries(user.user.id, id).await?;
-    Ok(ApiJson(SearchSessionDetail {
-        session: session_view(&state, session).await?,
-        queries: queries.into_iter().map(Into::into).collect(),
-    }))
+) -> AppResult<CachedJson> {
+    let owner = user.user.id;
+    let key = view_key(resource::SEARCH, owner, Class::SessionLists, Some(id), "detail");
+    cached_json(&state, &key, || async {
+        let session = search::service::current_session(state.store.as_ref(), owner, id).await?;
+        let queries = state.store.search_queries(owner, id).await?;
+        Ok(SearchSessionDetail {
+            session: session_view(&state, session).await?,
+            queries: queries.into_iter().map(Into::into).collect(),
+        })
+    })
+    .await
 }

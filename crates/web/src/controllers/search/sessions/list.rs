@@ -3,11 +3,13 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
+use crate::cached::{CachedJson, cached_json, view_key};
 use crate::controllers::search::SearchSessionView;
 use crate::error::{AppResult, ErrorEnvelope};
-use crate::extract::{ApiJson, ApiQuery};
+use crate::extract::ApiQuery;
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use cache::{Class, resource};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -27,28 +29,39 @@ pub async fn list_sessions(
     State(state): State<AppState>,
     user: AuthUser,
     ApiQuery(params): ApiQuery<SessionListParams>,
-) -> AppResult<ApiJson<Page<SearchSessionView>>> {
+) -> AppResult<CachedJson> {
+    let owner = user.user.id;
     let paging = PageParams {
         limit: params.limit,
-        cursor: params.cursor,
+        cursor: params.cursor.clone(),
     }
     .validate()?;
-    let rows = state
-        .store
-        .list_search_sessions(user.user.id, params.snapshot_of, paging.request())
-        .await?;
-    let page = paging.page(rows, |s| s.id, |s| s);
-    let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
-    let mut counts = state.store.search_session_counts_many(user.user.id, &ids).await?;
-    Ok(ApiJson(Page {
-        items: page
-            .items
-            .into_iter()
-            .map(|s| {
-                let c = counts.remove(&s.id).unwrap_or_default();
-                SearchSessionView::new(s, c)
-            })
-            .collect(),
-        next_cursor: page.next_cursor,
-    }))
+    let key = view_key(
+        resource::SEARCH,
+        owner,
+        Class::SessionLists,
+        None,
+        format!("list:{params:?}"),
+    );
+    cached_json(&state, &key, || async {
+        let rows = state
+            .store
+            .list_search_sessions(owner, params.snapshot_of, paging.request())
+            .await?;
+        let page = paging.page(rows, |s| s.id, |s| s);
+        let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
+        let mut counts = state.store.search_session_counts_many(owner, &ids).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|s| {
+                    let c = counts.remove(&s.id).unwrap_or_default();
+                    SearchSessionView::new(s, c)
+                })
+                .collect(),
+            next_cursor: page.next_cursor,
+        })
+    })
+    .await
 }

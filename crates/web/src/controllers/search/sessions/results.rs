@@ -4,11 +4,13 @@ use store::ResultFilter;
 use utoipa::IntoParams;
 
 use crate::auth::AuthUser;
+use crate::cached::{CachedJson, cached_json, view_key};
 use crate::controllers::search::SearchResultView;
 use crate::error::{AppError, AppResult, ErrorEnvelope};
-use crate::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiPath, ApiQuery};
 use crate::pagination::{Page, PageParams};
 use crate::state::AppState;
+use cache::{Class, resource};
 
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -33,25 +35,36 @@ pub async fn list_results(
     user: AuthUser,
     ApiPath(id): ApiPath<i64>,
     ApiQuery(params): ApiQuery<ResultListParams>,
-) -> AppResult<ApiJson<Page<SearchResultView>>> {
+) -> AppResult<CachedJson> {
+    let owner = user.user.id;
     let paging = PageParams {
         limit: params.limit,
-        cursor: params.cursor,
+        cursor: params.cursor.clone(),
     }
     .validate()?;
-    state
-        .store
-        .search_session(user.user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let filter = ResultFilter {
-        query_id: params.query_id,
-        domain: params.domain.map(|d| d.trim().to_ascii_lowercase()),
-        excluded: params.excluded,
-    };
-    let rows = state
-        .store
-        .list_search_results(user.user.id, id, &filter, paging.request())
-        .await?;
-    Ok(ApiJson(paging.page(rows, |r| r.ordinal, SearchResultView::from)))
+    let key = view_key(
+        resource::SEARCH,
+        owner,
+        Class::SearchResults,
+        Some(id),
+        format!("results:{params:?}"),
+    );
+    cached_json(&state, &key, || async {
+        state
+            .store
+            .search_session(owner, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let filter = ResultFilter {
+            query_id: params.query_id,
+            domain: params.domain.as_deref().map(|d| d.trim().to_ascii_lowercase()),
+            excluded: params.excluded,
+        };
+        let rows = state
+            .store
+            .list_search_results(owner, id, &filter, paging.request())
+            .await?;
+        Ok(paging.page(rows, |r| r.ordinal, SearchResultView::from))
+    })
+    .await
 }
