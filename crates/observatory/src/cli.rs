@@ -58,9 +58,9 @@ pub enum Command {
     /// Tag text with the NLP models: CoNLL-U out.
     #[command(subcommand)]
     Nlp(NlpCommand),
-    /// Measure throughput and memory on built-in workloads (loopback only).
-    #[command(subcommand)]
-    Bench(BenchCommand),
+    /// Measure the platform: API latency and throughput, cache, bulk writes, crawl, NLP and
+    /// networks against the brief's targets and ours; or one workload in detail.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -129,6 +129,17 @@ pub enum NlpCommand {
         /// A text file, or `-` / nothing for standard input.
         file: Option<PathBuf>,
     },
+}
+
+/// With a subcommand: one workload in detail. Without: the platform benchmark, every part
+/// checked against the brief's targets and ours (`--api`, `--concurrent`, … or `--all`).
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct BenchArgs {
+    #[command(subcommand)]
+    pub command: Option<BenchCommand>,
+    #[command(flatten)]
+    pub suite: crate::commands::bench_suite::SuiteArgs,
 }
 
 #[derive(Debug, Subcommand)]

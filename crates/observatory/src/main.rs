@@ -22,9 +22,10 @@ fn init_logging(settings: &Settings) {
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let mut settings = Settings::load(cli.config.as_deref())?;
-    if matches!(cli.command, Command::Demo(_)) && settings.log.filter == Settings::default().log.filter {
-        // The demo prints its own progress and summary; per-job log lines would bury them.
-        settings.log.filter = "warn".into();
+    let prints_a_report = matches!(cli.command, Command::Demo(_) | Command::Bench(_));
+    if prints_a_report && settings.log.filter == Settings::default().log.filter {
+        // These print their own progress and summary; per-job log lines would bury them.
+        settings.log.filter = "warn,sqlx::query=error".into();
     }
     init_logging(&settings);
     match &cli.command {
@@ -64,7 +65,10 @@ async fn main() -> anyhow::Result<()> {
         Command::Graph(command) => commands::graph::run(command),
         Command::Extract(args) => commands::extract::run(args),
         Command::Eval(command) => commands::eval::run(command),
-        Command::Bench(command) => commands::bench::run(&settings, command).await,
+        Command::Bench(args) => match &args.command {
+            Some(command) => commands::bench::run(&settings, command).await,
+            None => commands::bench_suite::run(&settings, &args.suite).await,
+        },
         Command::Train(command) => commands::nlp::train(command),
         Command::Nlp(command) => commands::nlp::run(command),
     }

@@ -126,7 +126,7 @@ macro_rules! impl_analysis_store {
                     .execute(&mut *tx)
                     .await?;
                     // Small statements: see the note on sqlx and Nagle in search_sql.rs.
-                    for chunk in page.nouns.chunks(25) {
+                    for chunk in page.nouns.chunks(Self::ROWS_PER_INSERT) {
                         let mut insert = sqlx::QueryBuilder::new("INSERT INTO page_nouns (page_id, lemma, count) ");
                         insert.push_values(chunk, |mut row, n| {
                             row.push_bind(page.page_id)
@@ -135,7 +135,7 @@ macro_rules! impl_analysis_store {
                         });
                         insert.build().execute(&mut *tx).await?;
                     }
-                    for chunk in page.entities.chunks(25) {
+                    for chunk in page.entities.chunks(Self::ROWS_PER_INSERT) {
                         let mut insert = sqlx::QueryBuilder::new(
                             "INSERT INTO page_entities (page_id, normalized, label, surface, count) ",
                         );
@@ -148,7 +148,7 @@ macro_rules! impl_analysis_store {
                         });
                         insert.build().execute(&mut *tx).await?;
                     }
-                    for chunk in page.keywords.chunks(25) {
+                    for chunk in page.keywords.chunks(Self::ROWS_PER_INSERT) {
                         let mut insert =
                             sqlx::QueryBuilder::new("INSERT INTO page_keywords (page_id, phrase, score, count) ");
                         insert.push_values(chunk, |mut row, k| {

@@ -20,7 +20,7 @@ macro_rules! impl_crawl_store {
             ) -> $crate::StoreResult<u64> {
                 let mut added = 0;
                 // Small statements: see the note on sqlx and Nagle in search_sql.rs.
-                for chunk in urls.chunks(25) {
+                for chunk in urls.chunks(Self::ROWS_PER_INSERT) {
                     let mut insert = sqlx::QueryBuilder::new(
                         "INSERT INTO crawl_frontier (crawl_id, url, site, depth, parent_url, state, reason, updated_at) ",
                     );

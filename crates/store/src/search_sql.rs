@@ -30,10 +30,7 @@ macro_rules! impl_search_store {
                     .await?;
                     page_ids.insert(page.page, id);
                 }
-                // Statements stay under 8 KiB: sqlx 0.9.0 no longer sets TCP_NODELAY
-                // (transact-rs/sqlx#4335), and a larger PostgreSQL message stalls ~40 ms on
-                // Nagle + delayed ACK. 100 results: 48 ms in one statement, 5 ms in chunks of 25.
-                for chunk in results.chunks(25) {
+                for chunk in results.chunks(Self::ROWS_PER_INSERT) {
                     let mut insert = sqlx::QueryBuilder::new(
                         "INSERT INTO search_results (session_id, query_id, ordinal, rank, page, url, normalized_url, \
                          host, domain, title, snippet, published, excluded, exclusion_reason, raw_page_id, fetched_at) ",

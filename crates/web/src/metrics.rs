@@ -71,6 +71,9 @@ pub async fn render(State(state): State<AppState>) -> Response {
     metrics::gauge!("observatory_db_pool_connections").set(f64::from(pool.size));
     metrics::gauge!("observatory_db_pool_idle_connections").set(f64::from(pool.idle));
     metrics::gauge!("observatory_db_pool_max_connections").set(f64::from(pool.max));
+    let cache = state.cache.stats();
+    metrics::gauge!("observatory_cache_entries").set(cache.entries as f64);
+    metrics::gauge!("observatory_cache_invalidations_received").set(cache.invalidations_received as f64);
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         state.metrics.render(),

@@ -17,8 +17,10 @@ const PAGES_PER_SITE: usize = 31;
 
 pub async fn run(settings: &Settings, command: &BenchCommand) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Crawl { pages, database_url } => crawl(settings, *pages, database_url.as_deref()).await,
-        BenchCommand::Nlp { data, rounds } => crate::commands::nlp::bench(data, *rounds),
+        BenchCommand::Crawl { pages, database_url } => {
+            crawl(settings, *pages, database_url.as_deref()).await.map(|_| ())
+        }
+        BenchCommand::Nlp { data, rounds } => crate::commands::nlp::bench(data, *rounds).map(|_| ()),
         BenchCommand::Graph {
             database_url,
             no_large,
@@ -26,7 +28,12 @@ pub async fn run(settings: &Settings, command: &BenchCommand) -> anyhow::Result<
     }
 }
 
-async fn crawl(settings: &Settings, pages: u32, database_url: Option<&str>) -> anyhow::Result<()> {
+/// Runs the crawl benchmark and returns pages stored per second.
+pub(crate) async fn crawl(
+    settings: &Settings,
+    pages: u32,
+    database_url: Option<&str>,
+) -> anyhow::Result<f64> {
     anyhow::ensure!(
         (1..=1_000_000).contains(&pages),
         "--pages must be between 1 and 1000000"
@@ -128,9 +135,10 @@ async fn crawl(settings: &Settings, pages: u32, database_url: Option<&str>) -> a
         .sum();
     store.close().await;
     let secs = elapsed.as_secs_f64();
+    let rate = stored as f64 / secs.max(1e-9);
     println!("pages stored      {stored} ({decided} URLs decided, {words} words)");
     println!("wall time         {secs:.2} s");
-    println!("throughput        {:.0} pages/s", stored as f64 / secs.max(1e-9));
+    println!("throughput        {rate:.0} pages/s");
     match (rss_at_start, peak_rss_kib()) {
         (Some(before), Some(peak)) => println!(
             "peak memory       {:.1} MiB (process high-water mark; {:.1} MiB before the crawl)",
@@ -139,7 +147,7 @@ async fn crawl(settings: &Settings, pages: u32, database_url: Option<&str>) -> a
         ),
         _ => println!("peak memory       unavailable (no /proc/self/status)"),
     }
-    Ok(())
+    Ok(rate)
 }
 
 /// The process's resident-set high-water mark (`VmHWM`), in KiB, where Linux reports it.

@@ -172,7 +172,8 @@ fn pure(title: &str, rows: &[TermCount], top: u32) {
 
 /// A website–noun network from analysis stored in the database, through the same load,
 /// build, refine and store steps as the `network` job.
-async fn stored(settings: &Settings, database_url: Option<&str>) -> anyhow::Result<()> {
+/// The stored-analysis network end to end; returns the median milliseconds.
+pub(crate) async fn stored(settings: &Settings, database_url: Option<&str>) -> anyhow::Result<f64> {
     let scratch = tempfile::tempdir()?;
     let mut settings = settings.clone();
     settings.database_url = match database_url {
@@ -185,7 +186,7 @@ async fn stored(settings: &Settings, database_url: Option<&str>) -> anyhow::Resu
     result
 }
 
-async fn stored_in(store: &dyn Store) -> anyhow::Result<()> {
+async fn stored_in(store: &dyn Store) -> anyhow::Result<f64> {
     const WEBSITES: usize = 150;
     const PAGES: usize = 4;
     let owner = store
@@ -362,5 +363,5 @@ async fn stored_in(store: &dyn Store) -> anyhow::Result<()> {
     println!(
         "  end to end (median of 5): {total:.0} ms = read {load:.0} + build, communities and layout {build:.0} + compress and store {save:.0}"
     );
-    Ok(())
+    Ok(total)
 }

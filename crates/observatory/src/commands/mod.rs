@@ -3,6 +3,7 @@
 pub mod analyze;
 pub mod bench;
 mod bench_graph;
+pub mod bench_suite;
 pub mod cleanup;
 pub mod crawl;
 pub mod demo;

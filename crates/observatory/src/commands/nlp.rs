@@ -433,7 +433,9 @@ fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
 }
 
 /// `observatory bench nlp`: one core, release build expected.
-pub fn bench(data: &Path, rounds: usize) -> anyhow::Result<()> {
+/// Prints the NLP benchmark and returns full-analysis tokens/s per language.
+pub fn bench(data: &Path, rounds: usize) -> anyhow::Result<Vec<(nlp::Lang, f64)>> {
+    let mut rates = Vec::new();
     anyhow::ensure!(rounds >= 1, "--rounds must be at least 1");
     println!(
         "{:<4} {:>10} {:>10} {:>10} {:>14} {:>16}",
@@ -500,8 +502,9 @@ pub fn bench(data: &Path, rounds: usize) -> anyhow::Result<()> {
             analyse_rate
         );
         std::hint::black_box(sink);
+        rates.push((lang, analyse_rate));
     }
-    Ok(())
+    Ok(rates)
 }
 
 fn read_input(file: Option<&Path>) -> anyhow::Result<String> {
