@@ -103,6 +103,8 @@ pub struct DatabaseSettings {
     pub busy_timeout_secs: u64,
     /// Statements slower than this are logged with their SQL (never their values).
     pub slow_query_ms: u64,
+    /// Every statement at DEBUG under `sqlx::query` (SQL only, never values).
+    pub log_statements: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,6 +172,7 @@ impl Default for DatabaseSettings {
             acquire_timeout_secs: 10,
             busy_timeout_secs: 10,
             slow_query_ms: 100,
+            log_statements: false,
         }
     }
 }
@@ -305,6 +308,7 @@ impl Settings {
             acquire_timeout: Duration::from_secs(self.database.acquire_timeout_secs),
             busy_timeout: Duration::from_secs(self.database.busy_timeout_secs),
             slow_query: Duration::from_millis(self.database.slow_query_ms),
+            log_statements: self.database.log_statements,
         }
     }
 

@@ -61,6 +61,18 @@ pub struct StoreOptions {
     /// Statements slower than this are logged (SQL text and duration, never bound values)
     /// at WARN under the `sqlx::query` target.
     pub slow_query: Duration,
+    /// Every statement at DEBUG under `sqlx::query` (debugging, and the statement-count tests).
+    pub log_statements: bool,
+}
+
+impl StoreOptions {
+    pub(crate) fn statement_log_level(&self) -> log::LevelFilter {
+        if self.log_statements {
+            log::LevelFilter::Debug
+        } else {
+            log::LevelFilter::Off
+        }
+    }
 }
 
 impl Default for StoreOptions {
@@ -70,6 +82,7 @@ impl Default for StoreOptions {
             acquire_timeout: Duration::from_secs(10),
             busy_timeout: Duration::from_secs(10),
             slow_query: Duration::from_millis(100),
+            log_statements: false,
         }
     }
 }

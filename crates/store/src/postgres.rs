@@ -57,7 +57,7 @@ impl PostgresStore {
             .acquire_timeout(options.acquire_timeout)
             .connect_with(
                 PgConnectOptions::from_str(url)?
-                    .log_statements(log::LevelFilter::Off)
+                    .log_statements(options.statement_log_level())
                     .log_slow_statements(log::LevelFilter::Warn, options.slow_query),
             )
             .await?;

@@ -54,7 +54,7 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(options.busy_timeout)
             .foreign_keys(true)
-            .log_statements(log::LevelFilter::Off)
+            .log_statements(options.statement_log_level())
             .log_slow_statements(log::LevelFilter::Warn, options.slow_query);
         let pool = SqlitePoolOptions::new()
             .max_connections(options.max_connections.max(2))

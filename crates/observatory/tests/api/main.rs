@@ -19,5 +19,6 @@ mod jobs;
 mod networks;
 mod openapi;
 mod pages;
+mod queries;
 mod rate_limits;
 mod search;
