@@ -91,6 +91,18 @@ pub async fn shared_state(settings: &Settings, runs_workers: bool) -> anyhow::Re
     })
 }
 
+/// With Redis, every process's search engines spend from one quota per engine; without
+/// it, each process spaces its own requests (one process is the norm then).
+pub async fn share_engine_quotas(settings: &Settings, engines: &search::Engines) -> anyhow::Result<()> {
+    if let Some(url) = &settings.redis_url {
+        let limiter = RedisLimiter::connect(url.expose_secret(), &settings.redis_key_prefix)
+            .await
+            .context("connecting to Redis")?;
+        engines.share_quotas(Arc::new(limiter));
+    }
+    Ok(())
+}
+
 /// Every job kind, with the search engines the search jobs use.
 pub fn job_registry(settings: &Settings) -> anyhow::Result<(Registry, Arc<search::Engines>)> {
     let engines = Arc::new(settings.engines().context("configuring search engines")?);
@@ -108,6 +120,7 @@ impl Application {
         let store = open_store(settings).await?;
         let (registry, engines) = job_registry(settings)?;
         let shared = shared_state(settings, mode.workers).await?;
+        share_engine_quotas(settings, &engines).await?;
         let workers = mode.workers.then(|| {
             let mut options = settings.worker_options();
             options.cache = shared.cache.clone();

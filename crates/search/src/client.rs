@@ -46,11 +46,27 @@ impl RetryPolicy {
 }
 
 /// Spaces requests to one engine key at least `interval` apart across every session this
-/// process runs.
-#[derive(Debug)]
+/// process runs; or, once [`RequestSpacing::share`] is called, holds them to the engine's
+/// quota through a rate limiter every process shares (Redis), as the API's quotas are.
 pub struct RequestSpacing {
     interval: Duration,
     next: Mutex<Option<Instant>>,
+    shared: std::sync::OnceLock<SharedQuota>,
+}
+
+struct SharedQuota {
+    limiter: Arc<dyn ratelimit::RateLimiter>,
+    key: String,
+    quota: ratelimit::Quota,
+}
+
+impl std::fmt::Debug for RequestSpacing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestSpacing")
+            .field("interval", &self.interval)
+            .field("shared", &self.shared.get().map(|s| (&s.key, s.quota)))
+            .finish()
+    }
 }
 
 impl RequestSpacing {
@@ -64,10 +80,51 @@ impl RequestSpacing {
         Self {
             interval,
             next: Mutex::new(None),
+            shared: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The quota that spends one request per `interval`: whole requests per second where the
+    /// rate allows, else one request per whole number of seconds.
+    fn quota(&self) -> Option<ratelimit::Quota> {
+        if self.interval.is_zero() {
+            return None;
+        }
+        let per_second = 1.0 / self.interval.as_secs_f64();
+        Some(if per_second >= 1.0 {
+            ratelimit::Quota {
+                limit: per_second.floor().min(f64::from(u32::MAX)) as u32,
+                period_secs: 1,
+            }
+        } else {
+            ratelimit::Quota {
+                limit: 1,
+                period_secs: self.interval.as_secs_f64().ceil() as u64,
+            }
+        })
+    }
+
+    /// Spends from `key` in `limiter` from now on. No-op without a rate, or if already shared.
+    pub fn share(&self, limiter: Arc<dyn ratelimit::RateLimiter>, key: String) {
+        if let Some(quota) = self.quota() {
+            let _ = self.shared.set(SharedQuota { limiter, key, quota });
         }
     }
 
     async fn wait_turn(&self) {
+        if let Some(shared) = self.shared.get() {
+            loop {
+                match shared.limiter.check(&shared.key, shared.quota).await {
+                    Ok(d) if d.allowed => return,
+                    Ok(d) => tokio::time::sleep(d.retry_after.unwrap_or(self.interval)).await,
+                    Err(e) => {
+                        // Without the shared count, fall back to this process's spacing.
+                        tracing::warn!(error = %e, key = %shared.key, "engine quota unavailable; spacing locally");
+                        break;
+                    }
+                }
+            }
+        }
         let slot = {
             let mut next = self.next.lock().await;
             let now = Instant::now();
@@ -169,6 +226,12 @@ impl EngineClient {
 
     pub fn engine(&self) -> &dyn Engine {
         self.engine.as_ref()
+    }
+
+    /// Holds this engine to its rate through a limiter shared with other processes.
+    pub fn share_quota(&self, limiter: Arc<dyn ratelimit::RateLimiter>) {
+        self.spacing
+            .share(limiter, format!("search-engine:{}", self.engine.kind().as_str()));
     }
 
     /// Runs one query, paging until `max_results`, the engine's ceiling, or an empty page.

@@ -333,6 +333,14 @@ impl Engines {
     }
 
     /// The client for `kind`, or what configuration it lacks.
+    /// Every engine's request rate becomes a quota in `limiter` (Redis: shared by all API and
+    /// worker processes) instead of a spacing within this process.
+    pub fn share_quotas(&self, limiter: Arc<dyn ratelimit::RateLimiter>) {
+        for client in self.clients.values() {
+            client.share_quota(limiter.clone());
+        }
+    }
+
     pub fn client(&self, kind: EngineKind) -> Result<&Arc<EngineClient>, String> {
         self.clients.get(kind.as_str()).ok_or_else(|| {
             let missing = self

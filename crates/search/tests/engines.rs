@@ -564,3 +564,55 @@ fn engines_refuse_parameters_they_cannot_honour() {
     };
     assert!(serper.check(&p).is_ok());
 }
+
+/// Two processes' clients of one engine, each allowed 2 requests/s, share one quota when
+/// their spacing is shared: after the first spends the burst, the second waits its turn.
+#[tokio::test]
+async fn processes_sharing_a_quota_wait_for_each_other() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "organic": [{"position": 1, "title": "t", "link": "https://example.dk/", "snippet": "s"}]
+        })))
+        .mount(&server)
+        .await;
+    let make = || {
+        EngineClient::new(
+            Arc::new(Serper {
+                endpoint: url(&server, "/search"),
+                api_key: KEY.into(),
+            }),
+            reqwest::Client::new(),
+            RequestSpacing::per_second(2.0),
+            RetryPolicy::default(),
+        )
+    };
+    let (first, second) = (make(), make());
+    match std::env::var("OBSERVATORY_TEST_REDIS_URL") {
+        Ok(url) => {
+            let prefix = format!("obs-test-{}:", uuid::Uuid::new_v4().simple());
+            for client in [&first, &second] {
+                let limiter = ratelimit::RedisLimiter::connect(&url, &prefix).await.unwrap();
+                client.share_quota(Arc::new(limiter));
+            }
+        }
+        Err(_) => {
+            let limiter: Arc<dyn ratelimit::RateLimiter> = Arc::new(ratelimit::MemoryLimiter::new());
+            first.share_quota(limiter.clone());
+            second.share_quota(limiter);
+        }
+    }
+    let p = params("quota", 1);
+    run(&first, &p).await;
+    run(&first, &p).await;
+    let waited = std::time::Instant::now();
+    run(&second, &p).await;
+    // One request every 500 ms once the burst of two is spent (the first may have refilled a
+    // little while it ran).
+    assert!(
+        waited.elapsed() >= Duration::from_millis(300),
+        "the second process did not wait: {:?}",
+        waited.elapsed()
+    );
+}

@@ -12,7 +12,8 @@ pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
         anyhow::ensure!(n >= 1, "--concurrency must be at least 1");
         options.concurrency = n;
     }
-    let (registry, _) = job_registry(settings)?;
+    let (registry, engines) = job_registry(settings)?;
+    crate::startup::share_engine_quotas(settings, &engines).await?;
     options.cache = crate::startup::worker_cache(settings).await?;
     let workers = jobs::start_workers(store.clone(), registry, options);
     shutdown_signal().await;
