@@ -244,7 +244,7 @@ async fn list_endpoints_issue_a_constant_number_of_statements() {
 }
 
 /// Other researchers' data, in bulk: 300 users, 30,000 sessions with a query and 4 results
-/// each, 30,000 scraping jobs, networks and jobs.
+/// each, 30,000 scraping jobs with a page each, networks and jobs.
 const LARGE_BULK: &str = "
 INSERT INTO users (username, password_hash, created_at, updated_at)
   SELECT 'bulk' || g, 'x', now(), now() FROM generate_series(1, 300) g;
@@ -259,6 +259,9 @@ INSERT INTO search_results (session_id, query_id, ordinal, rank, page, url, norm
   FROM search_queries q, generate_series(1, 4) r WHERE q.text = 'bulk';
 INSERT INTO crawl_jobs (owner_id, name, config, sources, status, created_at, updated_at)
   SELECT owner_id, 'bulk', '{}', '{}', 'done', now(), now() FROM search_sessions WHERE name = 'bulk';
+INSERT INTO pages (crawl_id, owner_id, frontier_id, url, host, domain, depth, redirects, headers, outlinks, text, fetched_at)
+  SELECT c.id, c.owner_id, 0, 'https://x.dk/' || c.id, 'x.dk', 'x.dk', 0, '[]', '{}', '[]', 'bulk text', now()
+  FROM crawl_jobs c WHERE c.name = 'bulk';
 INSERT INTO networks (owner_id, name, kind, scope, params, status, created_at, updated_at)
   SELECT owner_id, 'bulk', 'query-website', '{}', '{}', 'done', now(), now() FROM search_sessions WHERE name = 'bulk';
 INSERT INTO app_jobs (owner_id, kind, queue, priority, status, payload, created_at, updated_at)
@@ -320,13 +323,20 @@ async fn main_list_queries_use_indexes_on_postgresql() {
             .await
             .unwrap();
     assert!(large.iter().any(|t| t == "search_results"), "{large:?}");
+    let crawl: i64 = sqlx::query_scalar("SELECT id FROM crawl_jobs WHERE owner_id = $1 LIMIT 1")
+        .bind(user.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     let marker = uuid::Uuid::new_v4().simple().to_string();
     let mut explained = 0;
     for path in [
         format!("/api/search/sessions?probe={marker}"),
         format!("/api/search/sessions/{session}/results?probe={marker}"),
         format!("/api/search/sessions/{session}/domains?probe={marker}"),
+        format!("/api/search/sessions/{session}/urls?probe={marker}"),
         format!("/api/crawls?probe={marker}"),
+        format!("/api/crawls/{crawl}/pages?probe={marker}"),
         format!("/api/networks?probe={marker}"),
         format!("/api/jobs?probe={marker}"),
     ] {
