@@ -8,6 +8,7 @@ mod analyses;
 mod auth;
 mod cache;
 mod cli;
+mod cli_bench;
 mod cli_graph;
 mod crash;
 mod crawls;

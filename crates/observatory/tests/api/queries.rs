@@ -419,3 +419,49 @@ async fn main_list_queries_use_indexes_on_postgresql() {
     }
     assert!(explained >= 6, "only {explained} statements explained");
 }
+
+#[tokio::test]
+async fn slow_statements_are_logged_with_their_sql_never_their_values() {
+    install_recorder();
+    // Every statement is "slow" at a zero threshold; ordinary statement logging stays off.
+    let app = spawn_app_with(
+        |s| {
+            s.database.log_statements = false;
+            s.database.slow_query_ms = 0;
+        },
+        ServeMode::default(),
+    )
+    .await;
+    let (user, token) = app.user_with_token("slowpoke", false).await;
+    seed(&app, user.id, 1).await;
+    let session: i64 = app
+        .store
+        .list_search_sessions(
+            user.id,
+            None,
+            store::PageRequest {
+                after: None,
+                limit: 1,
+            },
+        )
+        .await
+        .unwrap()[0]
+        .id;
+    let marker = uuid::Uuid::new_v4().simple().to_string();
+    let logged = statements(
+        &app,
+        &token,
+        &format!("/api/search/sessions/{session}/results?domain=secret-domain.dk&probe={marker}"),
+    )
+    .await;
+    assert!(
+        logged.iter().any(|s| s.contains("FROM search_results")),
+        "{logged:#?}"
+    );
+    assert!(logged.iter().all(|s| !s.contains("secret-domain")), "{logged:#?}");
+
+    let quiet = spawn_app_with(|s| s.database.slow_query_ms = 60_000, ServeMode::default()).await;
+    let (_, token) = quiet.user_with_token("quick", false).await;
+    let none = statements(&quiet, &token, &format!("/api/search/sessions?probe={marker}")).await;
+    assert!(none.is_empty(), "{none:#?}");
+}
