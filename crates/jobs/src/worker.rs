@@ -132,33 +132,53 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
     let mut tasks = Vec::new();
 
     for queue in &options.queues {
-        let name = format!("{id}:{queue}");
+        let base_name = format!("{id}:{queue}");
         let stop = shutdown.clone();
-        let signal = async move {
-            stop.cancelled().await;
-            Ok::<(), std::io::Error>(())
-        };
         let executor = executor.clone();
+        let queue_name = queue.as_str();
+        let heartbeat = options.heartbeat_interval;
+        let missed = options.missed_heartbeats;
+        let poll = options.poll_interval;
         // The two apalis backends share a builder API but no trait that names it all,
-        // so the wiring is written once and instantiated per backend.
+        // so the wiring is written once and instantiated per backend. An apalis worker that
+        // stops with an error (its heartbeat failed while the database was busy, say) would
+        // leave its queue unserved; it is rebuilt under a fresh name and started again.
         macro_rules! spawn_worker {
             ($backend:path, $config:path, $pool:expr) => {{
-                let config = <$config>::default()
-                    .queue(queue.as_str())
-                    .batch_size(concurrency)
-                    .heartbeat_interval(options.heartbeat_interval)
-                    .missed_heartbeats(options.missed_heartbeats);
-                let backend = <$backend>::new(&$pool)
-                    .with_config(config)
-                    .poll_with_interval(options.poll_interval);
-                let worker = WorkerBuilder::new(name.as_str())
-                    .backend(backend)
-                    .data(executor)
-                    .concurrency(concurrency)
-                    .build(handle_task);
+                let pool = $pool.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = worker.run_until(signal).await {
-                        tracing::error!(worker = %name, error = %e, "worker stopped with an error");
+                    for restart in 0u64.. {
+                        let name = if restart == 0 { base_name.clone() } else { format!("{base_name}:r{restart}") };
+                        let config = <$config>::default()
+                            .queue(queue_name)
+                            .batch_size(concurrency)
+                            .heartbeat_interval(heartbeat)
+                            .missed_heartbeats(missed);
+                        let backend = <$backend>::new(&pool).with_config(config).poll_with_interval(poll);
+                        let worker = WorkerBuilder::new(name.as_str())
+                            .backend(backend)
+                            .data(executor.clone())
+                            .concurrency(concurrency)
+                            .build(handle_task);
+                        let signal = {
+                            let stop = stop.clone();
+                            async move {
+                                stop.cancelled().await;
+                                Ok::<(), std::io::Error>(())
+                            }
+                        };
+                        match worker.run_until(signal).await {
+                            Ok(()) => return,
+                            Err(e) if !stop.is_cancelled() => {
+                                tracing::error!(worker = %name, error = %e, "worker stopped with an error; restarting it");
+                                metrics::counter!("observatory_worker_restarts_total", "queue" => queue_name).increment(1);
+                                tokio::time::sleep(Duration::from_secs(1)).await;
+                            }
+                            Err(e) => {
+                                tracing::warn!(worker = %name, error = %e, "worker stopped with an error while shutting down");
+                                return;
+                            }
+                        }
                     }
                 })
             }};
