@@ -7,13 +7,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use ratelimit::{Decision, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::SESSION_COOKIE;
+use crate::auth::extractor::{bearer, cookie};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -85,31 +85,14 @@ fn exempt(route: &str) -> bool {
 /// Who spends: the user named by a validly signed token, else the client address. The
 /// token's session is checked later by the handler; a forged token cannot pass the signature.
 fn identity(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, t)| t.trim().to_owned())
-        .or_else(|| session_cookie(headers));
-    if let Some(claims) = token.and_then(|t| state.tokens.verify(&t)) {
+    let token = bearer(headers).or_else(|| cookie(headers));
+    if let Some(claims) = token.and_then(|t| state.tokens.verify(t)) {
         return format!("user:{}", claims.sub);
     }
     match peer {
         Some(addr) => format!("ip:{}", addr.ip()),
         None => "ip:unknown".to_owned(),
     }
-}
-
-fn session_cookie(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_owned())
 }
 
 /// Spends one request; a backend failure lets the request through (and is logged), since

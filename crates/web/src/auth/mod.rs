@@ -1,7 +1,7 @@
 //! Authentication: login with throttling, bearer/cookie tokens backed by revocable
 //! sessions, and the extractors handlers use.
 
-mod extractor;
+pub(crate) mod extractor;
 pub mod password;
 pub mod throttle;
 pub mod token;
