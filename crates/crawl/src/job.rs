@@ -1,7 +1,8 @@
 //! The `crawl` job (queue `crawl`): works a scraping job's persistent frontier until it is
 //! empty, politely, with robots.txt, caps, reuse of recent fetches, extraction and language
-//! identification. Every URL's outcome is written in one transaction, so a killed worker's
-//! job resumes on another without refetching finished pages or losing any.
+//! identification. Each URL's outcome is written with its page and links in one transaction
+//! (together with whatever else finished meanwhile), so a killed worker's job resumes on
+//! another without refetching finished pages or losing any.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -30,6 +31,8 @@ use crate::ssrf::AddressPolicy;
 pub const KIND: &str = "crawl";
 /// Chromium tabs rendering at once in one job.
 const RENDER_TABS: usize = 4;
+/// Most finished URLs written in one transaction.
+const WRITE_BATCH: usize = 64;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -383,15 +386,22 @@ impl CrawlRun<'_> {
             for item in &items {
                 pending.push(Box::pin(run.process(item, reusable.remove(&item.id))));
             }
-            let mut outcomes =
-                futures::stream::iter(pending).buffer_unordered(config.global_concurrency as usize);
+            // Whatever has finished while the last batch was written goes in the next one
+            // transaction: one commit per page would bound the crawl by commit latency.
+            let mut outcomes = futures::stream::iter(pending)
+                .buffer_unordered(config.global_concurrency as usize)
+                .ready_chunks(WRITE_BATCH);
             let mut cancelled = None;
-            while let Some((item, result)) = outcomes.next().await {
-                store.finish_frontier(item, crawl.owner_id, &result).await?;
-                metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
-                    .increment(1);
-                processed += 1;
+            while let Some(finished) = outcomes.next().await {
+                let refs: Vec<_> = finished.iter().map(|(item, result)| (*item, result)).collect();
+                store.finish_frontier_batch(crawl.owner_id, &refs).await?;
+                for (_, result) in &finished {
+                    metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
+                        .increment(1);
+                }
+                processed += finished.len() as i64;
                 let total = run.total();
+                let Some((item, result)) = finished.last() else { continue };
                 if let Err(e) = ctx
                     .checkpoint(
                         processed,

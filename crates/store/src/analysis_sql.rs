@@ -104,62 +104,7 @@ macro_rules! impl_analysis_store {
             ) -> $crate::StoreResult<()> {
                 let now = $crate::rows::now();
                 let mut tx = self.begin_write().await?;
-                for page in pages {
-                    // The page's earlier analysis and its terms (by cascade) make way.
-                    sqlx::query("DELETE FROM page_analyses WHERE page_id = $1")
-                        .bind(page.page_id)
-                        .execute(&mut *tx)
-                        .await?;
-                    sqlx::query(
-                        "INSERT INTO page_analyses (page_id, run_id, owner_id, crawl_id, domain, language, tokens, \
-                         skipped, analyzed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(page.page_id)
-                    .bind(run.id)
-                    .bind(run.owner_id)
-                    .bind(page.crawl_id)
-                    .bind(&page.domain)
-                    .bind(&page.language)
-                    .bind(i32::try_from(page.tokens).unwrap_or(i32::MAX))
-                    .bind(&page.skipped)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    // Small statements: see the note on sqlx and Nagle in search_sql.rs.
-                    for chunk in page.nouns.chunks(Self::ROWS_PER_INSERT) {
-                        let mut insert = sqlx::QueryBuilder::new("INSERT INTO page_nouns (page_id, lemma, count) ");
-                        insert.push_values(chunk, |mut row, n| {
-                            row.push_bind(page.page_id)
-                                .push_bind(n.lemma.clone())
-                                .push_bind(i32::try_from(n.count).unwrap_or(i32::MAX));
-                        });
-                        insert.build().execute(&mut *tx).await?;
-                    }
-                    for chunk in page.entities.chunks(Self::ROWS_PER_INSERT) {
-                        let mut insert = sqlx::QueryBuilder::new(
-                            "INSERT INTO page_entities (page_id, normalized, label, surface, count) ",
-                        );
-                        insert.push_values(chunk, |mut row, e| {
-                            row.push_bind(page.page_id)
-                                .push_bind(e.normalized.clone())
-                                .push_bind(e.label.clone())
-                                .push_bind(e.surface.clone())
-                                .push_bind(i32::try_from(e.count).unwrap_or(i32::MAX));
-                        });
-                        insert.build().execute(&mut *tx).await?;
-                    }
-                    for chunk in page.keywords.chunks(Self::ROWS_PER_INSERT) {
-                        let mut insert =
-                            sqlx::QueryBuilder::new("INSERT INTO page_keywords (page_id, phrase, score, count) ");
-                        insert.push_values(chunk, |mut row, k| {
-                            row.push_bind(page.page_id)
-                                .push_bind(k.phrase.clone())
-                                .push_bind(k.score)
-                                .push_bind(i32::try_from(k.count).unwrap_or(i32::MAX));
-                        });
-                        insert.build().execute(&mut *tx).await?;
-                    }
-                }
+                Self::replace_page_terms(&mut tx, run.id, run.owner_id, pages, now).await?;
                 tx.commit().await?;
                 Ok(())
             }

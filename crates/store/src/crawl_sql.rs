@@ -11,37 +11,6 @@ macro_rules! page_columns {
 
 macro_rules! impl_crawl_store {
     ($store:ty) => {
-        impl $store {
-            async fn insert_frontier<'c>(
-                tx: &mut sqlx::Transaction<'c, <$store as $crate::search_sql::HasDb>::Db>,
-                crawl_id: i64,
-                urls: &[$crate::NewFrontierUrl],
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::StoreResult<u64> {
-                let mut added = 0;
-                // Small statements: see the note on sqlx and Nagle in search_sql.rs.
-                for chunk in urls.chunks(Self::ROWS_PER_INSERT) {
-                    let mut insert = sqlx::QueryBuilder::new(
-                        "INSERT INTO crawl_frontier (crawl_id, url, site, depth, parent_url, state, reason, updated_at) ",
-                    );
-                    insert.push_values(chunk, |mut row, u| {
-                        let state = if u.skipped.is_some() { "skipped" } else { "queued" };
-                        row.push_bind(crawl_id)
-                            .push_bind(u.url.clone())
-                            .push_bind(u.site.clone())
-                            .push_bind(u.depth)
-                            .push_bind(u.parent_url.clone())
-                            .push_bind(state)
-                            .push_bind(u.skipped.clone())
-                            .push_bind(now);
-                    });
-                    insert.push(" ON CONFLICT (crawl_id, url) DO NOTHING");
-                    added += insert.build().execute(&mut **tx).await?.rows_affected();
-                }
-                Ok(added)
-            }
-        }
-
         #[async_trait::async_trait]
         impl $crate::CrawlStore for $store {
             async fn create_crawl(&self, new: $crate::NewCrawl) -> $crate::StoreResult<$crate::CrawlJob> {
@@ -193,79 +162,88 @@ macro_rules! impl_crawl_store {
                 Ok(rows.into_iter().map($crate::FrontierItem::from).collect())
             }
 
-            async fn finish_frontier(
+            async fn finish_frontier_batch(
                 &self,
-                item: &$crate::FrontierItem,
                 owner: $crate::UserId,
-                result: &$crate::FrontierResult,
+                finished: &[(&$crate::FrontierItem, &$crate::FrontierResult)],
             ) -> $crate::StoreResult<u64> {
+                if finished.is_empty() {
+                    return Ok(0);
+                }
                 let now = $crate::rows::now();
                 let mut tx = self.begin_write().await?;
-                if let Some(body) = &result.body {
+                let mut links: std::collections::BTreeMap<i64, Vec<$crate::NewFrontierUrl>> = Default::default();
+                for &(item, result) in finished {
+                    if let Some(body) = &result.body {
+                        sqlx::query(
+                            "INSERT INTO page_bodies (hash, size, body_zstd) VALUES ($1, $2, $3) \
+                             ON CONFLICT (hash) DO NOTHING",
+                        )
+                        .bind(&body.hash)
+                        .bind(body.size)
+                        .bind(&body.zstd)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    let page_id: Option<i64> = match &result.page {
+                        Some(p) => Some(
+                            sqlx::query_scalar(
+                                "INSERT INTO pages (crawl_id, owner_id, frontier_id, url, final_url, host, domain, depth, \
+                                 parent_url, redirects, status_code, content_type, headers, content_hash, title, text, words, \
+                                 language, language_confidence, description, published, outlinks, extraction_method, \
+                                 error_reason, fetched_at, rendered, render_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+                                 $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
+                                 $27) RETURNING id",
+                            )
+                            .bind(item.crawl_id)
+                            .bind(owner)
+                            .bind(item.id)
+                            .bind(&p.url)
+                            .bind(&p.final_url)
+                            .bind(&p.host)
+                            .bind(&p.domain)
+                            .bind(p.depth)
+                            .bind(&p.parent_url)
+                            .bind(sqlx::types::Json(&p.redirects))
+                            .bind(p.status_code)
+                            .bind(&p.content_type)
+                            .bind(sqlx::types::Json(&p.headers))
+                            .bind(&p.content_hash)
+                            .bind(&p.title)
+                            .bind(&p.text)
+                            .bind(p.words)
+                            .bind(&p.language)
+                            .bind(p.language_confidence)
+                            .bind(&p.description)
+                            .bind(&p.published)
+                            .bind(sqlx::types::Json(&p.outlinks))
+                            .bind(&p.extraction_method)
+                            .bind(&p.error_reason)
+                            .bind(p.fetched_at.unwrap_or(now))
+                            .bind(p.rendered)
+                            .bind(&p.render_error)
+                            .fetch_one(&mut *tx)
+                            .await?,
+                        ),
+                        None => None,
+                    };
                     sqlx::query(
-                        "INSERT INTO page_bodies (hash, size, body_zstd) VALUES ($1, $2, $3) \
-                         ON CONFLICT (hash) DO NOTHING",
+                        "UPDATE crawl_frontier SET state = $2, reason = $3, page_id = $4, attempts = attempts + 1, \
+                         updated_at = $5 WHERE id = $1",
                     )
-                    .bind(&body.hash)
-                    .bind(body.size)
-                    .bind(&body.zstd)
+                    .bind(item.id)
+                    .bind(result.state.as_str())
+                    .bind(&result.reason)
+                    .bind(page_id)
+                    .bind(now)
                     .execute(&mut *tx)
                     .await?;
+                    links.entry(item.crawl_id).or_default().extend(result.links.iter().cloned());
                 }
-                let page_id: Option<i64> = match &result.page {
-                    Some(p) => Some(
-                        sqlx::query_scalar(
-                            "INSERT INTO pages (crawl_id, owner_id, frontier_id, url, final_url, host, domain, depth, \
-                             parent_url, redirects, status_code, content_type, headers, content_hash, title, text, words, \
-                             language, language_confidence, description, published, outlinks, extraction_method, \
-                             error_reason, fetched_at, rendered, render_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                             $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
-                             $27) RETURNING id",
-                        )
-                        .bind(item.crawl_id)
-                        .bind(owner)
-                        .bind(item.id)
-                        .bind(&p.url)
-                        .bind(&p.final_url)
-                        .bind(&p.host)
-                        .bind(&p.domain)
-                        .bind(p.depth)
-                        .bind(&p.parent_url)
-                        .bind(sqlx::types::Json(&p.redirects))
-                        .bind(p.status_code)
-                        .bind(&p.content_type)
-                        .bind(sqlx::types::Json(&p.headers))
-                        .bind(&p.content_hash)
-                        .bind(&p.title)
-                        .bind(&p.text)
-                        .bind(p.words)
-                        .bind(&p.language)
-                        .bind(p.language_confidence)
-                        .bind(&p.description)
-                        .bind(&p.published)
-                        .bind(sqlx::types::Json(&p.outlinks))
-                        .bind(&p.extraction_method)
-                        .bind(&p.error_reason)
-                        .bind(p.fetched_at.unwrap_or(now))
-                        .bind(p.rendered)
-                        .bind(&p.render_error)
-                        .fetch_one(&mut *tx)
-                        .await?,
-                    ),
-                    None => None,
-                };
-                sqlx::query(
-                    "UPDATE crawl_frontier SET state = $2, reason = $3, page_id = $4, attempts = attempts + 1, \
-                     updated_at = $5 WHERE id = $1",
-                )
-                .bind(item.id)
-                .bind(result.state.as_str())
-                .bind(&result.reason)
-                .bind(page_id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                let added = Self::insert_frontier(&mut tx, item.crawl_id, &result.links, now).await?;
+                let mut added = 0;
+                for (crawl_id, urls) in &links {
+                    added += Self::insert_frontier(&mut tx, *crawl_id, urls, now).await?;
+                }
                 tx.commit().await?;
                 Ok(added)
             }

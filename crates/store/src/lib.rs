@@ -8,6 +8,8 @@
 mod analysis_model;
 mod analysis_rows;
 mod analysis_sql;
+mod bulk_postgres;
+mod bulk_sqlite;
 mod crawl_model;
 mod crawl_rows;
 mod crawl_sql;
@@ -235,6 +237,15 @@ pub trait CrawlStore: Send + Sync {
         item: &FrontierItem,
         owner: UserId,
         result: &FrontierResult,
+    ) -> StoreResult<u64> {
+        self.finish_frontier_batch(owner, &[(item, result)]).await
+    }
+    /// Records several URLs' outcomes in one transaction (all or none), their discovered
+    /// links in one bulk insert; returns how many links were new to the job.
+    async fn finish_frontier_batch(
+        &self,
+        owner: UserId,
+        finished: &[(&FrontierItem, &FrontierResult)],
     ) -> StoreResult<u64>;
     async fn frontier_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<FrontierCount>>;
     /// Frontier counts of every job of the owner with an id in `lowest..=highest`, in one

@@ -21,9 +21,6 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     const KIND: BackendKind = BackendKind::Postgres;
-    /// Rows per multi-row INSERT (16 columns × 500 stays far below 65,535 parameters).
-    /// Large statements rely on TCP_NODELAY, which `vendor/sqlx-core` restores.
-    const ROWS_PER_INSERT: usize = 500;
 
     /// The GIN index finds and ranks; `ts_headline` (costly) runs only on the returned page
     /// of hits. Relevance is `ts_rank_cd` over title (weight A) and text (weight B).

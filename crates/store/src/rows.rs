@@ -9,6 +9,11 @@ use crate::error::StoreError;
 use crate::model::*;
 
 /// Now, at the microsecond precision both backends keep, so values round-trip exactly.
+/// Counts are stored as INTEGER; a count beyond its range is clamped rather than wrapped.
+pub(crate) fn saturating_i32(n: i64) -> i32 {
+    i32::try_from(n).unwrap_or(if n < 0 { i32::MIN } else { i32::MAX })
+}
+
 pub(crate) fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }

@@ -30,32 +30,7 @@ macro_rules! impl_search_store {
                     .await?;
                     page_ids.insert(page.page, id);
                 }
-                for chunk in results.chunks(Self::ROWS_PER_INSERT) {
-                    let mut insert = sqlx::QueryBuilder::new(
-                        "INSERT INTO search_results (session_id, query_id, ordinal, rank, page, url, normalized_url, \
-                         host, domain, title, snippet, published, excluded, exclusion_reason, raw_page_id, fetched_at) ",
-                    );
-                    insert.push_values(chunk, |mut row, r| {
-                        row.push_bind(session_id)
-                            .push_bind(query_id)
-                            .push_bind($crate::search_sql::ordinal(position, r.rank))
-                            .push_bind(r.rank)
-                            .push_bind(r.page)
-                            .push_bind(r.url.clone())
-                            .push_bind(r.normalized_url.clone())
-                            .push_bind(r.host.clone())
-                            .push_bind(r.domain.clone())
-                            .push_bind(r.title.clone())
-                            .push_bind(r.snippet.clone())
-                            .push_bind(r.published.clone())
-                            .push_bind(r.excluded)
-                            .push_bind(r.exclusion_reason.clone())
-                            .push_bind(page_ids.get(&r.page).copied())
-                            .push_bind(now);
-                    });
-                    insert.build().execute(&mut **tx).await?;
-                }
-                Ok(())
+                Self::insert_search_results(tx, session_id, query_id, position, results, &page_ids, now).await
             }
         }
 

@@ -21,9 +21,6 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const KIND: BackendKind = BackendKind::Sqlite;
-    /// Rows per multi-row INSERT: SQLite has no network in between, so larger statements
-    /// only save per-statement work (16 columns × 500 stays far below its 32,766 parameters).
-    const ROWS_PER_INSERT: usize = 500;
 
     /// FTS5 ranks and filters first; snippets are cut only for the page of hits returned.
     /// Relevance is −bm25 with the title weighted 4× the text.

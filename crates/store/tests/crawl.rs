@@ -244,6 +244,79 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
 }
 
 #[tokio::test]
+async fn a_batch_of_outcomes_is_written_together_and_shared_links_are_added_once() {
+    let db = TestDb::new().await;
+    let s = db.store.as_ref();
+    let alice = user(s, "alice").await;
+    let crawl = s
+        .create_crawl(NewCrawl {
+            owner_id: alice.id,
+            name: "batch".into(),
+            config: json!({"depth": 2}),
+            sources: json!({"urls": 3}),
+            sessions: vec![],
+            seeds: vec![
+                url("https://www.dr.dk/a", "dr.dk", 0),
+                url("https://www.dr.dk/b", "dr.dk", 0),
+                url("https://ens.dk/", "ens.dk", 0),
+            ],
+        })
+        .await
+        .unwrap();
+    let claimed = s.claim_frontier(crawl.id, 10).await.unwrap();
+    assert_eq!(claimed.len(), 3);
+    let outcome = |u: &str, links: Vec<NewFrontierUrl>| FrontierResult {
+        state: FrontierState::Done,
+        reason: None,
+        page: Some(page(u, Some("same-body"))),
+        body: Some(body("same-body")),
+        links,
+    };
+    let results = [
+        outcome(&claimed[0].url, vec![url("https://www.dr.dk/c", "dr.dk", 1)]),
+        outcome(
+            &claimed[1].url,
+            vec![
+                url("https://www.dr.dk/c", "dr.dk", 1),
+                url("https://www.dr.dk/a", "dr.dk", 1),
+            ],
+        ),
+        FrontierResult {
+            state: FrontierState::Skipped,
+            reason: Some("robots".into()),
+            page: None,
+            body: None,
+            links: vec![],
+        },
+    ];
+    let batch: Vec<_> = claimed.iter().zip(results.iter()).collect();
+    let added = s.finish_frontier_batch(alice.id, &batch).await.unwrap();
+    assert_eq!(added, 1, "/c found twice in one batch, /a already known");
+    assert_eq!(s.finish_frontier_batch(alice.id, &[]).await.unwrap(), 0);
+
+    let counts = s.frontier_counts(alice.id, crawl.id).await.unwrap();
+    assert_eq!(count(&counts, FrontierState::Done, None), 2);
+    assert_eq!(count(&counts, FrontierState::Skipped, Some("robots")), 1);
+    assert_eq!(count(&counts, FrontierState::Queued, None), 1);
+    let pages = s
+        .list_pages(
+            alice.id,
+            crawl.id,
+            &PageFilter::default(),
+            PageRequest {
+                after: None,
+                limit: 10,
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(pages.len(), 2);
+    for p in &pages {
+        assert_eq!(s.page_body(alice.id, p.id).await.unwrap(), Some(vec![1, 2, 3]));
+    }
+}
+
+#[tokio::test]
 async fn other_users_see_no_crawls_pages_or_bodies() {
     let db = TestDb::new().await;
     let s = db.store.as_ref();
