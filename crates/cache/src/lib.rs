@@ -94,7 +94,10 @@ pub mod resource {
     /// Users and their login sessions.
     pub const USERS: &str = "users";
     pub const CRAWLS: &str = "crawls";
-    pub const ALL: [&str; 5] = [SEARCH, ANALYSES, NETWORKS, USERS, CRAWLS];
+    /// A user's interface preferences (apart from `USERS`, so saving them keeps the login
+    /// session lookups cached).
+    pub const PREFERENCES: &str = "preferences";
+    pub const ALL: [&str; 6] = [SEARCH, ANALYSES, NETWORKS, USERS, CRAWLS, PREFERENCES];
 }
 
 #[derive(Clone)]

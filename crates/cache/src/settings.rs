@@ -12,6 +12,9 @@ pub enum Class {
     /// default: account changes made from another process without Redis (the CLI) must
     /// take effect soon; changes made through the API invalidate at once.
     LoginSessions,
+    /// A user's interface preferences: read on every page of the web UI, changed rarely
+    /// (and only through the API or the CLI, which invalidate).
+    UserPreferences,
     SessionLists,
     Statistics,
 }
@@ -23,6 +26,7 @@ impl Class {
             Class::NetworkMetadata => "network_metadata",
             Class::AnalysisResults => "analysis_results",
             Class::LoginSessions => "login_sessions",
+            Class::UserPreferences => "user_preferences",
             Class::SessionLists => "session_lists",
             Class::Statistics => "statistics",
         }
@@ -37,6 +41,7 @@ pub struct Ttls {
     pub network_metadata_secs: u64,
     pub analysis_results_secs: u64,
     pub login_sessions_secs: u64,
+    pub user_preferences_secs: u64,
     pub session_lists_secs: u64,
     pub statistics_secs: u64,
 }
@@ -48,6 +53,7 @@ impl Default for Ttls {
             network_metadata_secs: 24 * 3600,
             analysis_results_secs: 3600,
             login_sessions_secs: 60,
+            user_preferences_secs: 12 * 3600,
             session_lists_secs: 300,
             statistics_secs: 900,
         }
@@ -61,6 +67,7 @@ impl Ttls {
             Class::NetworkMetadata => self.network_metadata_secs,
             Class::AnalysisResults => self.analysis_results_secs,
             Class::LoginSessions => self.login_sessions_secs,
+            Class::UserPreferences => self.user_preferences_secs,
             Class::SessionLists => self.session_lists_secs,
             Class::Statistics => self.statistics_secs,
         })
@@ -72,6 +79,7 @@ impl Ttls {
             Class::NetworkMetadata,
             Class::AnalysisResults,
             Class::LoginSessions,
+            Class::UserPreferences,
             Class::SessionLists,
             Class::Statistics,
         ]

@@ -401,7 +401,9 @@ impl CrawlRun<'_> {
                 }
                 processed += finished.len() as i64;
                 let total = run.total();
-                let Some((item, result)) = finished.last() else { continue };
+                let Some((item, result)) = finished.last() else {
+                    continue;
+                };
                 if let Err(e) = ctx
                     .checkpoint(
                         processed,

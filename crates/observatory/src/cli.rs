@@ -270,6 +270,14 @@ pub enum UserCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Show a user's interface preferences as JSON, or change some of them.
+    Preferences {
+        name: String,
+        /// A field and its new value, such as `theme=dark`, `page_size=50` or
+        /// `default_engine=null`; repeat for several.
+        #[arg(long = "set", value_name = "FIELD=VALUE")]
+        set: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -10,7 +10,6 @@ use sqlx::{Postgres, Transaction};
 use crate::rows::saturating_i32;
 use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, PostgresStore, StoreResult};
 
-
 impl PostgresStore {
     pub(crate) async fn insert_search_results(
         tx: &mut Transaction<'_, Postgres>,
@@ -38,10 +37,7 @@ impl PostgresStore {
         let snippet: Vec<Option<&str>> = results.iter().map(|r| r.snippet.as_deref()).collect();
         let published: Vec<Option<&str>> = results.iter().map(|r| r.published.as_deref()).collect();
         let excluded: Vec<bool> = results.iter().map(|r| r.excluded).collect();
-        let reason: Vec<Option<&str>> = results
-            .iter()
-            .map(|r| r.exclusion_reason.as_deref())
-            .collect();
+        let reason: Vec<Option<&str>> = results.iter().map(|r| r.exclusion_reason.as_deref()).collect();
         let raw_page: Vec<Option<i64>> = results
             .iter()
             .map(|r| raw_page_ids.get(&r.page).copied())
@@ -153,7 +149,9 @@ impl PostgresStore {
         .execute(&mut **tx)
         .await?;
 
-        let nouns = pages.iter().flat_map(|p| p.nouns.iter().map(move |n| (p.page_id, n)));
+        let nouns = pages
+            .iter()
+            .flat_map(|p| p.nouns.iter().map(move |n| (p.page_id, n)));
         let (noun_page, (lemma, count)): (Vec<i64>, (Vec<&str>, Vec<i32>)) = nouns
             .map(|(page, n)| (page, (n.lemma.as_str(), saturating_i32(n.count))))
             .unzip();
@@ -179,10 +177,30 @@ impl PostgresStore {
                  SELECT * FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::int4[])",
             )
             .bind(entities.iter().map(|(p, _)| *p).collect::<Vec<i64>>())
-            .bind(entities.iter().map(|(_, e)| e.normalized.as_str()).collect::<Vec<&str>>())
-            .bind(entities.iter().map(|(_, e)| e.label.as_str()).collect::<Vec<&str>>())
-            .bind(entities.iter().map(|(_, e)| e.surface.as_str()).collect::<Vec<&str>>())
-            .bind(entities.iter().map(|(_, e)| saturating_i32(e.count)).collect::<Vec<i32>>())
+            .bind(
+                entities
+                    .iter()
+                    .map(|(_, e)| e.normalized.as_str())
+                    .collect::<Vec<&str>>(),
+            )
+            .bind(
+                entities
+                    .iter()
+                    .map(|(_, e)| e.label.as_str())
+                    .collect::<Vec<&str>>(),
+            )
+            .bind(
+                entities
+                    .iter()
+                    .map(|(_, e)| e.surface.as_str())
+                    .collect::<Vec<&str>>(),
+            )
+            .bind(
+                entities
+                    .iter()
+                    .map(|(_, e)| saturating_i32(e.count))
+                    .collect::<Vec<i32>>(),
+            )
             .execute(&mut **tx)
             .await?;
         }
@@ -197,9 +215,19 @@ impl PostgresStore {
                  SELECT * FROM UNNEST($1::int8[], $2::text[], $3::float8[], $4::int4[])",
             )
             .bind(keywords.iter().map(|(p, _)| *p).collect::<Vec<i64>>())
-            .bind(keywords.iter().map(|(_, k)| k.phrase.as_str()).collect::<Vec<&str>>())
+            .bind(
+                keywords
+                    .iter()
+                    .map(|(_, k)| k.phrase.as_str())
+                    .collect::<Vec<&str>>(),
+            )
             .bind(keywords.iter().map(|(_, k)| k.score).collect::<Vec<f64>>())
-            .bind(keywords.iter().map(|(_, k)| saturating_i32(k.count)).collect::<Vec<i32>>())
+            .bind(
+                keywords
+                    .iter()
+                    .map(|(_, k)| saturating_i32(k.count))
+                    .collect::<Vec<i32>>(),
+            )
             .execute(&mut **tx)
             .await?;
         }

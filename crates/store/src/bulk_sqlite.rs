@@ -11,7 +11,6 @@ use sqlx::{QueryBuilder, Sqlite, Transaction};
 use crate::rows::saturating_i32;
 use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, SqliteStore, StoreResult};
 
-
 /// 16 columns × 500 rows stays far below SQLite's 32,766 parameters.
 const ROWS_PER_INSERT: usize = 500;
 

@@ -384,6 +384,10 @@ pub trait Store:
     async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()>;
     async fn delete_user(&self, id: UserId) -> StoreResult<()>;
     async fn count_active_admins(&self) -> StoreResult<i64>;
+    /// The user's saved preferences as a JSON object (`{}` until first saved).
+    async fn user_preferences(&self, id: UserId) -> StoreResult<serde_json::Value>;
+    /// Replaces the user's saved preferences.
+    async fn set_user_preferences(&self, id: UserId, preferences: &serde_json::Value) -> StoreResult<()>;
 
     // Login sessions (the JWT `jti`)
     async fn create_session(&self, new: NewAuthSession) -> StoreResult<AuthSession>;

@@ -126,6 +126,37 @@ macro_rules! impl_sql_store {
                     .ok_or($crate::StoreError::NotFound)
             }
 
+            async fn user_preferences(&self, id: $crate::UserId) -> $crate::StoreResult<serde_json::Value> {
+                let stored: Option<sqlx::types::Json<serde_json::Value>> =
+                    sqlx::query_scalar("SELECT preferences FROM user_preferences WHERE user_id = $1")
+                        .bind(id)
+                        .fetch_optional(&self.pool)
+                        .await?;
+                Ok(stored.map_or_else(|| serde_json::json!({}), |json| json.0))
+            }
+
+            async fn set_user_preferences(
+                &self,
+                id: $crate::UserId,
+                preferences: &serde_json::Value,
+            ) -> $crate::StoreResult<()> {
+                let written = sqlx::query(
+                    "INSERT INTO user_preferences (user_id, preferences, updated_at) \
+                     SELECT id, $2, $3 FROM users WHERE id = $1 \
+                     ON CONFLICT (user_id) DO UPDATE SET preferences = excluded.preferences, \
+                     updated_at = excluded.updated_at",
+                )
+                .bind(id)
+                .bind(sqlx::types::Json(preferences))
+                .bind($crate::rows::now())
+                .execute(&self.pool)
+                .await?;
+                if written.rows_affected() == 0 {
+                    return Err($crate::StoreError::NotFound);
+                }
+                Ok(())
+            }
+
             async fn set_password_hash(
                 &self,
                 id: $crate::UserId,

@@ -90,6 +90,34 @@ async fn users_are_unique_listed_newest_first_and_disableable() {
 }
 
 #[tokio::test]
+async fn preferences_are_per_user_replaced_whole_and_go_with_the_user() {
+    let db = TestDb::new().await;
+    let s = db.store.as_ref();
+    let alice = user(s, "alice").await;
+    let bob = user(s, "bob").await;
+    assert_eq!(s.user_preferences(alice.id).await.unwrap(), json!({}));
+
+    s.set_user_preferences(alice.id, &json!({"theme": "dark", "page_size": 50}))
+        .await
+        .unwrap();
+    s.set_user_preferences(alice.id, &json!({"theme": "light"}))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.user_preferences(alice.id).await.unwrap(),
+        json!({"theme": "light"})
+    );
+    assert_eq!(s.user_preferences(bob.id).await.unwrap(), json!({}));
+
+    assert!(matches!(
+        s.set_user_preferences(alice.id + bob.id + 100, &json!({})).await,
+        Err(StoreError::NotFound)
+    ));
+    s.delete_user(alice.id).await.unwrap();
+    assert_eq!(s.user_preferences(alice.id).await.unwrap(), json!({}));
+}
+
+#[tokio::test]
 async fn sessions_live_until_revoked_or_expired() {
     let db = TestDb::new().await;
     let s = db.store.as_ref();

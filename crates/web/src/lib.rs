@@ -12,6 +12,7 @@ pub mod metrics;
 mod middleware;
 pub mod openapi;
 pub mod pagination;
+pub mod preferences;
 pub mod ratelimit;
 mod state;
 

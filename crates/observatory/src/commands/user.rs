@@ -92,6 +92,7 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
             let user = web::accounts::set_disabled(store, 0, user.id, disable)
                 .await
                 .map_err(api_error)?;
+            publish_invalidation(settings, cache::resource::USERS, user.id).await?;
             println!(
                 "`{}` is now {}",
                 user.username,
@@ -105,12 +106,54 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
             let hash = web::auth::password::hash(password).await.map_err(api_error)?;
             store.set_password_hash(user.id, &hash).await?;
             let revoked = store.revoke_user_sessions(user.id, None, Utc::now()).await?;
+            publish_invalidation(settings, cache::resource::USERS, user.id).await?;
             println!(
                 "password changed for `{}`; {revoked} session(s) signed out",
                 user.username
             );
         }
+        UserCommand::Preferences { name, set } => {
+            let user = find(store, name).await?;
+            let mut preferences = web::preferences::load(store, user.id).await.map_err(api_error)?;
+            if !set.is_empty() {
+                preferences = with_changes(&preferences, set)?;
+                web::preferences::save(store, user.id, &preferences)
+                    .await
+                    .map_err(api_error)?;
+                publish_invalidation(settings, cache::resource::PREFERENCES, user.id).await?;
+            }
+            println!("{}", serde_json::to_string_pretty(&preferences)?);
+        }
     }
     store.close().await;
     Ok(())
+}
+
+/// Tells servers sharing Redis that a user's cached views changed. Without Redis a running
+/// server notices when its entries expire (`cache.ttls`), as docs/performance.md says.
+async fn publish_invalidation(settings: &Settings, resource: &'static str, user: i64) -> anyhow::Result<()> {
+    let cache = crate::startup::worker_cache(settings).await?;
+    cache.invalidate(&[cache::Namespace::new(resource, user)]).await;
+    Ok(())
+}
+
+/// Applies `FIELD=VALUE` changes; a value that reads as JSON (a number, `null`, `true`)
+/// is taken as such, anything else as text.
+fn with_changes(
+    current: &web::preferences::Preferences,
+    changes: &[String],
+) -> anyhow::Result<web::preferences::Preferences> {
+    let mut fields = match serde_json::to_value(current)? {
+        serde_json::Value::Object(fields) => fields,
+        _ => anyhow::bail!("preferences did not serialize as an object"),
+    };
+    for change in changes {
+        let (field, value) = change
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("`{change}`: expected FIELD=VALUE, such as theme=dark"))?;
+        let value =
+            serde_json::from_str(value).unwrap_or_else(|_| serde_json::Value::String(value.to_owned()));
+        fields.insert(field.trim().to_owned(), value);
+    }
+    serde_json::from_value(serde_json::Value::Object(fields)).map_err(|e| anyhow::anyhow!("{e}"))
 }

@@ -102,6 +102,35 @@ fn users_are_managed_from_the_command_line() {
         "{list}"
     );
 
+    let out = observatory(
+        dir.path(),
+        &[
+            "user",
+            "preferences",
+            "alice",
+            "--set",
+            "theme=dark",
+            "--set",
+            "page_size=50",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown: serde_json::Value =
+        serde_json::from_slice(&observatory(dir.path(), &["user", "preferences", "alice"], None).stdout)
+            .unwrap();
+    assert_eq!(shown["theme"], "dark");
+    assert_eq!(shown["page_size"], 50);
+    for (bad, says) in [
+        ("page_size=0", "page_size: must be between 1 and 200"),
+        ("colour=blue", "unknown field `colour`"),
+        ("theme", "expected FIELD=VALUE"),
+    ] {
+        let out = observatory(dir.path(), &["user", "preferences", "alice", "--set", bad], None);
+        assert!(!out.status.success(), "{bad}");
+        assert!(text(&out.stderr).contains(says), "{bad}: {}", text(&out.stderr));
+    }
+
     let out = observatory(dir.path(), &["cleanup", "--as", "alice"], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(

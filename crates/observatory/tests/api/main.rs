@@ -20,6 +20,7 @@ mod jobs;
 mod networks;
 mod openapi;
 mod pages;
+mod preferences;
 mod queries;
 mod rate_limits;
 mod search;

@@ -25,6 +25,10 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::me::me))
         .routes(routes!(auth::password::change_password))
         .routes(routes!(
+            auth::preferences::get_preferences,
+            auth::preferences::put_preferences
+        ))
+        .routes(routes!(
             admin::users::list::list_users,
             admin::users::create::create_user
         ))

@@ -1,0 +1,178 @@
+//! A user's interface preferences: what the web UI preselects and how it looks. Stored as
+//! one JSON object per user; read through the cache on every UI page.
+
+use serde::{Deserialize, Serialize};
+use store::{Store, UserId};
+use utoipa::ToSchema;
+
+use crate::error::{AppError, AppResult, FieldError};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Theme {
+    /// Follow the browser's setting.
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum NodeColoring {
+    /// By node type (query, website, noun, entity…).
+    #[default]
+    Type,
+    /// By Louvain community.
+    Community,
+}
+
+/// Preferences as the API returns and accepts them. A `PUT` replaces them whole; a field
+/// left out takes its default.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct Preferences {
+    pub theme: Theme,
+    /// Rows per page in lists, 1–200.
+    #[schema(minimum = 1, maximum = 200)]
+    pub page_size: u32,
+    /// The engine a new search starts with.
+    pub default_engine: Option<search::EngineKind>,
+    /// The language new queries start with: an ISO 639-1 code such as `da` or `en`.
+    pub default_language: Option<String>,
+    /// How the network viewer colours nodes when a network opens.
+    pub network_coloring: NodeColoring,
+}
+
+impl Default for Preferences {
+    fn default() -> Self {
+        Self {
+            theme: Theme::System,
+            page_size: 25,
+            default_engine: None,
+            default_language: None,
+            network_coloring: NodeColoring::Type,
+        }
+    }
+}
+
+impl Preferences {
+    pub const MAX_PAGE_SIZE: u32 = 200;
+
+    /// Every problem, each named by its field.
+    pub fn validate(&self) -> Result<(), AppError> {
+        let mut problems = Vec::new();
+        if !(1..=Self::MAX_PAGE_SIZE).contains(&self.page_size) {
+            problems.push(FieldError {
+                field: "page_size".into(),
+                message: format!("must be between 1 and {}", Self::MAX_PAGE_SIZE),
+            });
+        }
+        if let Some(language) = &self.default_language
+            && !(language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase()))
+        {
+            problems.push(FieldError {
+                field: "default_language".into(),
+                message: format!("`{language}` is not a two-letter ISO 639-1 code such as `da` or `en`"),
+            });
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(problems))
+        }
+    }
+
+    /// Reads what was stored, keeping every field that still parses: a value saved by an
+    /// older version (a field since renamed, or a value since retired) falls back to its
+    /// default instead of failing the read.
+    fn from_stored(stored: serde_json::Value) -> Self {
+        let mut preferences = Self::default();
+        let serde_json::Value::Object(fields) = stored else {
+            return preferences;
+        };
+        for (name, value) in fields {
+            let mut one = serde_json::Map::new();
+            one.insert(name, value);
+            if let Ok(parsed) = serde_json::from_value::<Preferences>(serde_json::Value::Object(one)) {
+                preferences.merge_from(parsed);
+            }
+        }
+        preferences
+    }
+
+    /// Takes every field of `other` that differs from the default.
+    fn merge_from(&mut self, other: Preferences) {
+        let default = Preferences::default();
+        if other.theme != default.theme {
+            self.theme = other.theme;
+        }
+        if other.page_size != default.page_size {
+            self.page_size = other.page_size;
+        }
+        if other.default_engine.is_some() {
+            self.default_engine = other.default_engine;
+        }
+        if other.default_language.is_some() {
+            self.default_language = other.default_language;
+        }
+        if other.network_coloring != default.network_coloring {
+            self.network_coloring = other.network_coloring;
+        }
+    }
+}
+
+/// The user's preferences, defaults for anything never saved.
+pub async fn load(store: &dyn Store, user: UserId) -> AppResult<Preferences> {
+    let stored = store.user_preferences(user).await?;
+    Ok(Preferences::from_stored(stored))
+}
+
+/// Validates and saves the user's preferences whole; the caller invalidates the cache.
+pub async fn save(store: &dyn Store, user: UserId, preferences: &Preferences) -> AppResult<()> {
+    preferences.validate()?;
+    let json = serde_json::to_value(preferences).map_err(AppError::internal)?;
+    store.set_user_preferences(user, &json).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stored_values_that_no_longer_parse_fall_back_field_by_field() {
+        let stored = json!({"theme": "dark", "page_size": 50, "network_coloring": "rainbow", "retired": 1});
+        let read = Preferences::from_stored(stored);
+        assert_eq!(read.theme, Theme::Dark);
+        assert_eq!(read.page_size, 50);
+        assert_eq!(read.network_coloring, NodeColoring::Type);
+        assert_eq!(
+            Preferences::from_stored(json!("not an object")),
+            Preferences::default()
+        );
+    }
+
+    #[test]
+    fn validation_names_every_bad_field() {
+        let bad = Preferences {
+            page_size: 0,
+            default_language: Some("Danish".into()),
+            ..Preferences::default()
+        };
+        let Err(AppError::Validation(fields)) = bad.validate() else {
+            panic!("expected a validation error");
+        };
+        let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["page_size", "default_language"]);
+        assert!(Preferences::default().validate().is_ok());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_on_input() {
+        assert!(serde_json::from_value::<Preferences>(json!({"colour": "blue"})).is_err());
+        let partial: Preferences = serde_json::from_value(json!({"theme": "light"})).unwrap();
+        assert_eq!(partial.page_size, 25);
+    }
+}
