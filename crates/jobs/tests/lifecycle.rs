@@ -268,3 +268,84 @@ async fn job_of_a_killed_worker_is_picked_up_by_another() {
         "{ran_on}"
     );
 }
+
+/// The queue engine's registered worker names.
+async fn registered_workers(store: &dyn Store) -> Vec<String> {
+    match store.pool() {
+        DbPool::Sqlite(pool) => {
+            sqlx::query_scalar("SELECT id FROM Workers")
+                .fetch_all(&pool)
+                .await
+        }
+        DbPool::Postgres(pool) => {
+            sqlx::query_scalar("SELECT id FROM apalis.workers")
+                .fetch_all(&pool)
+                .await
+        }
+    }
+    .unwrap()
+}
+
+/// Forgets every registered worker, as a database restored from backup or a cleanup gone
+/// wrong would: each worker's next heartbeat fails and the queue engine stops it.
+async fn forget_workers(store: &dyn Store) {
+    match store.pool() {
+        DbPool::Sqlite(pool) => {
+            sqlx::query("DELETE FROM Workers").execute(&pool).await.unwrap();
+        }
+        DbPool::Postgres(pool) => {
+            sqlx::query("DELETE FROM apalis.workers")
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_stopped_by_an_error_is_restarted_and_serves_its_queue() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let u = owner(store.as_ref()).await;
+    let ran = Arc::new(Mutex::new(Vec::new()));
+    let registry = Registry::new().with(Recorder(ran.clone()));
+    let workers = start_workers(
+        store.clone(),
+        registry.clone(),
+        fast_options(vec![Queue::Crawl], 1),
+    );
+
+    let mut waited = 0;
+    while registered_workers(store.as_ref()).await.is_empty() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+        assert!(waited < 400, "the worker never registered");
+    }
+    forget_workers(store.as_ref()).await;
+    let mut waited = 0;
+    loop {
+        let names = registered_workers(store.as_ref()).await;
+        if names.iter().any(|n| n.ends_with(":crawl:r1")) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+        assert!(waited < 600, "no restarted worker registered; workers: {names:?}");
+    }
+
+    let id = registry
+        .submit(
+            store.as_ref(),
+            u.id,
+            "test_record",
+            json!({}),
+            Priority::Interactive,
+        )
+        .await
+        .unwrap()
+        .id;
+    let job = finished(store.as_ref(), u.id, id).await;
+    assert_eq!(job.status, JobStatus::Succeeded);
+    assert_eq!(ran.lock().unwrap().as_slice(), [id]);
+    workers.shutdown().await;
+}
