@@ -155,10 +155,10 @@ fn pure(title: &str, rows: &[TermCount], top: u32) {
     println!(
         "  ForceAtlas2      {} iterations{} in {layout_ms:.0} ms",
         lay.iterations_run,
-        if lay.stopped_by_time {
-            " (5 s time budget reached)"
-        } else {
-            ""
+        match (lay.stopped_by_time, lay.settled_after) {
+            (true, _) => " (5 s time budget reached)".to_owned(),
+            (false, Some(after)) => format!(" (settled after {after})"),
+            (false, None) => String::new(),
         }
     );
     println!("  total            {:.0} ms", ms(total));

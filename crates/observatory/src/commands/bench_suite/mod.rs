@@ -3,6 +3,7 @@
 //! the brief describes (or a running deployment with `--base-url`), and prints every
 //! measure against the brief's target and against ours.
 
+mod bulk;
 mod load;
 mod parts;
 mod seed;
@@ -233,8 +234,15 @@ fn print_table(report: &Report) {
             );
         }
     }
+    let width = report
+        .checks
+        .iter()
+        .map(|c| c.measure.chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(52);
     println!(
-        "\n{:<52} {:>12} {:<9} {:<16} {:<16}",
+        "\n{:<width$} {:>12} {:<9} {:<16} {:<16}",
         "measure", "value", "unit", "brief", "ours"
     );
     let verdict = |t: &Option<Target>, v: f64, unit: &str| match t {
@@ -243,7 +251,7 @@ fn print_table(report: &Report) {
     };
     for c in &report.checks {
         println!(
-            "{:<52} {:>12} {:<9} {:<16} {:<16}",
+            "{:<width$} {:>12} {:<9} {:<16} {:<16}",
             c.measure,
             number(c.value),
             c.unit,

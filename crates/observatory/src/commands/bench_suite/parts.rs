@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
-use store::{NewSearchQuery, NewSearchSession, NewUser, PageRequest, QueryOutcome, SearchStatus, Store};
+use store::PageRequest;
 
 use super::load::{self, ROUTES, Route, Target as LoadTarget};
 use super::seed::{self, Instance};
@@ -73,7 +73,7 @@ pub async fn run_all(settings: &Settings, args: &SuiteArgs, report: &mut Report)
             cache(instance, report).await?;
         }
         if args.wants(args.database) {
-            database(instance.store.as_ref(), report).await?;
+            super::bulk::run(instance.store.as_ref(), report).await?;
         }
     }
     drop(instance);
@@ -281,62 +281,5 @@ async fn cache(instance: &Instance, report: &mut Report) -> anyhow::Result<()> {
             ours,
         });
     }
-    Ok(())
-}
-
-/// Search results written through the search job's own write path (multi-row statements in
-/// one transaction per query): 100 queries × 1,000 results.
-async fn database(store: &dyn Store, report: &mut Report) -> anyhow::Result<()> {
-    const QUERIES: usize = 100;
-    const PER_QUERY: usize = 1_000;
-    let progress = bar(QUERIES as u64, "database: bulk insert, queries written");
-    let user = store
-        .create_user(NewUser {
-            username: format!("bulk{}", chrono::Utc::now().timestamp_millis()),
-            password_hash: "not a password hash: this account cannot log in".into(),
-            is_admin: false,
-        })
-        .await?;
-    let session = store
-        .create_search_session(NewSearchSession {
-            owner_id: user.id,
-            name: "bulk insert".into(),
-            engine: "serper".into(),
-            params: serde_json::json!({}),
-            snapshot_of: None,
-            queries: (0..QUERIES)
-                .map(|q| NewSearchQuery {
-                    text: format!("bulk {q}"),
-                    params: serde_json::json!({}),
-                })
-                .collect(),
-            manual_results: None,
-        })
-        .await?;
-    let queries = store.search_queries(user.id, session.id).await?;
-    let outcomes: Vec<QueryOutcome> = (0..queries.len())
-        .map(|q| QueryOutcome {
-            status: SearchStatus::Done,
-            error: None,
-            shortfall: None,
-            requests: 1,
-            raw_pages: vec![],
-            results: seed::results(q, PER_QUERY),
-        })
-        .collect();
-    let started = Instant::now();
-    for (q, outcome) in queries.iter().zip(&outcomes) {
-        store.finish_search_query(q.id, outcome).await?;
-        progress.inc(1);
-    }
-    let secs = started.elapsed().as_secs_f64();
-    progress.finish_and_clear();
-    report.checks.push(Check {
-        measure: format!("bulk insert, {} search results", QUERIES * PER_QUERY),
-        value: (QUERIES * PER_QUERY) as f64 / secs,
-        unit: "rows/s",
-        brief: Target::above(1_000.0),
-        ours: Target::above(100_000.0),
-    });
     Ok(())
 }
