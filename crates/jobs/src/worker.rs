@@ -2,7 +2,7 @@
 //! plus a heartbeat that `/health/ready` reads.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use apalis::prelude::*;
@@ -107,15 +107,56 @@ impl WorkerLiveness {
     }
 }
 
+/// Tasks of one queue being handled in this process.
+#[derive(Debug, Clone, Default)]
+struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn start(&self) -> InFlightGuard {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        InFlightGuard(self.0.clone())
+    }
+}
+
+struct InFlightGuard(Arc<AtomicUsize>);
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 async fn handle_task(
     task: QueuedJob,
     executor: Data<Arc<Executor>>,
+    in_flight: Data<InFlight>,
     worker: WorkerContext,
 ) -> Result<(), BoxDynError> {
+    let _running = in_flight.start();
     executor
         .execute(task.job_id, worker.name())
         .await
         .map_err(|e| Box::new(e) as BoxDynError)
+}
+
+/// Resolves once the queue engine has not heard from worker `name` for longer than `limit`
+/// while none of its tasks runs here. An apalis worker can stop polling without returning
+/// (seen under SQLite write contention: registered, then never another heartbeat or fetch),
+/// which would leave its queue unserved for good; the caller replaces it.
+async fn gone_silent(store: &dyn Store, name: &str, limit: Duration, in_flight: &AtomicUsize) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1).min(limit));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if in_flight.load(Ordering::Relaxed) > 0 {
+            continue;
+        }
+        if let Ok(Some(silent_for)) = store.queue_worker_silence(name).await
+            && silent_for > limit.as_secs_f64()
+        {
+            return;
+        }
+    }
 }
 
 pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerOptions) -> WorkerHandle {
@@ -139,6 +180,11 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
         let heartbeat = options.heartbeat_interval;
         let missed = options.missed_heartbeats;
         let poll = options.poll_interval;
+        let store = store.clone();
+        let in_flight = InFlight::default();
+        // Beyond apalis's own limit for declaring a worker dead, plus a second of rounding
+        // (SQLite keeps whole seconds).
+        let silence_limit = heartbeat * (missed as u32 + 1) + Duration::from_secs(1);
         // The two apalis backends share a builder API but no trait that names it all,
         // so the wiring is written once and instantiated per backend. An apalis worker that
         // stops with an error (its heartbeat failed while the database was busy, say) would
@@ -158,6 +204,7 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
                         let worker = WorkerBuilder::new(name.as_str())
                             .backend(backend)
                             .data(executor.clone())
+                            .data(in_flight.clone())
                             .concurrency(concurrency)
                             .build(handle_task);
                         let signal = {
@@ -167,18 +214,27 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
                                 Ok::<(), std::io::Error>(())
                             }
                         };
-                        match worker.run_until(signal).await {
-                            Ok(()) => return,
-                            Err(e) if !stop.is_cancelled() => {
+                        let outcome = tokio::select! {
+                            result = worker.run_until(signal) => Some(result),
+                            () = gone_silent(store.as_ref(), &name, silence_limit, &in_flight.0) => None,
+                        };
+                        match outcome {
+                            Some(Ok(())) => return,
+                            Some(Err(e)) if !stop.is_cancelled() => {
                                 tracing::error!(worker = %name, error = %e, "worker stopped with an error; restarting it");
-                                metrics::counter!("observatory_worker_restarts_total", "queue" => queue_name).increment(1);
-                                tokio::time::sleep(Duration::from_secs(1)).await;
+                                metrics::counter!("observatory_worker_restarts_total", "queue" => queue_name, "reason" => "error").increment(1);
                             }
-                            Err(e) => {
+                            Some(Err(e)) => {
                                 tracing::warn!(worker = %name, error = %e, "worker stopped with an error while shutting down");
                                 return;
                             }
+                            None if stop.is_cancelled() => return,
+                            None => {
+                                tracing::error!(worker = %name, silent_secs = silence_limit.as_secs(), "worker went silent while idle; replacing it");
+                                metrics::counter!("observatory_worker_restarts_total", "queue" => queue_name, "reason" => "silent").increment(1);
+                            }
                         }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
                     }
                 })
             }};

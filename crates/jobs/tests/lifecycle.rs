@@ -349,3 +349,71 @@ async fn a_worker_stopped_by_an_error_is_restarted_and_serves_its_queue() {
     assert_eq!(ran.lock().unwrap().as_slice(), [id]);
     workers.shutdown().await;
 }
+
+/// Makes the queue engine believe it last heard from worker `name` an hour ago.
+async fn make_silent(store: &dyn Store, name: &str) {
+    match store.pool() {
+        DbPool::Sqlite(pool) => {
+            sqlx::query("UPDATE Workers SET last_seen = strftime('%s', 'now') - 3600 WHERE id = $1")
+                .bind(name)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        DbPool::Postgres(pool) => {
+            sqlx::query("UPDATE apalis.workers SET last_seen = now() - interval '1 hour' WHERE id = $1")
+                .bind(name)
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_worker_the_queue_engine_stops_hearing_from_is_replaced() {
+    let db = TestDb::new().await;
+    let store = db.store.clone();
+    let u = owner(store.as_ref()).await;
+    let ran = Arc::new(Mutex::new(Vec::new()));
+    let registry = Registry::new().with(Recorder(ran.clone()));
+    let options = WorkerOptions {
+        heartbeat_interval: Duration::from_secs(5),
+        ..fast_options(vec![Queue::Crawl], 1)
+    };
+    let workers = start_workers(store.clone(), registry.clone(), options);
+    let name = format!("{}:crawl", workers.id());
+
+    let mut waited = 0;
+    while !registered_workers(store.as_ref()).await.contains(&name) {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+        assert!(waited < 400, "the worker never registered");
+    }
+    // Its own heartbeat keeps refreshing the record, so keep it silent until the
+    // replacement registers.
+    let replacement = format!("{name}:r1");
+    let mut waited = 0;
+    while !registered_workers(store.as_ref()).await.contains(&replacement) {
+        make_silent(store.as_ref(), &name).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        waited += 1;
+        assert!(waited < 300, "the silent worker was not replaced");
+    }
+
+    let id = registry
+        .submit(
+            store.as_ref(),
+            u.id,
+            "test_record",
+            json!({}),
+            Priority::Interactive,
+        )
+        .await
+        .unwrap()
+        .id;
+    let job = finished(store.as_ref(), u.id, id).await;
+    assert_eq!(job.status, JobStatus::Succeeded);
+    assert_eq!(ran.lock().unwrap().as_slice(), [id]);
+    workers.shutdown().await;
+}

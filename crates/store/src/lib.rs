@@ -424,6 +424,9 @@ pub trait Store:
     async fn worker_heartbeat(&self, beat: &WorkerBeat, now: DateTime<Utc>) -> StoreResult<()>;
     async fn latest_worker_heartbeat(&self) -> StoreResult<Option<DateTime<Utc>>>;
     async fn remove_worker(&self, id: &str) -> StoreResult<()>;
+    /// Seconds since the queue engine last heard from its worker `name`, by the database's
+    /// clock (no skew between hosts); `None` when no such worker is registered.
+    async fn queue_worker_silence(&self, name: &str) -> StoreResult<Option<f64>>;
 
     // Retention, in bounded batches so a cleanup job can checkpoint between them
     async fn purge_sessions(&self, expired_before: DateTime<Utc>, limit: u32) -> StoreResult<u64>;

@@ -21,6 +21,8 @@ pub struct PostgresStore {
 
 impl PostgresStore {
     const KIND: BackendKind = BackendKind::Postgres;
+    const QUEUE_WORKER_SILENCE_SQL: &'static str =
+        "SELECT EXTRACT(EPOCH FROM now() - last_seen)::float8 FROM apalis.workers WHERE id = $1";
 
     /// The GIN index finds and ranks; `ts_headline` (costly) runs only on the returned page
     /// of hits. Relevance is `ts_rank_cd` over title (weight A) and text (weight B).

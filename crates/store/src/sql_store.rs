@@ -453,6 +453,13 @@ macro_rules! impl_sql_store {
                 .await?)
             }
 
+            async fn queue_worker_silence(&self, name: &str) -> $crate::StoreResult<Option<f64>> {
+                Ok(sqlx::query_scalar(Self::QUEUE_WORKER_SILENCE_SQL)
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?)
+            }
+
             async fn remove_worker(&self, id: &str) -> $crate::StoreResult<()> {
                 sqlx::query("DELETE FROM app_workers WHERE id = $1")
                     .bind(id)

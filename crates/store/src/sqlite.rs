@@ -21,6 +21,9 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     const KIND: BackendKind = BackendKind::Sqlite;
+    /// apalis-sqlite keeps `last_seen` as Unix seconds.
+    const QUEUE_WORKER_SILENCE_SQL: &'static str =
+        "SELECT CAST(strftime('%s', 'now') - last_seen AS REAL) FROM Workers WHERE id = $1";
 
     /// FTS5 ranks and filters first; snippets are cut only for the page of hits returned.
     /// Relevance is −bm25 with the title weighted 4× the text.
