@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Transaction};
 
+use crate::network_sql::pack_terms;
 use crate::rows::saturating_i32;
-use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, PostgresStore, StoreResult};
+use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, PostgresStore, StoreResult, TermKind};
 
 impl PostgresStore {
     pub(crate) async fn insert_search_results(
@@ -130,12 +131,15 @@ impl PostgresStore {
         let language: Vec<Option<&str>> = pages.iter().map(|p| p.language.as_deref()).collect();
         let tokens: Vec<i32> = pages.iter().map(|p| saturating_i32(p.tokens)).collect();
         let skipped: Vec<Option<&str>> = pages.iter().map(|p| p.skipped.as_deref()).collect();
+        let packed = |kind| -> Vec<Option<String>> { pages.iter().map(|p| pack_terms(p, kind)).collect() };
         sqlx::query(
             "INSERT INTO page_analyses (page_id, run_id, owner_id, crawl_id, domain, language, tokens, \
-             skipped, analyzed_at) \
-             SELECT a.page_id, $2, $3, a.crawl_id, a.domain, a.language, a.tokens, a.skipped, $9 \
-             FROM UNNEST($1::int8[], $4::int8[], $5::text[], $6::text[], $7::int4[], $8::text[]) \
-             AS a (page_id, crawl_id, domain, language, tokens, skipped)",
+             skipped, analyzed_at, packed, nouns_packed, entities_packed, keywords_packed) \
+             SELECT a.page_id, $2, $3, a.crawl_id, a.domain, a.language, a.tokens, a.skipped, $9, TRUE, \
+             a.nouns, a.entities, a.keywords \
+             FROM UNNEST($1::int8[], $4::int8[], $5::text[], $6::text[], $7::int4[], $8::text[], \
+             $10::text[], $11::text[], $12::text[]) \
+             AS a (page_id, crawl_id, domain, language, tokens, skipped, nouns, entities, keywords)",
         )
         .bind(&page_id)
         .bind(run_id)
@@ -146,6 +150,9 @@ impl PostgresStore {
         .bind(tokens)
         .bind(skipped)
         .bind(analyzed_at)
+        .bind(packed(TermKind::Nouns))
+        .bind(packed(TermKind::Entities))
+        .bind(packed(TermKind::Keywords))
         .execute(&mut **tx)
         .await?;
 

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::network_sql::pack_terms;
 use crate::rows::saturating_i32;
-use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, SqliteStore, StoreResult};
+use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, SqliteStore, StoreResult, TermKind};
 
 /// 16 columns × 500 rows stays far below SQLite's 32,766 parameters.
 const ROWS_PER_INSERT: usize = 500;
@@ -102,7 +103,7 @@ impl SqliteStore {
 
             let mut insert = QueryBuilder::new(
                 "INSERT INTO page_analyses (page_id, run_id, owner_id, crawl_id, domain, language, tokens, \
-                 skipped, analyzed_at) ",
+                 skipped, analyzed_at, packed, nouns_packed, entities_packed, keywords_packed) ",
             );
             insert.push_values(chunk, |mut row, p| {
                 row.push_bind(p.page_id)
@@ -113,7 +114,11 @@ impl SqliteStore {
                     .push_bind(p.language.as_deref())
                     .push_bind(saturating_i32(p.tokens))
                     .push_bind(p.skipped.as_deref())
-                    .push_bind(analyzed_at);
+                    .push_bind(analyzed_at)
+                    .push_bind(true)
+                    .push_bind(pack_terms(p, TermKind::Nouns))
+                    .push_bind(pack_terms(p, TermKind::Entities))
+                    .push_bind(pack_terms(p, TermKind::Keywords));
             });
             insert.build().execute(&mut **tx).await?;
         }

@@ -27,7 +27,41 @@ pub(crate) fn analysed_pages_subquery(crawls: usize) -> String {
 const FIELD: char = '\u{1f}';
 const ITEM: char = '\u{1e}';
 
-/// A correlated subquery over `t` packing one page's terms of a kind into one text.
+/// A page's terms of one kind in the packed form the network reader sums: what the
+/// analysis writer stores beside the term rows, so building a network reads one row per
+/// page instead of one per (page, term).
+pub(crate) fn pack_terms(page: &crate::PageTermsRecord, kind: crate::TermKind) -> Option<String> {
+    let items: Vec<String> = match kind {
+        crate::TermKind::Nouns => page
+            .nouns
+            .iter()
+            .map(|n| format!("{}{FIELD}{}", n.lemma, n.count))
+            .collect(),
+        crate::TermKind::Entities => page
+            .entities
+            .iter()
+            .map(|e| format!("{}{FIELD}{}{FIELD}{}", e.normalized, e.label, e.count))
+            .collect(),
+        crate::TermKind::Keywords => page
+            .keywords
+            .iter()
+            .map(|k| format!("{}{FIELD}{}", k.phrase, k.count))
+            .collect(),
+    };
+    (!items.is_empty()).then(|| items.join(&ITEM.to_string()))
+}
+
+/// The column of `page_analyses` holding a kind's packed terms.
+pub(crate) fn packed_column(kind: crate::TermKind) -> &'static str {
+    match kind {
+        crate::TermKind::Nouns => "a.nouns_packed",
+        crate::TermKind::Entities => "a.entities_packed",
+        crate::TermKind::Keywords => "a.keywords_packed",
+    }
+}
+
+/// A correlated subquery over `t` packing one page's terms of a kind into one text, for
+/// analyses stored before the packed columns existed.
 pub(crate) fn packed_terms(kind: crate::TermKind) -> String {
     let (table, item) = match kind {
         crate::TermKind::Nouns => (
@@ -300,9 +334,10 @@ macro_rules! impl_network_store {
                 // One row per page with its terms packed into one text: far fewer rows to
                 // decode than one per (page, term); the sums per website are made below.
                 let sql = format!(
-                    "SELECT {site} AS site, ({terms}) AS terms \
+                    "SELECT {site} AS site, CASE WHEN a.packed THEN {column} ELSE ({terms}) END AS terms \
                      FROM page_analyses a JOIN pages p ON p.id = a.page_id \
                      WHERE a.page_id IN ({pages}){language_filter} ORDER BY a.page_id",
+                    column = $crate::network_sql::packed_column(kind),
                     terms = $crate::network_sql::packed_terms(kind),
                     pages = $crate::network_sql::analysed_pages_subquery(crawls.len()),
                 );
@@ -345,6 +380,49 @@ pub(crate) use impl_network_store;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn terms_packed_at_write_time_sum_like_those_packed_in_sql() {
+        let page = crate::PageTermsRecord {
+            page_id: 1,
+            crawl_id: 1,
+            domain: "ens.dk".into(),
+            language: Some("da".into()),
+            tokens: 9,
+            skipped: None,
+            nouns: vec![
+                crate::NounTerm {
+                    lemma: "vind".into(),
+                    count: 2,
+                },
+                crate::NounTerm {
+                    lemma: "mølle".into(),
+                    count: 1,
+                },
+            ],
+            entities: vec![crate::EntityTerm {
+                normalized: "esbjerg".into(),
+                label: "LOC".into(),
+                surface: "Esbjerg".into(),
+                count: 3,
+            }],
+            keywords: vec![],
+        };
+        let nouns = pack_terms(&page, crate::TermKind::Nouns);
+        let sums = sum_packed_terms(
+            vec![("ens.dk".into(), nouns.clone()), ("ens.dk".into(), nouns)],
+            crate::TermKind::Nouns,
+        );
+        let got: Vec<_> = sums.iter().map(|t| (t.term.as_str(), t.count)).collect();
+        assert_eq!(got, [("vind", 4), ("mølle", 2)]);
+        let entities = sum_packed_terms(
+            vec![("ens.dk".into(), pack_terms(&page, crate::TermKind::Entities))],
+            crate::TermKind::Entities,
+        );
+        assert_eq!(entities[0].label.as_deref(), Some("LOC"));
+        assert_eq!(entities[0].count, 3);
+        assert_eq!(pack_terms(&page, crate::TermKind::Keywords), None);
+    }
 
     #[test]
     fn packed_terms_sum_per_website() {

@@ -185,6 +185,27 @@ async fn network_records_graphs_and_builder_rows() {
             },
         ]
     );
+    // Analyses stored before terms were packed at write time read the same.
+    match s.pool() {
+        DbPool::Sqlite(pool) => {
+            sqlx::query("UPDATE page_analyses SET packed = FALSE, nouns_packed = NULL")
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        DbPool::Postgres(pool) => {
+            sqlx::query("UPDATE page_analyses SET packed = FALSE, nouns_packed = NULL")
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+    }
+    let legacy = s
+        .network_term_counts(alice.id, &[first, second], TermKind::Nouns, SiteUnit::Domain, &[])
+        .await
+        .unwrap();
+    assert_eq!(legacy, counts);
+
     let by_host = s
         .network_term_counts(
             alice.id,
