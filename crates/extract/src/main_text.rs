@@ -120,7 +120,9 @@ fn with_trafilatura(html: &str, url: Option<&Url>) -> (String, Meta, Method) {
     }
     match trafilatura::extract(html, &options) {
         Ok(r) => (
-            tidy(&r.content_text),
+            // The port's plain text runs every block into one line; its cleaned HTML keeps
+            // the blocks, so paragraphs come from there (the same words either way).
+            paragraphs(&r.content_html).unwrap_or_else(|| tidy(&r.content_text)),
             Meta {
                 title: non_empty(&r.metadata.title),
                 description: non_empty(&r.metadata.description),
@@ -146,6 +148,81 @@ fn with_readability(html: &str, url: Option<&Url>) -> (String, Meta, Method) {
         ),
         Err(_) => (String::new(), Meta::default(), Method::Readability),
     }
+}
+
+/// Elements whose text stands as a paragraph of its own.
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "figure"
+            | "figcaption"
+            | "header"
+            | "footer"
+            | "br"
+            | "hr"
+            | "head"
+            | "graphic"
+            | "quote"
+            | "list"
+            | "item"
+            | "row"
+            | "cell"
+    )
+}
+
+/// The text of an HTML fragment, one paragraph per block element, blank line between;
+/// `None` when it holds no text.
+fn paragraphs(fragment: &str) -> Option<String> {
+    let doc = Html::parse_fragment(fragment);
+    let mut out: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let flush = |current: &mut String, out: &mut Vec<String>| {
+        let line = current.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !line.is_empty() {
+            out.push(line);
+        }
+        current.clear();
+    };
+    for edge in doc.root_element().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(node) => match node.value() {
+                scraper::Node::Text(text) => current.push_str(text),
+                scraper::Node::Element(el) if is_block(el.name()) => flush(&mut current, &mut out),
+                _ => {}
+            },
+            ego_tree::iter::Edge::Close(node) => {
+                if let scraper::Node::Element(el) = node.value()
+                    && is_block(el.name())
+                {
+                    flush(&mut current, &mut out);
+                }
+            }
+        }
+    }
+    flush(&mut current, &mut out);
+    (!out.is_empty()).then(|| out.join("\n\n"))
 }
 
 /// One paragraph per non-empty line, inner whitespace collapsed, blank line between.
@@ -277,6 +354,16 @@ mod tests {
 <footer>© Energinyt 2026 · <a href="/kontakt">Kontakt</a></footer></body></html>"#;
 
     #[test]
+    fn paragraphs_follow_blocks_and_keep_inline_text_together() {
+        let html = "<div><h2>Vind</h2><p>Møller <b>på</b> land.<br>Ny linje</p><ul><li>Et</li><li>To</li></ul></div>";
+        assert_eq!(
+            paragraphs(html).as_deref(),
+            Some("Vind\n\nMøller på land.\n\nNy linje\n\nEt\n\nTo")
+        );
+        assert_eq!(paragraphs("<div> </div>"), None);
+    }
+
+    #[test]
     fn main_text_title_language_and_links() {
         let url = Url::parse("https://www.energinyt.dk/nyheder/vind").unwrap();
         for strategy in [Strategy::Best, Strategy::Trafilatura, Strategy::Readability] {
@@ -296,6 +383,17 @@ mod tests {
             assert_ne!(e.method, Method::None);
         }
         let e = extract(PAGE, Some(&url), Strategy::Best);
+        let paragraphs: Vec<&str> = e.text.split("\n\n").collect();
+        assert!(
+            paragraphs.len() >= 3 && paragraphs.iter().any(|p| p.starts_with("Ifølge Kommunernes")),
+            "one paragraph per block: {paragraphs:?}"
+        );
+        assert!(
+            paragraphs
+                .iter()
+                .any(|p| p.contains("Læs også hvordan solceller ændrer landskabet og")),
+            "inline links stay inside their paragraph: {paragraphs:?}"
+        );
         assert_eq!(e.html_lang.as_deref(), Some("da-DK"));
         assert!(e.title.unwrap().starts_with("Vindmøller på land"));
         assert_eq!(

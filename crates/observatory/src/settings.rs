@@ -215,7 +215,7 @@ impl Default for LogSettings {
     fn default() -> Self {
         Self {
             format: "pretty".into(),
-            filter: "info,sqlx=warn,apalis=warn,trafilatura=error".into(),
+            filter: "info,sqlx=warn,apalis=warn,trafilatura=error,html5ever=error".into(),
         }
     }
 }
