@@ -286,6 +286,17 @@ async fn registered_workers(store: &dyn Store) -> Vec<String> {
     .unwrap()
 }
 
+/// Waits until a worker whose name satisfies `wanted` has registered with the queue engine.
+async fn until_registered(store: &dyn Store, wanted: impl Fn(&str) -> bool) {
+    for _ in 0..400 {
+        if registered_workers(store).await.iter().any(|n| wanted(n)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("the worker never registered");
+}
+
 /// Forgets every registered worker, as a database restored from backup or a cleanup gone
 /// wrong would: each worker's next heartbeat fails and the queue engine stops it.
 async fn forget_workers(store: &dyn Store) {
@@ -315,12 +326,7 @@ async fn a_worker_stopped_by_an_error_is_restarted_and_serves_its_queue() {
         fast_options(vec![Queue::Crawl], 1),
     );
 
-    let mut waited = 0;
-    while registered_workers(store.as_ref()).await.is_empty() {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        waited += 1;
-        assert!(waited < 400, "the worker never registered");
-    }
+    until_registered(store.as_ref(), |_| true).await;
     forget_workers(store.as_ref()).await;
     let mut waited = 0;
     loop {
@@ -384,12 +390,7 @@ async fn an_idle_worker_the_queue_engine_stops_hearing_from_is_replaced() {
     let workers = start_workers(store.clone(), registry.clone(), options);
     let name = format!("{}:crawl", workers.id());
 
-    let mut waited = 0;
-    while !registered_workers(store.as_ref()).await.contains(&name) {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        waited += 1;
-        assert!(waited < 400, "the worker never registered");
-    }
+    until_registered(store.as_ref(), |n| n == name).await;
     // Its own heartbeat keeps refreshing the record, so keep it silent until the
     // replacement registers.
     let replacement = format!("{name}:r1");

@@ -87,38 +87,21 @@ impl Preferences {
     /// older version (a field since renamed, or a value since retired) falls back to its
     /// default instead of failing the read.
     fn from_stored(stored: serde_json::Value) -> Self {
-        let mut preferences = Self::default();
         let serde_json::Value::Object(fields) = stored else {
-            return preferences;
+            return Self::default();
         };
+        let parses = |object: &serde_json::Map<String, serde_json::Value>| {
+            serde_json::from_value::<Preferences>(serde_json::Value::Object(object.clone())).ok()
+        };
+        let mut kept = serde_json::Map::new();
         for (name, value) in fields {
-            let mut one = serde_json::Map::new();
-            one.insert(name, value);
-            if let Ok(parsed) = serde_json::from_value::<Preferences>(serde_json::Value::Object(one)) {
-                preferences.merge_from(parsed);
+            let mut candidate = kept.clone();
+            candidate.insert(name, value);
+            if parses(&candidate).is_some() {
+                kept = candidate;
             }
         }
-        preferences
-    }
-
-    /// Takes every field of `other` that differs from the default.
-    fn merge_from(&mut self, other: Preferences) {
-        let default = Preferences::default();
-        if other.theme != default.theme {
-            self.theme = other.theme;
-        }
-        if other.page_size != default.page_size {
-            self.page_size = other.page_size;
-        }
-        if other.default_engine.is_some() {
-            self.default_engine = other.default_engine;
-        }
-        if other.default_language.is_some() {
-            self.default_language = other.default_language;
-        }
-        if other.network_coloring != default.network_coloring {
-            self.network_coloring = other.network_coloring;
-        }
+        parses(&kept).unwrap_or_default()
     }
 }
 
