@@ -341,6 +341,7 @@ impl Settings {
             login_max_failures_per_user: self.auth.max_failures_per_user,
             login_max_failures_per_ip: self.auth.max_failures_per_ip,
             rate_limits: self.rate_limits.clone(),
+            auto_login: None,
         }
     }
 

@@ -126,11 +126,16 @@ impl Application {
             options.cache = shared.cache.clone();
             jobs::start_workers(store.clone(), registry.clone(), options)
         });
+        let mut web_config = settings.web_config();
+        if mode.demo {
+            // The demo serves loopback only, for the one person who started it.
+            web_config.auto_login = Some(crate::commands::demo::DEMO_USER.to_owned());
+        }
         let state = web::AppState::new(
             store.clone(),
             registry,
             engines,
-            settings.web_config(),
+            web_config,
             shared,
             workers.as_ref().map(WorkerHandle::liveness),
         );

@@ -57,3 +57,13 @@ pub async fn delete_user(store: &dyn Store, acting: UserId, id: UserId) -> AppRe
     guard_last_admin(store, &target).await?;
     Ok(store.delete_user(id).await?)
 }
+
+/// Sets a new password for a user and signs them out everywhere; answers how many sessions
+/// were signed out.
+pub async fn reset_password(store: &dyn Store, id: UserId, plain_password: String) -> AppResult<u64> {
+    store.user(id).await?.ok_or(AppError::NotFound)?;
+    password::validate_password("new_password", &plain_password)?;
+    let hash = password::hash(plain_password).await?;
+    store.set_password_hash(id, &hash).await?;
+    Ok(store.revoke_user_sessions(id, None, Utc::now()).await?)
+}

@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod preferences;
 pub mod ratelimit;
 mod state;
+mod ui;
 
 use std::net::SocketAddr;
 
@@ -55,9 +56,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, spec) = api();
     let config = &state.config;
+    let in_process = ui::InProcessApi::new(api.clone().with_state(state.clone()));
 
     let mut app = api
         .route("/metrics", get(metrics::render))
+        .merge(ui::routes().layer(axum::Extension(in_process)))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", spec))
         .fallback(|| async { envelope_for_status(StatusCode::NOT_FOUND) })
         .layer(TimeoutLayer::with_status_code(

@@ -5,9 +5,11 @@ use axum::response::Response;
 
 use crate::error::envelope_for_status;
 
-/// No inline script anywhere; framing forbidden.
+/// No inline script anywhere; framing forbidden. The viewer's layout runs in a worker built
+/// from a blob, and its PNG export draws into one.
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+    style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; \
+    worker-src 'self' blob:; \
     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 pub fn security_headers() -> [(HeaderName, HeaderValue); 4] {
@@ -30,12 +32,13 @@ pub fn security_headers() -> [(HeaderName, HeaderValue); 4] {
 pub async fn envelope_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
+    // The UI's own error pages are HTML and stay so.
+    let already_explained = response
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if (status.is_client_error() || status.is_server_error()) && !is_json {
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    if (status.is_client_error() || status.is_server_error()) && !already_explained {
         let mut replaced = envelope_for_status(status);
         for (name, value) in response.headers() {
             if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {

@@ -26,6 +26,8 @@ pub struct WebConfig {
     pub login_max_failures_per_user: u32,
     pub login_max_failures_per_ip: u32,
     pub rate_limits: RateLimits,
+    /// Sign browsers on loopback in as this user without a password (the demo only).
+    pub auto_login: Option<String>,
 }
 
 impl WebConfig {
@@ -41,6 +43,7 @@ impl WebConfig {
             login_max_failures_per_user: 5,
             login_max_failures_per_ip: 20,
             rate_limits: RateLimits::default(),
+            auto_login: None,
         }
     }
 }

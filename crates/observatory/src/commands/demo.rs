@@ -82,6 +82,9 @@ pub struct DemoRun {
     pub settings: Settings,
 }
 
+/// The demo's account; `observatory demo` signs browsers on loopback in as it.
+pub const DEMO_USER: &str = "demo";
+
 pub async fn run(settings: &Settings, options: DemoOptions) -> anyhow::Result<()> {
     let started = Instant::now();
     let world = DemoWorld::start().await?;
@@ -102,9 +105,11 @@ pub async fn run(settings: &Settings, options: DemoOptions) -> anyhow::Result<()
         )
         .await?;
         println!(
-            "\nserving the API at http://{} — log in as `demo` with the password above \
-             (POST /api/auth/login); Ctrl-C stops it",
-            run.settings.bind
+            "\nserving the web UI and the API at http://{bind}/\n\
+             open it in a browser on this machine and you are signed in as `demo`, with the \
+             sample issue's session, scraping job and networks loaded;\n\
+             the API takes `demo` with the password above (POST /api/auth/login). Ctrl-C stops it",
+            bind = run.settings.bind
         );
         app.run_until_stopped(shutdown_signal()).await?;
     }
@@ -130,7 +135,7 @@ pub async fn run_pipeline(settings: &Settings, world: &DemoWorld, out: &Path) ->
         .map(char::from)
         .collect();
     let outcome = async {
-        let admin = web::accounts::create_user(store.as_ref(), "demo", password.clone(), true)
+        let admin = web::accounts::create_user(store.as_ref(), DEMO_USER, password.clone(), true)
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo user: {e:?}"))?;
         pipeline(&settings, store.clone(), admin.id, out).await

@@ -1,7 +1,6 @@
 use std::io::BufRead;
 
 use anyhow::Context;
-use chrono::Utc;
 use store::{PageRequest, Store, User};
 
 use crate::cli::UserCommand;
@@ -102,10 +101,9 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
         UserCommand::Passwd { name, password_stdin } => {
             let user = find(store, name).await?;
             let password = read_password(*password_stdin)?;
-            web::auth::password::validate_password("password", &password).map_err(api_error)?;
-            let hash = web::auth::password::hash(password).await.map_err(api_error)?;
-            store.set_password_hash(user.id, &hash).await?;
-            let revoked = store.revoke_user_sessions(user.id, None, Utc::now()).await?;
+            let revoked = web::accounts::reset_password(store, user.id, password)
+                .await
+                .map_err(api_error)?;
             publish_invalidation(settings, cache::resource::USERS, user.id).await?;
             println!(
                 "password changed for `{}`; {revoked} session(s) signed out",

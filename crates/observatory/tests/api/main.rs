@@ -24,3 +24,4 @@ mod preferences;
 mod queries;
 mod rate_limits;
 mod search;
+mod ui;

@@ -40,13 +40,13 @@ pub(crate) fn cookie(headers: &HeaderMap) -> Option<&str> {
 
 /// Cookies ride along on cross-site requests; bearer headers do not. So a state-changing
 /// request authenticated by cookie must come from our own origin.
-fn same_origin(parts: &Parts) -> bool {
-    if let Some(site) = parts.headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+pub(crate) fn same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         return matches!(site, "same-origin" | "none");
     }
     match (
-        parts.headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-        parts.headers.get(header::HOST).and_then(|v| v.to_str().ok()),
+        headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
+        headers.get(header::HOST).and_then(|v| v.to_str().ok()),
     ) {
         (Some(origin), Some(host)) => origin.split_once("://").is_some_and(|(_, o)| o == host),
         // Non-browser clients send neither header.
@@ -64,7 +64,7 @@ impl FromRequestParts<AppState> for AuthUser {
         }
         let token = cookie(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if unsafe_method && !same_origin(parts) {
+        if unsafe_method && !same_origin(&parts.headers) {
             return Err(AppError::Forbidden("cross-site request refused".into()));
         }
         crate::auth::authenticate(state, token).await

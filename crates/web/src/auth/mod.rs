@@ -102,8 +102,18 @@ pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedT
         .reset(&user_key)
         .await
         .map_err(AppError::Internal)?;
+    start_session(state, user, attempt.ip, attempt.user_agent).await
+}
 
-    let ttl = chrono::Duration::from_std(cfg.token_ttl).map_err(AppError::internal)?;
+/// Opens a login session for `user`, whose credentials the caller has already established,
+/// and issues its token.
+pub async fn start_session(
+    state: &AppState,
+    user: User,
+    ip: String,
+    user_agent: Option<String>,
+) -> AppResult<IssuedToken> {
+    let ttl = chrono::Duration::from_std(state.config.token_ttl).map_err(AppError::internal)?;
     let expires_at = Utc::now() + ttl;
     let session_id = token::new_session_id();
     state
@@ -112,8 +122,8 @@ pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedT
             id: session_id.clone(),
             user_id: user.id,
             expires_at,
-            user_agent: attempt.user_agent.map(|ua| ua.chars().take(256).collect()),
-            ip: Some(attempt.ip),
+            user_agent: user_agent.map(|ua| ua.chars().take(256).collect()),
+            ip: Some(ip),
         })
         .await?;
     let token = state
@@ -161,6 +171,24 @@ pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> 
         session_id: session.id,
     })
 }
+
+/// The `Set-Cookie` value that carries `issued` to a browser.
+pub fn session_cookie(state: &AppState, issued: &IssuedToken) -> AppResult<axum::http::HeaderValue> {
+    let max_age = (issued.expires_at - Utc::now()).num_seconds().max(0);
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        issued.token
+    );
+    axum::http::HeaderValue::from_str(&cookie).map_err(AppError::internal)
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub const CLEAR_SESSION_COOKIE: &str = "observatory_token=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0";
 
 pub async fn logout(state: &AppState, auth: &AuthUser) -> AppResult<()> {
     state.store.revoke_session(&auth.session_id, Utc::now()).await?;

@@ -36,6 +36,7 @@ pub fn api() -> OpenApiRouter<AppState> {
             admin::users::update::update_user,
             admin::users::delete::delete_user
         ))
+        .routes(routes!(admin::users::password::reset_password))
         .routes(routes!(admin::cleanup::start_cleanup))
         .routes(routes!(jobs::list::list_jobs))
         .routes(routes!(jobs::get::get_job))

@@ -1,15 +1,15 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::auth::{self, LoginAttempt, SESSION_COOKIE};
+use crate::auth::{self, LoginAttempt};
 use crate::controllers::UserView;
-use crate::error::{AppError, AppResult, ErrorEnvelope};
+use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::ApiJson;
 use crate::state::AppState;
 
@@ -56,17 +56,7 @@ pub async fn login(
         },
     )
     .await?;
-    let max_age = (issued.expires_at - Utc::now()).num_seconds().max(0);
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let cookie = format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        issued.token
-    );
-    let cookie = HeaderValue::from_str(&cookie).map_err(AppError::internal)?;
+    let cookie = auth::session_cookie(&state, &issued)?;
     let body = LoginResponse {
         token: issued.token,
         token_type: "Bearer",

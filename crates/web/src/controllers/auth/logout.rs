@@ -2,7 +2,7 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use crate::auth::{self, AuthUser, SESSION_COOKIE};
+use crate::auth::{self, AuthUser};
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::state::AppState;
 
@@ -11,6 +11,8 @@ use crate::state::AppState;
     responses((status = 204), (status = 401, body = ErrorEnvelope)))]
 pub async fn logout(State(state): State<AppState>, user: AuthUser) -> AppResult<impl IntoResponse> {
     auth::logout(&state, &user).await?;
-    let clear = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]))
+    Ok((
+        StatusCode::NO_CONTENT,
+        [(header::SET_COOKIE, auth::CLEAR_SESSION_COOKIE)],
+    ))
 }

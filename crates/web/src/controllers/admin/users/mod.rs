@@ -1,4 +1,5 @@
 pub mod create;
 pub mod delete;
 pub mod list;
+pub mod password;
 pub mod update;

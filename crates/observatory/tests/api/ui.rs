@@ -1,0 +1,253 @@
+//! The web UI: the HTTP contract of its pages (plain-HTTP login, redirects, ownership, the
+//! sandboxed page view, embedded assets), and the researcher's whole flow in headless Chromium
+//! with axe-core accessibility checks on every page.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use observatory::commands::demo::DemoWorld;
+use observatory::startup::ServeMode;
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION, SET_COOKIE};
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
+
+fn ui_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/ui")
+}
+
+fn cookie_of(res: &reqwest::Response) -> String {
+    let set = res.headers()[SET_COOKIE].to_str().unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn pages_send_strangers_to_the_login_page_and_back() {
+    let app = spawn_app().await;
+    let res = app.get("/sessions/new", None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/login?next=%2Fsessions%2Fnew");
+
+    let login = app.get("/login?next=%2Fsessions%2Fnew", None).await;
+    assert_eq!(login.status(), StatusCode::OK);
+    assert!(
+        login.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = login.text().await.unwrap();
+    assert!(html.contains(r#"<label for="username">Username</label>"#));
+    assert!(html.contains(r#"value="/sessions/new""#));
+}
+
+#[tokio::test]
+async fn the_login_form_works_as_a_plain_post_and_refuses_cross_site_posts() {
+    let app = spawn_app().await;
+    app.add_user("ada", false).await;
+    let form = [("username", "ada"), ("password", PASSWORD), ("next", "/crawls")];
+
+    let wrong = app
+        .client
+        .post(app.url("/login"))
+        .form(&[("username", "ada"), ("password", "wrong password"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        wrong
+            .text()
+            .await
+            .unwrap()
+            .contains("Wrong username or password.")
+    );
+
+    let cross_site = app
+        .client
+        .post(app.url("/login"))
+        .header("Sec-Fetch-Site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    assert!(cross_site.headers().get(SET_COOKIE).is_none());
+
+    let ok = app
+        .client
+        .post(app.url("/login"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(ok.headers()[LOCATION], "/crawls");
+    let cookie = cookie_of(&ok);
+    let page = app
+        .client
+        .get(app.url("/crawls"))
+        .header("Cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("<h1>Scraping jobs</h1>"));
+
+    // Never redirected off-site.
+    let off_site = app
+        .client
+        .post(app.url("/login"))
+        .form(&[
+            ("username", "ada"),
+            ("password", PASSWORD),
+            ("next", "//evil.example/"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off_site.headers()[LOCATION], "/");
+}
+
+#[tokio::test]
+async fn another_user_s_pages_are_not_found_and_admin_pages_are_for_admins() {
+    let app = spawn_app().await;
+    let (_, owner) = app.user_with_token("owner", false).await;
+    app.add_user("other", false).await;
+    let session = app
+        .post_json(
+            "/api/search/sessions",
+            Some(&owner),
+            &json!({"name": "mine", "engine": "manual", "urls": ["https://example.dk/a"]}),
+        )
+        .await;
+    assert_eq!(session.status(), StatusCode::ACCEPTED);
+    let id = session.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let login = |name: &'static str| {
+        let app = &app;
+        async move {
+            let res = app
+                .client
+                .post(app.url("/login"))
+                .form(&[("username", name), ("password", PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            cookie_of(&res)
+        }
+    };
+    let owner_cookie = login("owner").await;
+    let other_cookie = login("other").await;
+    let get = |path: String, cookie: String| {
+        let app = &app;
+        async move {
+            app.client
+                .get(app.url(&path))
+                .header("Cookie", cookie)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let mine = get(format!("/sessions/{id}"), owner_cookie.clone()).await;
+    assert_eq!(mine.status(), StatusCode::OK);
+    assert!(mine.text().await.unwrap().contains("https://example.dk/a"));
+
+    let theirs = get(format!("/sessions/{id}"), other_cookie.clone()).await;
+    assert_eq!(theirs.status(), StatusCode::NOT_FOUND);
+    assert!(
+        theirs.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(!theirs.text().await.unwrap().contains("mine"));
+
+    let admin_page = get("/admin/users".into(), other_cookie).await;
+    assert_eq!(admin_page.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn assets_are_embedded_and_pages_forbid_inline_scripts() {
+    let app = spawn_app().await;
+    for (name, kind) in [
+        ("app.js", "text/javascript"),
+        ("viewer.js", "text/javascript"),
+        ("app.css", "text/css"),
+    ] {
+        let res = app.get(&format!("/assets/{name}"), None).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+        assert!(res.headers()[CONTENT_TYPE].to_str().unwrap().starts_with(kind));
+        assert!(res.bytes().await.unwrap().len() > 1000, "{name} is bundled");
+    }
+    assert_eq!(
+        app.get("/assets/nope.js", None).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    let login = app.get("/login", None).await;
+    let csp = login.headers()[CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    let html = login.text().await.unwrap();
+    assert!(!html.contains("<script>"), "no inline scripts");
+}
+
+/// The whole research flow in headless Debian Chromium (playwright-core from npm), with
+/// axe-core on every page: zero serious or critical violations.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_flow_works_in_chromium() {
+    let chromium = std::env::var("OBSERVATORY_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        std::path::Path::new(&chromium).exists(),
+        "{chromium} is missing: run `bash .ci/setup` (installs Debian's chromium)"
+    );
+    let world = DemoWorld::start().await.unwrap();
+    let app = spawn_app_with(
+        |settings| world.configure(settings),
+        ServeMode {
+            workers: true,
+            demo: false,
+        },
+    )
+    .await;
+    app.add_user("researcher", true).await;
+    let screenshots = std::env::var("OBSERVATORY_UI_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            std::env::temp_dir().join(format!("observatory-ui-{}", uuid::Uuid::new_v4().simple()))
+        });
+    let base = app.address.clone();
+    let ui = ui_dir();
+    let output = tokio::task::spawn_blocking(move || {
+        Command::new("node")
+            .arg("e2e/walk.mjs")
+            .current_dir(ui)
+            .env("BASE_URL", base)
+            .env("USERNAME", "researcher")
+            .env("PASSWORD", PASSWORD)
+            .env("CHROMIUM", chromium)
+            .env("SCREENSHOTS", &screenshots)
+            .output()
+    })
+    .await
+    .unwrap()
+    .expect("node runs (Node.js 20+ is needed to build the UI too)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    assert!(
+        output.status.success(),
+        "the Chromium walk failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("the walk passed"));
+    assert!(stdout.contains("axe checked 1"), "axe ran: {stdout}");
+}

@@ -1,0 +1,43 @@
+//! The web UI: server-rendered pages over the JSON API, htmx for live fragments, and the
+//! network viewer. Pages read through the API in process (`api`); forms post to the API from
+//! the browser, so both paths validate identically.
+
+mod api;
+mod assets;
+mod page;
+mod pages;
+mod templates;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+pub use api::InProcessApi;
+
+use crate::state::AppState;
+
+pub fn routes() -> Router<AppState> {
+    use pages::*;
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/jobs/running", get(dashboard::running_jobs))
+        .route("/jobs/{id}/progress", get(dashboard::job_progress))
+        .route("/login", get(login::form).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/sessions", get(sessions::list))
+        .route("/sessions/new", get(sessions::new))
+        .route("/sessions/{id}", get(sessions::show))
+        .route("/sessions/{id}/compare", get(sessions::compare))
+        .route("/crawls", get(crawls::list))
+        .route("/crawls/{id}", get(crawls::show))
+        .route("/crawls/{id}/progress", get(crawls::progress))
+        .route("/crawls/{id}/analysis", get(analysis::show))
+        .route("/pages/{id}", get(web_pages::show))
+        .route("/pages/{id}/raw", get(web_pages::raw))
+        .route("/networks", get(networks::list))
+        .route("/networks/{id}", get(networks::show))
+        .route("/networks/{id}/view", get(networks::viewer))
+        .route("/admin/users", get(admin::users))
+        .route("/account", get(account::show))
+        .route("/about", get(about::show))
+        .route("/assets/{name}", get(assets::serve))
+}

@@ -1,0 +1,186 @@
+//! What every page shares: the signed-in user (or a redirect to the login page), the user's
+//! preferences, API reads, and rendering into the layout.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde_json::{Map, Value, json};
+
+use crate::auth::extractor::{cookie, same_origin};
+use crate::auth::{self, AuthUser};
+use crate::state::AppState;
+use crate::ui::api::{ApiFailure, InProcessApi};
+use crate::ui::{assets, templates};
+
+/// A signed-in user on a page; anyone else is sent to the login page and brought back.
+pub struct Ui {
+    pub user: AuthUser,
+    pub api: InProcessApi,
+    token: String,
+    prefs: Value,
+}
+
+impl FromRequestParts<AppState> for Ui {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let api = parts
+            .extensions
+            .get::<InProcessApi>()
+            .cloned()
+            .ok_or_else(|| error_page(StatusCode::INTERNAL_SERVER_ERROR, "The UI is not set up."))?;
+        let next = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+        let to_login = || Redirect::to(&format!("/login?next={}", encode_component(next))).into_response();
+        let Some(token) = cookie(&parts.headers).map(str::to_owned) else {
+            return Err(to_login());
+        };
+        let unsafe_method = !matches!(parts.method, Method::GET | Method::HEAD);
+        if unsafe_method && !same_origin(&parts.headers) {
+            return Err(error_page(StatusCode::FORBIDDEN, "Cross-site request refused."));
+        }
+        let user = auth::authenticate(state, &token).await.map_err(|_| to_login())?;
+        let prefs = api
+            .get(&token, "/api/auth/preferences")
+            .await
+            .unwrap_or_else(|_| json!({"theme": "system", "page_size": 25}));
+        Ok(Self {
+            user,
+            api,
+            token,
+            prefs,
+        })
+    }
+}
+
+impl Ui {
+    /// Reads an API route as this user.
+    pub async fn get(&self, path_and_query: &str) -> Result<Value, ApiFailure> {
+        self.api.get(&self.token, path_and_query).await
+    }
+
+    /// Reads an API route as this user, as bytes.
+    pub async fn api_bytes(&self, path_and_query: &str) -> Result<axum::body::Bytes, ApiFailure> {
+        self.api.get_bytes(&self.token, path_and_query).await
+    }
+
+    /// The user's page size, for lists.
+    pub fn page_size(&self) -> u64 {
+        self.prefs["page_size"].as_u64().unwrap_or(25).clamp(1, 200)
+    }
+
+    pub fn prefs(&self) -> &Value {
+        &self.prefs
+    }
+
+    /// `template` inside the layout; `section` marks the current navigation entry.
+    pub fn render(&self, template: &str, section: &str, title: &str, data: Value) -> Response {
+        let user = json!({
+            "username": self.user.user.username,
+            "is_admin": self.user.user.is_admin,
+        });
+        render_page(template, section, title, Some(user), &self.prefs, data)
+    }
+}
+
+pub fn render_page(
+    template: &str,
+    section: &str,
+    title: &str,
+    user: Option<Value>,
+    prefs: &Value,
+    data: Value,
+) -> Response {
+    let mut ctx = match data {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    ctx.insert("user".into(), user.unwrap_or(Value::Null));
+    ctx.insert("prefs".into(), prefs.clone());
+    ctx.insert("section".into(), section.into());
+    ctx.insert("title".into(), title.into());
+    ctx.insert("asset_version".into(), assets::version().into());
+    match templates::render(template, &Value::Object(ctx)) {
+        Ok(html) => {
+            let mut response = Html(html).into_response();
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(e) => {
+            tracing::error!(template, error = %format!("{e:#}"), "template failed");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "This page could not be drawn. The error is in the server log.",
+            )
+        }
+    }
+}
+
+/// An error page (outside the layout's navigation, which needs a user).
+pub fn error_page(status: StatusCode, message: &str) -> Response {
+    let data = json!({"status": status.as_u16(), "reason": status.canonical_reason(), "message": message});
+    let title = status.canonical_reason().unwrap_or("Error");
+    let mut response = render_page("error.html", "", title, None, &json!({"theme": "system"}), data);
+    *response.status_mut() = status;
+    response
+}
+
+pub fn not_found_page() -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        "There is nothing here, or it belongs to someone else.",
+    )
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        match self.status {
+            StatusCode::NOT_FOUND => not_found_page(),
+            StatusCode::UNAUTHORIZED => Redirect::to("/login").into_response(),
+            status => error_page(status, &self.message),
+        }
+    }
+}
+
+/// Percent-encodes all but unreserved characters, for a value inside a query string.
+pub fn encode_component(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A `next` target we will redirect to: a path on this site only.
+pub fn local_path(next: Option<&str>) -> &str {
+    match next {
+        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        _ => "/",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(local_path(Some("/sessions/3?x=1")), "/sessions/3?x=1");
+        assert_eq!(local_path(Some("//evil.example/")), "/");
+        assert_eq!(local_path(Some("https://evil.example/")), "/");
+        assert_eq!(local_path(Some("/\\evil.example")), "/");
+        assert_eq!(local_path(None), "/");
+    }
+
+    #[test]
+    fn components_are_encoded() {
+        assert_eq!(encode_component("/a b?c=d&e"), "%2Fa%20b%3Fc%3Dd%26e");
+        assert_eq!(encode_component("æ"), "%C3%A6");
+    }
+}

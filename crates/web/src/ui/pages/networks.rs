@@ -1,0 +1,60 @@
+use axum::extract::{Path, Query};
+use axum::response::Response;
+use serde_json::json;
+
+use super::Cursor;
+use crate::ui::api::ApiFailure;
+use crate::ui::page::Ui;
+
+/// Every network, and the form that builds a new one over the user's sessions and jobs.
+pub async fn list(ui: Ui, Query(cursor): Query<Cursor>) -> Result<Response, ApiFailure> {
+    let networks = ui
+        .get(&format!(
+            "/api/networks?limit={}{}",
+            ui.page_size(),
+            cursor.param()
+        ))
+        .await?;
+    let sessions = ui.get("/api/search/sessions?limit=200").await?;
+    let crawls = ui.get("/api/crawls?limit=200").await?;
+    Ok(ui.render(
+        "networks.html",
+        "networks",
+        "Networks",
+        json!({
+            "page": networks,
+            "sessions": sessions["items"],
+            "crawls": crawls["items"],
+            "formats": [["gexf", "GEXF (Gephi)"], ["graphml", "GraphML"], ["csv", "CSV tables (zip)"], ["json", "graphology JSON"]],
+        }),
+    ))
+}
+
+pub async fn show(ui: Ui, Path(id): Path<i64>) -> Result<Response, ApiFailure> {
+    let network = ui.get(&format!("/api/networks/{id}")).await?;
+    let name = network["name"].as_str().unwrap_or("Network").to_owned();
+    Ok(ui.render(
+        "network.html",
+        "networks",
+        &name,
+        json!({
+            "network": network,
+            "formats": [["gexf", "GEXF (Gephi)"], ["graphml", "GraphML"], ["csv", "CSV tables (zip)"], ["json", "graphology JSON"]],
+        }),
+    ))
+}
+
+pub async fn viewer(ui: Ui, Path(id): Path<i64>) -> Result<Response, ApiFailure> {
+    let network = ui.get(&format!("/api/networks/{id}")).await?;
+    let name = network["name"].as_str().unwrap_or("Network").to_owned();
+    let coloring = ui.prefs()["network_coloring"]
+        .as_str()
+        .unwrap_or("type")
+        .to_owned();
+    Ok(ui.render(
+        "viewer.html",
+        "networks",
+        &name,
+        json!({"network": network, "coloring": coloring}),
+    ))
+}

@@ -1,0 +1,243 @@
+// The researcher's whole flow in headless Debian Chromium, with axe-core on every page.
+// Run by the Rust test `ui::the_whole_flow_works_in_chromium` against a fresh app; usage:
+//   BASE_URL=http://127.0.0.1:PORT USERNAME=… PASSWORD=… [SCREENSHOTS=dir] node e2e/walk.mjs
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const base = process.env.BASE_URL;
+const username = process.env.USERNAME;
+const password = process.env.PASSWORD;
+const shots = process.env.SCREENSHOTS;
+const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
+if (!base || !username || !password) {
+  console.error('BASE_URL, USERNAME and PASSWORD are required');
+  process.exit(2);
+}
+if (shots) mkdirSync(shots, { recursive: true });
+
+const LONG = 120_000;
+const checked = [];
+const problems = [];
+
+function step(name) {
+  console.log(`- ${name}`);
+}
+
+async function accessible(page, name) {
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { iframes: false, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  checked.push(name);
+  for (const v of serious) problems.push(`${name}: ${v.impact} ${v.id} (${v.help}) at ${v.nodes.join(', ')}`);
+  const minor = violations.length - serious.length;
+  console.log(`  axe ${name}: ${serious.length} serious or critical, ${minor} minor`);
+}
+
+async function screenshot(page, name) {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: false });
+}
+
+async function expectText(locator, pattern, what) {
+  const text = (await locator.textContent({ timeout: LONG })) ?? '';
+  if (!pattern.test(text)) throw new Error(`${what}: expected ${pattern}, found “${text.trim()}”`);
+  return text;
+}
+
+async function waitForStatus(page, selector, done, what) {
+  await page.waitForFunction(
+    ([sel, ok]) => ok.includes(document.querySelector(sel)?.textContent?.trim()),
+    [selector, done],
+    { timeout: LONG, polling: 250 },
+  ).catch(async (err) => {
+    throw new Error(`${what} did not finish: ${err.message}; status ${await page.locator(selector).first().textContent()}`);
+  });
+  const status = (await page.locator(selector).first().textContent()).trim();
+  if (status !== 'done') throw new Error(`${what} ended ${status}`);
+}
+
+async function openViewerAndFind(page, networkUrl, name) {
+  await page.goto(`${networkUrl}/view`);
+  await page.waitForSelector('#viewer[data-ready="true"]', { timeout: LONG });
+  await expectText(page.locator('#viewer-status'), /Showing \d+ of \d+ nodes/, 'viewer status');
+  await accessible(page, `viewer (${name})`);
+  const label = await page.evaluate(() => {
+    const options = [...document.querySelectorAll('#node-labels option')].map((o) => o.value);
+    return options.find((o) => o.includes('.')) ?? options[0];
+  });
+  if (!label) throw new Error(`the ${name} network has no nodes`);
+  await page.fill('#node-query', label);
+  await page.press('#node-query', 'Enter');
+  await expectText(page.locator('#details-title'), new RegExp(label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'details panel title');
+  await expectText(page.locator('#details h3'), /Neighbours \(\d+\)/, 'details neighbours');
+  const attributes = await page.locator('#details table.attributes tr').count();
+  if (attributes < 2) throw new Error('the details panel lists no attributes');
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  if (focused !== 'details-title') throw new Error(`focus should move to the details panel, is on ${focused}`);
+  console.log(`  found “${label}” in the ${name} network; ${attributes} attributes`);
+  return label;
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+});
+const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, acceptDownloads: true });
+const page = await context.newPage();
+const consoleErrors = [];
+page.on('console', (msg) => {
+  if (msg.type() === 'error') consoleErrors.push(msg.text());
+});
+page.on('pageerror', (err) => consoleErrors.push(err.message));
+
+try {
+  step('log in');
+  await page.goto(`${base}/`);
+  await page.waitForURL(/\/login/);
+  await accessible(page, 'login');
+  await screenshot(page, 'login');
+  await page.fill('#username', username);
+  await page.fill('#password', 'not the password');
+  await page.click('button[type=submit]');
+  await expectText(page.locator('#login-error'), /Wrong username or password/, 'a wrong password');
+  await page.fill('#password', password);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${base}/`);
+  await expectText(page.locator('h1'), /Dashboard/, 'dashboard');
+  await accessible(page, 'dashboard');
+
+  step('keyboard shortcuts: ? lists them, Escape closes');
+  await page.locator('body').press('?');
+  await page.waitForSelector('#shortcuts[open]');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('#shortcuts:not([open])');
+
+  step('create a search session; validation errors appear beside their fields');
+  await page.goto(`${base}/sessions/new`);
+  await accessible(page, 'new session');
+  await page.click('button[type=submit]');
+  await expectText(page.locator('[data-error-for="name"]'), /\S/, 'the name error');
+  if ((await page.getAttribute('#name', 'aria-invalid')) !== 'true') throw new Error('name not marked invalid');
+  await page.fill('#name', 'Havvind i Nordsøen');
+  await page.selectOption('#engine', 'searxng');
+  await page.fill('#queries', 'havvind Nordsøen\noffshore wind North Sea\nenergiø Bornholm');
+  await page.fill('#max_results', '10');
+  await screenshot(page, 'new-session');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/sessions\/\d+$/);
+  const sessionUrl = page.url();
+  await waitForStatus(page, '.facts .status', ['done', 'failed', 'cancelled'], 'the search session');
+  const results = await page.locator('#results + .table-wrap tr').count();
+  if (results < 5) throw new Error(`expected search results, found ${results - 1} rows`);
+  await accessible(page, 'session');
+  await screenshot(page, 'session');
+
+  step('start scraping and watch its progress');
+  await page.selectOption('#crawl-depth', '1');
+  await expectText(page.locator('#depth-help'), /Depth 1/, 'the depth help');
+  await page.fill('#crawl-delay', '0.1');
+  await page.click('#scrape-title + form button[type=submit]');
+  await page.waitForURL(/\/crawls\/\d+$/);
+  const crawlUrl = page.url();
+  await expectText(page.locator('#count-fetched'), /\d/, 'the live fetched counter');
+  await waitForStatus(page, '#crawl-status', ['done', 'failed', 'cancelled'], 'the scraping job');
+  await accessible(page, 'scraping job');
+  await screenshot(page, 'scraping-job');
+
+  step('open a page: its text beside the sandboxed page');
+  await page.locator('table a[href^="/pages/"]').first().click();
+  await page.waitForURL(/\/pages\/\d+$/);
+  const paragraphs = await page.locator('.page-text p').count();
+  if (paragraphs < 1) throw new Error('the page view shows no text');
+  const sandbox = await page.getAttribute('iframe', 'sandbox');
+  if (sandbox !== '') throw new Error(`the iframe must be fully sandboxed, has sandbox="${sandbox}"`);
+  await accessible(page, 'page view');
+  await screenshot(page, 'page-view');
+
+  step('run the analysis and read the top nouns');
+  await page.goto(crawlUrl);
+  await page.click('form[data-api$="/analyses"] button[type=submit]');
+  await page.waitForURL(/\/analysis\?run=\d+/);
+  await page.waitForFunction(() => document.querySelectorAll('#top-terms tr').length > 3, null, { timeout: LONG, polling: 250 });
+  await accessible(page, 'analysis');
+  await screenshot(page, 'analysis');
+  await page.click('a[href*="kind=entities"]');
+  await page.waitForURL(/kind=entities/);
+
+  step('build a query–website network and read a node in the viewer');
+  await page.goto(`${base}/networks`);
+  await accessible(page, 'networks');
+  await page.selectOption('#net-type', 'query-website');
+  await page.click('form[data-api="/api/networks"] button[type=submit]');
+  await page.waitForURL(/\/networks\/\d+$/);
+  await waitForStatus(page, '.facts .status', ['done', 'failed', 'cancelled'], 'the query–website network');
+  await accessible(page, 'network');
+  await screenshot(page, 'network');
+  await openViewerAndFind(page, page.url(), 'query–website');
+  await screenshot(page, 'viewer-query-website');
+
+  step('build a website–noun network with a disparity backbone');
+  await page.goto(`${base}/networks`);
+  await page.selectOption('#net-type', 'website-noun');
+  await page.fill('#net-min-df', '1');
+  await page.selectOption('#net-backbone', 'disparity');
+  await expectText(page.locator('#backbone-help'), /α/, 'the backbone help');
+  await page.fill('#net-alpha', '7');
+  await page.click('form[data-api="/api/networks"] button[type=submit]');
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('form[data-api="/api/networks"] [data-error-for], form[data-api="/api/networks"] .form-errors')]
+      .some((el) => !el.hidden && el.textContent.trim() !== ''),
+    null,
+    { timeout: LONG },
+  );
+  await page.fill('#net-alpha', '0.3');
+  await page.click('form[data-api="/api/networks"] button[type=submit]');
+  await page.waitForURL(/\/networks\/\d+$/);
+  await waitForStatus(page, '.facts .status', ['done', 'failed', 'cancelled'], 'the website–noun network');
+  await openViewerAndFind(page, page.url(), 'website–noun');
+  await page.selectOption('#color-by', 'community');
+  await page.click('#layout-toggle');
+  await page.waitForTimeout(500);
+  await page.click('#layout-toggle');
+  await screenshot(page, 'viewer-website-noun');
+
+  step('the remaining pages');
+  for (const [path, name] of [['/', 'dashboard (with jobs)'], ['/sessions', 'sessions'], ['/crawls', 'scraping jobs'],
+    ['/account', 'account'], ['/admin/users', 'users'], ['/about', 'about'], [`${new URL(sessionUrl).pathname}`, 'session (done)']]) {
+    await page.goto(`${base}${path}`);
+    await accessible(page, name);
+  }
+  await screenshot(page, 'session-done');
+  await page.goto(`${base}/`);
+  await screenshot(page, 'dashboard');
+
+  step('log out');
+  await page.click('header form[action="/logout"] button');
+  await page.waitForURL(/\/login/);
+} catch (err) {
+  problems.push(`the walk stopped: ${err.stack || err.message}`);
+  if (shots) await page.screenshot({ path: `${shots}/failure.png`, fullPage: true }).catch(() => {});
+  console.error(`at ${page.url()}`);
+}
+await browser.close();
+
+const relevantErrors = consoleErrors.filter((e) => !/favicon/.test(e));
+for (const e of relevantErrors) problems.push(`browser console: ${e}`);
+console.log(`axe checked ${checked.length} pages: ${checked.join(', ')}`);
+if (problems.length > 0) {
+  console.error(`\n${problems.length} problem(s):\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  process.exit(1);
+}
+console.log('the walk passed');

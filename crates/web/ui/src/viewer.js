@@ -1,0 +1,290 @@
+// The network viewer: sigma.js (WebGL) over a graphology graph downloaded from the API, drawn
+// at the server's layout, with optional ForceAtlas2 continued in a web worker.
+import Graph from 'graphology';
+import Sigma from 'sigma';
+import FA2Layout from 'graphology-layout-forceatlas2/worker';
+import forceAtlas2 from 'graphology-layout-forceatlas2';
+import { downloadAsPNG } from '@sigma/export-image';
+
+const root = document.getElementById('viewer');
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  hovered: null,
+  selected: null,
+  neighbours: new Set(),
+  kinds: new Set(),
+  minDegree: 0,
+  community: '',
+  colorBy: root?.dataset.coloring === 'community' ? 'community' : 'type',
+  sizeBy: 'server',
+};
+
+function announce(text) {
+  const status = $('viewer-status');
+  if (status) status.textContent = text;
+}
+
+function element(tag, text, attrs = {}) {
+  const el = document.createElement(tag);
+  if (text !== undefined) el.textContent = text;
+  Object.entries(attrs).forEach(([k, v]) => el.setAttribute(k, v));
+  return el;
+}
+
+function visible(graph, node, attrs) {
+  if (!state.kinds.has(attrs.kind)) return false;
+  if ((attrs.degree ?? graph.degree(node)) < state.minDegree) return false;
+  if (state.community !== '' && String(attrs.community) !== state.community) return false;
+  return true;
+}
+
+function nodeSize(graph, node, attrs) {
+  if (state.sizeBy === 'degree') return 2 + Math.sqrt(attrs.degree ?? graph.degree(node)) * 2;
+  return attrs.size ?? 4;
+}
+
+function showDetails(graph, renderer, node) {
+  const panel = $('details');
+  panel.replaceChildren();
+  if (node === null) {
+    panel.append(element('p', 'Select a node (click it, or find it by name) to see its attributes and neighbours.'));
+    return;
+  }
+  const attrs = graph.getNodeAttributes(node);
+  panel.append(element('h2', attrs.label ?? node, { id: 'details-title', tabindex: '-1' }));
+  const table = element('table', undefined, { class: 'attributes' });
+  table.append(element('caption', 'Attributes'));
+  Object.entries(attrs)
+    .filter(([key]) => !['x', 'y', 'size', 'color', 'label', 'highlighted', 'hidden'].includes(key))
+    .forEach(([key, value]) => {
+      const tr = element('tr');
+      tr.append(element('th', key, { scope: 'row' }), element('td', String(value)));
+      table.append(tr);
+    });
+  panel.append(table);
+  const neighbours = graph.neighbors(node)
+    .map((n) => [n, graph.getNodeAttribute(n, 'label') ?? n])
+    .sort((a, b) => String(a[1]).localeCompare(String(b[1])));
+  panel.append(element('h3', `Neighbours (${neighbours.length})`));
+  const list = element('ul', undefined, { class: 'neighbours' });
+  neighbours.slice(0, 200).forEach(([n, label]) => {
+    const li = element('li');
+    const button = element('button', label, { type: 'button', class: 'link' });
+    button.addEventListener('click', () => select(graph, renderer, n));
+    li.append(button);
+    list.append(li);
+  });
+  panel.append(list);
+  if (neighbours.length > 200) panel.append(element('p', `… and ${neighbours.length - 200} more.`));
+  $('details-title').focus();
+}
+
+function select(graph, renderer, node) {
+  state.selected = node;
+  state.neighbours = node === null ? new Set() : new Set(graph.neighbors(node));
+  showDetails(graph, renderer, node);
+  if (node !== null) {
+    const position = renderer.getNodeDisplayData(node);
+    if (position) renderer.getCamera().animate({ x: position.x, y: position.y, ratio: 0.3 }, { duration: 400 });
+    announce(`Selected ${graph.getNodeAttribute(node, 'label') ?? node}: ${state.neighbours.size} neighbours.`);
+  }
+  renderer.refresh();
+}
+
+function countVisible(graph) {
+  let shown = 0;
+  graph.forEachNode((node, attrs) => {
+    if (visible(graph, node, attrs)) shown += 1;
+  });
+  announce(`Showing ${shown} of ${graph.order} nodes and ${graph.size} edges.`);
+}
+
+function buildFilters(graph, renderer) {
+  const kinds = new Set();
+  const communities = new Set();
+  graph.forEachNode((_, attrs) => {
+    kinds.add(attrs.kind);
+    if (attrs.community !== undefined) communities.add(attrs.community);
+  });
+  state.kinds = new Set(kinds);
+  const kindBox = $('filter-kinds');
+  [...kinds].sort().forEach((kind) => {
+    const id = `kind-${kind}`;
+    const label = element('label', undefined, { for: id });
+    const box = element('input', undefined, { type: 'checkbox', id, value: kind });
+    box.checked = true;
+    box.addEventListener('change', () => {
+      if (box.checked) state.kinds.add(kind);
+      else state.kinds.delete(kind);
+      renderer.refresh();
+      countVisible(graph);
+    });
+    label.append(box, document.createTextNode(` ${kind}`));
+    kindBox.append(label);
+  });
+  const communitySelect = $('filter-community');
+  [...communities].sort((a, b) => a - b).forEach((c) => communitySelect.append(element('option', `Community ${c}`, { value: String(c) })));
+  communitySelect.addEventListener('change', () => {
+    state.community = communitySelect.value;
+    renderer.refresh();
+    countVisible(graph);
+  });
+  let maxDegree = 0;
+  graph.forEachNode((node, attrs) => {
+    maxDegree = Math.max(maxDegree, attrs.degree ?? graph.degree(node));
+  });
+  const degree = $('filter-degree');
+  degree.max = String(maxDegree);
+  degree.addEventListener('input', () => {
+    state.minDegree = Number(degree.value) || 0;
+    $('filter-degree-value').textContent = String(state.minDegree);
+    renderer.refresh();
+    countVisible(graph);
+  });
+  $('color-by').value = state.colorBy;
+  $('color-by').addEventListener('change', (event) => {
+    state.colorBy = event.target.value;
+    renderer.refresh();
+  });
+  $('size-by').addEventListener('change', (event) => {
+    state.sizeBy = event.target.value;
+    renderer.refresh();
+  });
+}
+
+function installSearch(graph, renderer) {
+  const labels = $('node-labels');
+  const byLabel = new Map();
+  graph.forEachNode((node, attrs) => {
+    const label = String(attrs.label ?? node);
+    byLabel.set(label.toLowerCase(), node);
+    labels.append(element('option', undefined, { value: label }));
+  });
+  $('node-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const query = $('node-query').value.trim().toLowerCase();
+    const message = $('node-search-error');
+    message.textContent = '';
+    if (!query) return;
+    let node = byLabel.get(query);
+    if (node === undefined) {
+      for (const [label, candidate] of byLabel) {
+        if (label.includes(query)) {
+          node = candidate;
+          break;
+        }
+      }
+    }
+    if (node === undefined) {
+      message.textContent = `No node matches “${$('node-query').value}”.`;
+      return;
+    }
+    select(graph, renderer, node);
+  });
+}
+
+function installLayout(graph, renderer) {
+  const button = $('layout-toggle');
+  let layout = null;
+  button.addEventListener('click', () => {
+    if (layout && layout.isRunning()) {
+      layout.stop();
+      button.textContent = 'Continue layout (ForceAtlas2)';
+      button.setAttribute('aria-pressed', 'false');
+      announce('Layout stopped.');
+      return;
+    }
+    if (!layout) {
+      const settings = forceAtlas2.inferSettings(graph);
+      layout = new FA2Layout(graph, { settings: { ...settings, barnesHutOptimize: graph.order > 500 } });
+    }
+    layout.start();
+    button.textContent = 'Stop layout';
+    button.setAttribute('aria-pressed', 'true');
+    announce('ForceAtlas2 is running in a web worker.');
+  });
+  window.addEventListener('beforeunload', () => layout?.kill());
+}
+
+async function main() {
+  if (!root) return;
+  announce('Loading the network…');
+  const response = await fetch(root.dataset.source, { credentials: 'same-origin' });
+  if (!response.ok) {
+    announce(`The network could not be loaded (HTTP ${response.status}).`);
+    return;
+  }
+  const data = await response.json();
+  const graph = new Graph({ type: data.options?.type ?? 'undirected', multi: false, allowSelfLoops: true });
+  graph.import(data);
+  graph.forEachNode((node, attrs) => {
+    if (typeof attrs.x !== 'number' || typeof attrs.y !== 'number') {
+      graph.mergeNodeAttributes(node, { x: Math.random(), y: Math.random() });
+    }
+  });
+  const large = graph.size > 20000;
+  const renderer = new Sigma(graph, $('graph'), {
+    hideEdgesOnMove: large,
+    hideLabelsOnMove: large,
+    labelRenderedSizeThreshold: 8,
+    zIndex: true,
+    nodeReducer: (node, attrs) => {
+      const out = { ...attrs, size: nodeSize(graph, node, attrs) };
+      if (state.colorBy === 'community' && attrs.community_color) out.color = attrs.community_color;
+      if (!visible(graph, node, attrs)) {
+        out.hidden = true;
+        return out;
+      }
+      const focus = state.hovered ?? state.selected;
+      if (focus !== null) {
+        if (node === focus) {
+          out.highlighted = true;
+          out.zIndex = 2;
+        } else if (graph.areNeighbors(node, focus)) {
+          out.zIndex = 1;
+        } else {
+          out.color = '#d4d4d8';
+          out.label = '';
+          out.zIndex = 0;
+        }
+      }
+      return out;
+    },
+    edgeReducer: (edge, attrs) => {
+      const [source, target] = graph.extremities(edge);
+      if (!visible(graph, source, graph.getNodeAttributes(source)) || !visible(graph, target, graph.getNodeAttributes(target))) {
+        return { ...attrs, hidden: true };
+      }
+      const focus = state.hovered ?? state.selected;
+      if (focus !== null && source !== focus && target !== focus) return { ...attrs, hidden: true };
+      return attrs;
+    },
+  });
+  renderer.on('enterNode', ({ node }) => {
+    state.hovered = node;
+    renderer.refresh({ skipIndexation: true });
+  });
+  renderer.on('leaveNode', () => {
+    state.hovered = null;
+    renderer.refresh({ skipIndexation: true });
+  });
+  renderer.on('clickNode', ({ node }) => select(graph, renderer, node));
+  renderer.on('clickStage', () => select(graph, renderer, null));
+
+  buildFilters(graph, renderer);
+  installSearch(graph, renderer);
+  installLayout(graph, renderer);
+  showDetails(graph, renderer, null);
+  $('zoom-in').addEventListener('click', () => renderer.getCamera().animatedZoom({ duration: 200 }));
+  $('zoom-out').addEventListener('click', () => renderer.getCamera().animatedUnzoom({ duration: 200 }));
+  $('zoom-reset').addEventListener('click', () => renderer.getCamera().animatedReset({ duration: 200 }));
+  $('export-png').addEventListener('click', () => downloadAsPNG(renderer, {
+    fileName: root.dataset.fileName || 'network',
+    backgroundColor: '#ffffff',
+  }));
+  root.dataset.ready = 'true';
+  countVisible(graph);
+}
+
+main().catch((err) => announce(`The viewer failed: ${err.message}`));
