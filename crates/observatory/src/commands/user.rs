@@ -101,6 +101,7 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
         UserCommand::Passwd { name, password_stdin } => {
             let user = find(store, name).await?;
             let password = read_password(*password_stdin)?;
+            web::auth::password::validate_password("password", &password).map_err(api_error)?;
             let revoked = web::accounts::reset_password(store, user.id, password)
                 .await
                 .map_err(api_error)?;

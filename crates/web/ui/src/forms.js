@@ -72,6 +72,18 @@ function fieldFor(form, name) {
   return null;
 }
 
+/// A body the API could not read names its field only in the message
+/// (`invalid request body: params: missing field \`type\``); place it beside that field too.
+function namedInMessage(message) {
+  const found = /(?:([\w.[\]]+): )?(missing|unknown) field `([^`]+)`/.exec(message || '');
+  if (!found) return [];
+  const [, rawPath, what, name] = found;
+  // The request body itself is reported as `body`.
+  const path = rawPath === 'body' ? undefined : rawPath?.replace(/^body\./, '');
+  const field = what === 'missing' && path ? `${path}.${name}` : (path || name);
+  return [{ field, message: message.replace(/^invalid request body: /, '').replace(/ at line \d+ column \d+$/, '') }];
+}
+
 function clearErrors(form) {
   form.querySelectorAll('[data-error-for]').forEach((el) => {
     el.textContent = '';
@@ -87,7 +99,7 @@ function clearErrors(form) {
 
 function showErrors(form, envelope, status) {
   const error = (envelope && envelope.error) || { message: `The request failed (HTTP ${status}).` };
-  const fields = (error.details && error.details.fields) || [];
+  const fields = (error.details && error.details.fields) || namedInMessage(error.message);
   const unplaced = [];
   let first = null;
   for (const issue of fields) {

@@ -59,7 +59,8 @@ function showDetails(graph, renderer, node) {
     .filter(([key]) => !['x', 'y', 'size', 'color', 'label', 'highlighted', 'hidden'].includes(key))
     .forEach(([key, value]) => {
       const tr = element('tr');
-      tr.append(element('th', key, { scope: 'row' }), element('td', String(value)));
+      const shown = typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(3) : String(value);
+      tr.append(element('th', key, { scope: 'row' }), element('td', shown));
       table.append(tr);
     });
   panel.append(table);
