@@ -62,7 +62,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::render))
         .merge(ui::routes().layer(axum::Extension(in_process)))
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", spec))
-        .fallback(|| async { envelope_for_status(StatusCode::NOT_FOUND) })
+        .fallback(ui::not_found)
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,

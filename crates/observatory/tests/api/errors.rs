@@ -82,7 +82,12 @@ async fn unknown_routes_and_methods_get_the_envelope() {
         "not_found",
     )
     .await;
-    assert_error(app.get("/", None).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_error(
+        app.get("/nothing-here", None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     let res = app
         .request(Method::DELETE, "/api/auth/me", None)
         .send()

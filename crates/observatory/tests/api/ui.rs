@@ -67,6 +67,21 @@ async fn pages_send_strangers_to_the_login_page_and_back() {
     );
     let html = login.text().await.unwrap();
     assert!(html.contains(r#"<label for="username">Username</label>"#));
+    let unknown = app
+        .client
+        .get(app.url("/nothing-here"))
+        .header("Accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+    assert!(
+        unknown.headers()[CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+
     // minijinja escapes `/` in attribute values.
     assert!(
         html.contains(r#"name="next" value="&#x2f;sessions&#x2f;new""#),
@@ -281,5 +296,37 @@ async fn the_whole_flow_works_in_chromium() {
         "the Chromium walk failed:\n{stdout}\n{stderr}"
     );
     assert!(stdout.contains("the walk passed"));
-    assert!(stdout.contains("axe checked 1"), "axe ran: {stdout}");
+    let pages_checked: usize = stdout
+        .split("axe checked ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(pages_checked >= 15, "axe ran on every page: {stdout}");
+}
+
+#[tokio::test]
+async fn the_demo_signs_a_browser_on_this_machine_in_as_its_user() {
+    let app = spawn_app_with(
+        |_| {},
+        ServeMode {
+            workers: false,
+            demo: true,
+        },
+    )
+    .await;
+    app.add_user(observatory::commands::demo::DEMO_USER, true).await;
+    let res = app.get("/login?next=%2Fnetworks", None).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/networks");
+    let cookie = cookie_of(&res);
+    let page = app
+        .client
+        .get(app.url("/networks"))
+        .header("Cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.text().await.unwrap().contains("<h1>Networks</h1>"));
 }

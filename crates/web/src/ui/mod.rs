@@ -9,6 +9,8 @@ mod pages;
 mod templates;
 
 use axum::Router;
+use axum::http::{HeaderMap, StatusCode, Uri, header};
+use axum::response::Response;
 use axum::routing::{get, post};
 
 pub use api::InProcessApi;
@@ -30,7 +32,8 @@ pub fn routes() -> Router<AppState> {
         .route("/crawls", get(crawls::list))
         .route("/crawls/{id}", get(crawls::show))
         .route("/crawls/{id}/progress", get(crawls::progress))
-        .route("/crawls/{id}/analysis", get(analysis::show))
+        .route("/crawls/{id}/analysis", get(analysis::crawl))
+        .route("/sessions/{id}/analysis", get(analysis::session))
         .route("/pages/{id}", get(web_pages::show))
         .route("/pages/{id}/raw", get(web_pages::raw))
         .route("/networks", get(networks::list))
@@ -40,4 +43,19 @@ pub fn routes() -> Router<AppState> {
         .route("/account", get(account::show))
         .route("/about", get(about::show))
         .route("/assets/{name}", get(assets::serve))
+}
+
+/// Unknown routes: the error envelope, except a browser asking for a page outside the API,
+/// which gets a page.
+pub async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    let wants_page = !uri.path().starts_with("/api/")
+        && headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    if wants_page {
+        page::not_found_page()
+    } else {
+        crate::error::envelope_for_status(StatusCode::NOT_FOUND)
+    }
 }

@@ -144,6 +144,15 @@ try {
   await page.click('form[data-api="/api/search/sessions"] button[type=submit]');
   await expectText(page.locator('[data-error-for="name"]'), /\S/, 'the name error');
   if ((await page.getAttribute('#name', 'aria-invalid')) !== 'true') throw new Error('name not marked invalid');
+  await page.setInputFiles('#file', {
+    name: 'queries.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('query,max_results\n"havvind, Nordsøen",5\nenergiø Bornholm,10\n'),
+  });
+  await expectText(page.locator('#csv-preview caption'), /first 2 rows/, 'the CSV preview');
+  await expectText(page.locator('#csv-preview tr:nth-child(3) td').first(), /^havvind, Nordsøen$/, 'a quoted CSV cell');
+  await page.setInputFiles('#file', []);
+  await page.waitForFunction(() => document.querySelector('#csv-preview').children.length === 0);
   await page.fill('#name', 'Havvind i Nordsøen');
   await page.selectOption('#engine', 'searxng');
   await page.fill('#queries', 'havvind Nordsøen\noffshore wind North Sea\nenergiø Bornholm');
@@ -229,7 +238,9 @@ try {
 
   step('the remaining pages');
   for (const [path, name] of [['/', 'dashboard (with jobs)'], ['/sessions', 'sessions'], ['/crawls', 'scraping jobs'],
-    ['/account', 'account'], ['/admin/users', 'users'], ['/about', 'about'], [`${new URL(sessionUrl).pathname}`, 'session (done)']]) {
+    ['/account', 'account'], ['/admin/users', 'users'], ['/about', 'about'], [`${new URL(sessionUrl).pathname}`, 'session (done)'],
+    [`${new URL(sessionUrl).pathname}/analysis`, 'session analysis'],
+    [`${new URL(sessionUrl).pathname}/compare?with=${new URL(sessionUrl).pathname.split('/').pop()}`, 'compare']]) {
     await page.goto(`${base}${path}`);
     await accessible(page, name);
   }

@@ -1,0 +1,100 @@
+// Measures the network viewer on a synthetic network (default 10,000 nodes, 100,000 edges) in
+// headless Debian Chromium: time until drawn, frames per second while the camera moves, and
+// how long finding a node takes. A measurement for docs/benchmarks.md, not a test.
+//   BASE_URL=http://127.0.0.1:8000 node e2e/viewer-bench.mjs [nodes] [edges]
+// against `observatory demo` (which signs loopback browsers in); the network the viewer
+// downloads is replaced by the synthetic one in the browser.
+import { chromium } from 'playwright-core';
+
+const base = process.env.BASE_URL || 'http://127.0.0.1:8000';
+const nodes = Number(process.argv[2] || 10000);
+const edges = Number(process.argv[3] || 100000);
+
+function synthetic(n, m) {
+  // Deterministic: a small linear congruential generator.
+  let seed = 42;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const communities = 12;
+  const out = { attributes: { name: 'synthetic' }, options: { type: 'undirected', multi: false, allowSelfLoops: false }, nodes: [], edges: [] };
+  for (let i = 0; i < n; i += 1) {
+    const c = i % communities;
+    const angle = (c / communities) * Math.PI * 2;
+    out.nodes.push({
+      key: `n${i}`,
+      attributes: {
+        label: i % 5 === 0 ? `website-${i}.dk` : `term ${i}`,
+        kind: i % 5 === 0 ? 'website' : 'noun',
+        x: Math.cos(angle) * 1000 + (random() - 0.5) * 600,
+        y: Math.sin(angle) * 1000 + (random() - 0.5) * 600,
+        size: 2 + random() * 8,
+        color: i % 5 === 0 ? '#1f77b4' : '#ff7f0e',
+        community: c,
+        community_color: '#2ca02c',
+        degree: 0,
+      },
+    });
+  }
+  const seen = new Set();
+  while (out.edges.length < m) {
+    const a = Math.floor(random() * n);
+    const sameCommunity = random() < 0.8;
+    let b = Math.floor(random() * n);
+    if (sameCommunity) b = b - (b % communities) + (a % communities);
+    if (b >= n || a === b) continue;
+    const key = a < b ? `${a}-${b}` : `${b}-${a}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.edges.push({ key: `e${out.edges.length}`, source: `n${a}`, target: `n${b}`, attributes: { weight: 1 } });
+  }
+  return JSON.stringify(out);
+}
+
+const body = synthetic(nodes, edges);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
+});
+const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
+await page.route('**/api/networks/*/download?format=json*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+const started = Date.now();
+await page.goto(`${base}/networks/1/view`);
+await page.waitForSelector('#viewer[data-ready="true"]', { timeout: 300_000 });
+const ready = Date.now() - started;
+const fps = await page.evaluate(async () => {
+  const zoomIn = document.getElementById('zoom-in');
+  const zoomOut = document.getElementById('zoom-out');
+  let frames = 0;
+  let running = true;
+  const count = () => {
+    frames += 1;
+    if (running) requestAnimationFrame(count);
+  };
+  requestAnimationFrame(count);
+  const t0 = performance.now();
+  for (let i = 0; i < 6; i += 1) {
+    (i % 2 === 0 ? zoomIn : zoomOut).click();
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  running = false;
+  return frames / ((performance.now() - t0) / 1000);
+});
+const findStarted = Date.now();
+await page.fill('#node-query', `website-${(nodes - 5) - ((nodes - 5) % 5)}.dk`);
+await page.press('#node-query', 'Enter');
+await page.waitForSelector('#details-title');
+const find = Date.now() - findStarted;
+const hover = await page.evaluate(async () => {
+  const t0 = performance.now();
+  document.getElementById('filter-degree').value = '0';
+  document.getElementById('color-by').value = 'community';
+  document.getElementById('color-by').dispatchEvent(new Event('change'));
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return performance.now() - t0;
+});
+console.log(JSON.stringify({ nodes, edges, json_mb: +(body.length / 1e6).toFixed(1), ready_ms: ready, camera_fps: +fps.toFixed(1), find_ms: find, recolour_ms: +hover.toFixed(0) }));
+await browser.close();
