@@ -11,11 +11,13 @@ const nodes = Number(process.argv[2] || 10000);
 const edges = Number(process.argv[3] || 100000);
 
 function synthetic(n, m) {
-  // Deterministic: a small linear congruential generator.
+  // Deterministic: mulberry32, in 32-bit integer arithmetic.
   let seed = 42;
   const random = () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
   const communities = 12;
   const out = { attributes: { name: 'synthetic' }, options: { type: 'undirected', multi: false, allowSelfLoops: false }, nodes: [], edges: [] };
@@ -61,6 +63,25 @@ const browser = await chromium.launch({
 });
 const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
 await page.route('**/api/networks/*/download?format=json*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
+if (process.env.VIEWER_JS) {
+  const { readFileSync } = await import('node:fs');
+  const script = readFileSync(process.env.VIEWER_JS, 'utf8');
+  await page.route('**/assets/viewer.js*', (route) => route.fulfill({ status: 200, contentType: 'text/javascript', body: script }));
+}
+// What this browser manages with nothing to draw: the ceiling for the numbers below.
+await page.goto(`${base}/about`);
+const baselineFps = await page.evaluate(async () => {
+  let frames = 0;
+  let running = true;
+  const count = () => {
+    frames += 1;
+    if (running) requestAnimationFrame(count);
+  };
+  requestAnimationFrame(count);
+  await new Promise((r) => setTimeout(r, 2000));
+  running = false;
+  return frames / 2;
+});
 const started = Date.now();
 await page.goto(`${base}/networks/1/view`);
 await page.waitForSelector('#viewer[data-ready="true"]', { timeout: 300_000 });
@@ -96,5 +117,5 @@ const hover = await page.evaluate(async () => {
   await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
   return performance.now() - t0;
 });
-console.log(JSON.stringify({ nodes, edges, json_mb: +(body.length / 1e6).toFixed(1), ready_ms: ready, camera_fps: +fps.toFixed(1), find_ms: find, recolour_ms: +hover.toFixed(0) }));
+console.log(JSON.stringify({ nodes, edges, json_mb: +(body.length / 1e6).toFixed(1), baseline_fps: baselineFps, ready_ms: ready, camera_fps: +fps.toFixed(1), find_ms: find, recolour_ms: +hover.toFixed(0) }));
 await browser.close();

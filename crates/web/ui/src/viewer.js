@@ -2,6 +2,7 @@
 // at the server's layout, with optional ForceAtlas2 continued in a web worker.
 import Graph from 'graphology';
 import Sigma from 'sigma';
+import { EdgeLineProgram, NodePointProgram } from 'sigma/rendering';
 import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import { downloadAsPNG } from '@sigma/export-image';
@@ -10,6 +11,8 @@ const root = document.getElementById('viewer');
 const $ = (id) => document.getElementById(id);
 
 const state = {
+  hidden: new Set(),
+  large: false,
   hovered: null,
   selected: null,
   neighbours: new Set(),
@@ -32,11 +35,20 @@ function element(tag, text, attrs = {}) {
   return el;
 }
 
-function visible(graph, node, attrs) {
+function passesFilters(graph, node, attrs) {
   if (!state.kinds.has(attrs.kind)) return false;
   if ((attrs.degree ?? graph.degree(node)) < state.minDegree) return false;
   if (state.community !== '' && String(attrs.community) !== state.community) return false;
   return true;
+}
+
+/// Filters change rarely and reducers run per node and edge on every refresh, so the hidden
+/// nodes are worked out once per change.
+function applyFilters(graph) {
+  state.hidden = new Set();
+  graph.forEachNode((node, attrs) => {
+    if (!passesFilters(graph, node, attrs)) state.hidden.add(node);
+  });
 }
 
 function nodeSize(graph, node, attrs) {
@@ -81,7 +93,29 @@ function showDetails(graph, renderer, node) {
   $('details-title').focus();
 }
 
+/// The nodes and edges whose drawing depends on `node` being in focus.
+function neighbourhood(graph, node) {
+  if (node === null || node === undefined) return { nodes: [], edges: [] };
+  return { nodes: [node, ...graph.neighbors(node)], edges: graph.edges(node) };
+}
+
+/// Moves the focus (hover or selection). Small graphs dim everything else, which redraws it
+/// all; large ones only mark the neighbourhood, redrawing just the nodes and edges that change.
+function refocus(graph, renderer, before, after) {
+  if (!state.large) {
+    renderer.refresh({ skipIndexation: true });
+    return;
+  }
+  const old = neighbourhood(graph, before);
+  const now = neighbourhood(graph, after);
+  renderer.refresh({
+    partialGraph: { nodes: [...old.nodes, ...now.nodes], edges: [...old.edges, ...now.edges] },
+    skipIndexation: true,
+  });
+}
+
 function select(graph, renderer, node) {
+  const before = state.hovered ?? state.selected;
   state.selected = node;
   state.neighbours = node === null ? new Set() : new Set(graph.neighbors(node));
   showDetails(graph, renderer, node);
@@ -90,15 +124,17 @@ function select(graph, renderer, node) {
     if (position) renderer.getCamera().animate({ x: position.x, y: position.y, ratio: 0.3 }, { duration: 400 });
     announce(`Selected ${graph.getNodeAttribute(node, 'label') ?? node}: ${state.neighbours.size} neighbours.`);
   }
-  renderer.refresh();
+  refocus(graph, renderer, before, state.hovered ?? state.selected);
 }
 
 function countVisible(graph) {
-  let shown = 0;
-  graph.forEachNode((node, attrs) => {
-    if (visible(graph, node, attrs)) shown += 1;
-  });
-  announce(`Showing ${shown} of ${graph.order} nodes and ${graph.size} edges.`);
+  announce(`Showing ${graph.order - state.hidden.size} of ${graph.order} nodes and ${graph.size} edges.`);
+}
+
+function filtersChanged(graph, renderer) {
+  applyFilters(graph);
+  renderer.refresh();
+  countVisible(graph);
 }
 
 function buildFilters(graph, renderer) {
@@ -118,8 +154,7 @@ function buildFilters(graph, renderer) {
     box.addEventListener('change', () => {
       if (box.checked) state.kinds.add(kind);
       else state.kinds.delete(kind);
-      renderer.refresh();
-      countVisible(graph);
+      filtersChanged(graph, renderer);
     });
     label.append(box, document.createTextNode(` ${kind}`));
     kindBox.append(label);
@@ -128,8 +163,7 @@ function buildFilters(graph, renderer) {
   [...communities].sort((a, b) => a - b).forEach((c) => communitySelect.append(element('option', `Community ${c}`, { value: String(c) })));
   communitySelect.addEventListener('change', () => {
     state.community = communitySelect.value;
-    renderer.refresh();
-    countVisible(graph);
+    filtersChanged(graph, renderer);
   });
   let maxDegree = 0;
   graph.forEachNode((node, attrs) => {
@@ -140,8 +174,7 @@ function buildFilters(graph, renderer) {
   degree.addEventListener('input', () => {
     state.minDegree = Number(degree.value) || 0;
     $('filter-degree-value').textContent = String(state.minDegree);
-    renderer.refresh();
-    countVisible(graph);
+    filtersChanged(graph, renderer);
   });
   $('color-by').value = state.colorBy;
   $('color-by').addEventListener('change', (event) => {
@@ -224,51 +257,62 @@ async function main() {
       graph.mergeNodeAttributes(node, { x: Math.random(), y: Math.random() });
     }
   });
-  const large = graph.size > 20000;
+  state.large = graph.order > 1000 || graph.size > 5000;
   const renderer = new Sigma(graph, $('graph'), {
-    hideEdgesOnMove: large,
-    hideLabelsOnMove: large,
-    labelRenderedSizeThreshold: 8,
-    zIndex: true,
+    hideEdgesOnMove: state.large,
+    hideLabelsOnMove: state.large,
+    labelRenderedSizeThreshold: state.large ? 12 : 8,
+    labelDensity: state.large ? 0.4 : 1,
+    // Sorting by z-index costs a sort of every node per refresh; large graphs do without.
+    zIndex: !state.large,
+    // Large graphs draw nodes as points and edges as lines: far less for the GPU to fill.
+    ...(state.large ? {
+      defaultNodeType: 'point',
+      defaultEdgeType: 'line',
+      nodeProgramClasses: { point: NodePointProgram },
+      edgeProgramClasses: { line: EdgeLineProgram },
+    } : {}),
     nodeReducer: (node, attrs) => {
-      const out = { ...attrs, size: nodeSize(graph, node, attrs) };
+      if (state.hidden.has(node)) return { ...attrs, hidden: true };
+      const out = { ...attrs };
+      if (state.sizeBy === 'degree') out.size = nodeSize(graph, node, attrs);
       if (state.colorBy === 'community' && attrs.community_color) out.color = attrs.community_color;
-      if (!visible(graph, node, attrs)) {
-        out.hidden = true;
-        return out;
-      }
       const focus = state.hovered ?? state.selected;
-      if (focus !== null) {
-        if (node === focus) {
-          out.highlighted = true;
-          out.zIndex = 2;
-        } else if (graph.areNeighbors(node, focus)) {
-          out.zIndex = 1;
-        } else {
-          out.color = '#d4d4d8';
-          out.label = '';
-          out.zIndex = 0;
-        }
+      if (focus === null) return out;
+      if (node === focus) {
+        out.highlighted = true;
+        out.zIndex = 2;
+      } else if (graph.areNeighbors(node, focus)) {
+        out.forceLabel = true;
+        out.zIndex = 1;
+      } else if (!state.large) {
+        out.color = '#d4d4d8';
+        out.label = '';
+        out.zIndex = 0;
       }
       return out;
     },
     edgeReducer: (edge, attrs) => {
-      const [source, target] = graph.extremities(edge);
-      if (!visible(graph, source, graph.getNodeAttributes(source)) || !visible(graph, target, graph.getNodeAttributes(target))) {
-        return { ...attrs, hidden: true };
-      }
       const focus = state.hovered ?? state.selected;
-      if (focus !== null && source !== focus && target !== focus) return { ...attrs, hidden: true };
-      return attrs;
+      if (state.hidden.size === 0 && focus === null) return attrs;
+      const source = graph.source(edge);
+      const target = graph.target(edge);
+      if (state.hidden.has(source) || state.hidden.has(target)) return { ...attrs, hidden: true };
+      if (focus === null) return attrs;
+      const incident = source === focus || target === focus;
+      if (incident) return { ...attrs, color: '#c2410c', size: Math.max(attrs.size ?? 1, 2), zIndex: 1 };
+      return state.large ? attrs : { ...attrs, hidden: true };
     },
   });
   renderer.on('enterNode', ({ node }) => {
+    const before = state.hovered ?? state.selected;
     state.hovered = node;
-    renderer.refresh({ skipIndexation: true });
+    refocus(graph, renderer, before, node);
   });
   renderer.on('leaveNode', () => {
+    const before = state.hovered;
     state.hovered = null;
-    renderer.refresh({ skipIndexation: true });
+    refocus(graph, renderer, before, state.selected);
   });
   renderer.on('clickNode', ({ node }) => select(graph, renderer, node));
   renderer.on('clickStage', () => select(graph, renderer, null));
