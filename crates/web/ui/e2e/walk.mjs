@@ -248,6 +248,29 @@ try {
   await page.goto(`${base}/`);
   await screenshot(page, 'dashboard');
 
+  step('dark theme, saved as a preference, keeps its contrast');
+  await page.goto(`${base}/account`);
+  await page.selectOption('#theme', 'dark');
+  await page.fill('#page_size', '500');
+  await page.click('form[data-api="/api/auth/preferences"] button[type=submit]');
+  await expectText(page.locator('[data-error-for="page_size"]'), /\S/, 'the page size error');
+  await page.fill('#page_size', '10');
+  await page.click('form[data-api="/api/auth/preferences"] button[type=submit]');
+  await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark', null, { timeout: LONG });
+  for (const [path, name] of [['/', 'dashboard (dark)'], [new URL(sessionUrl).pathname, 'session (dark)'], [new URL(crawlUrl).pathname, 'scraping job (dark)']]) {
+    await page.goto(`${base}${path}`);
+    await accessible(page, name);
+  }
+  await screenshot(page, 'scraping-job-dark');
+
+  step('a laptop screen: nothing wider than the window');
+  await page.setViewportSize({ width: 1024, height: 700 });
+  for (const path of ['/', new URL(sessionUrl).pathname, new URL(crawlUrl).pathname, '/networks', '/account']) {
+    await page.goto(`${base}${path}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`${path} is ${overflow}px wider than a 1024px window`);
+  }
+
   step('log out');
   await page.click('header form[action="/logout"] button');
   await page.waitForURL(/\/login/);
