@@ -4,7 +4,7 @@
 //   BASE_URL=http://127.0.0.1:8000 node e2e/viewer-bench.mjs [nodes] [edges]
 // against `observatory demo` (which signs loopback browsers in); the network the viewer
 // downloads is replaced by the synthetic one in the browser.
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const base = process.env.BASE_URL || 'http://127.0.0.1:8000';
 const nodes = Number(process.argv[2] || 10000);
@@ -55,12 +55,7 @@ function synthetic(n, m) {
 }
 
 const body = synthetic(nodes, edges);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
-});
+const browser = await launchChromium();
 const page = await browser.newPage({ viewport: { width: 1366, height: 860 } });
 await page.route('**/api/networks/*/download?format=json*', (route) => route.fulfill({ status: 200, contentType: 'application/json', body }));
 if (process.env.VIEWER_JS) {

@@ -3,7 +3,7 @@
 //   BASE_URL=http://127.0.0.1:PORT USERNAME=… PASSWORD=… [SCREENSHOTS=dir] node e2e/walk.mjs
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -11,7 +11,6 @@ const base = process.env.BASE_URL;
 const username = process.env.USERNAME;
 const password = process.env.PASSWORD;
 const shots = process.env.SCREENSHOTS;
-const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 if (!base || !username || !password) {
   console.error('BASE_URL, USERNAME and PASSWORD are required');
   process.exit(2);
@@ -94,12 +93,7 @@ async function openViewerAndFind(page, networkUrl, name) {
   return label;
 }
 
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--disable-quic', '--no-first-run',
-    '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--ignore-gpu-blocklist'],
-});
+const browser = await launchChromium();
 const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, acceptDownloads: true });
 const page = await context.newPage();
 const consoleErrors = [];
