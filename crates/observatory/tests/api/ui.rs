@@ -330,3 +330,73 @@ async fn the_demo_signs_a_browser_on_this_machine_in_as_its_user() {
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("<h1>Networks</h1>"));
 }
+
+#[tokio::test]
+async fn action_buttons_work_as_plain_form_posts() {
+    let app = crate::helpers::spawn_app_without_workers().await;
+    let (_, token) = app.user_with_token("ada", false).await;
+    let session = app
+        .post_json(
+            "/api/search/sessions",
+            Some(&token),
+            &json!({"name": "urls", "engine": "manual", "urls": ["https://example.dk/a"]}),
+        )
+        .await;
+    let session_id = session.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let crawl = app
+        .post_json(
+            "/api/crawls",
+            Some(&token),
+            &json!({"name": "pages", "session_ids": [session_id]}),
+        )
+        .await;
+    assert_eq!(crawl.status(), StatusCode::ACCEPTED);
+    let crawl_id = crawl.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let login = app
+        .client
+        .post(app.url("/login"))
+        .form_pairs(&[("username", "ada"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let cookie = cookie_of(&login);
+    let act = |pairs: Vec<(&'static str, String)>, site: &'static str| {
+        let app = &app;
+        let cookie = cookie.clone();
+        async move {
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.client
+                .post(app.url("/act"))
+                .header("Cookie", cookie)
+                .header("Sec-Fetch-Site", site)
+                .form_pairs(&pairs)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let cancel = vec![
+        ("_api", format!("/api/crawls/{crawl_id}/cancel")),
+        ("_then", "/crawls/{id}".to_owned()),
+    ];
+
+    let cross_site = act(cancel.clone(), "cross-site").await;
+    assert_eq!(cross_site.status(), StatusCode::FORBIDDEN);
+    let not_an_action = act(vec![("_api", "/api/admin/users".to_owned())], "same-origin").await;
+    assert_eq!(not_an_action.status(), StatusCode::NOT_FOUND);
+
+    let done = act(cancel, "same-origin").await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_eq!(done.headers()[LOCATION], format!("/crawls/{crawl_id}").as_str());
+    let status: serde_json::Value = app
+        .get(&format!("/api/crawls/{crawl_id}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["status"], "cancelled", "{status}");
+}

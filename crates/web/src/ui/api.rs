@@ -3,7 +3,7 @@
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, Request, StatusCode, header};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -35,11 +35,34 @@ impl InProcessApi {
 
     /// `GET path_and_query` as the holder of `token`, as the bytes of a success.
     pub async fn get_bytes(&self, token: &str, path_and_query: &str) -> Result<Bytes, ApiFailure> {
-        let request = Request::get(path_and_query)
+        self.send(Method::GET, token, path_and_query, None).await
+    }
+
+    /// `POST path` with a JSON `body` as the holder of `token`, as JSON.
+    pub async fn post(&self, token: &str, path: &str, body: &Value) -> Result<Value, ApiFailure> {
+        let bytes = self.send(Method::POST, token, path, Some(body)).await?;
+        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn send(
+        &self,
+        method: Method,
+        token: &str,
+        path_and_query: &str,
+        body: Option<&Value>,
+    ) -> Result<Bytes, ApiFailure> {
+        let builder = Request::builder()
+            .method(method)
+            .uri(path_and_query)
             .header(header::COOKIE, format!("{SESSION_COOKIE}={token}"))
-            .header(header::ACCEPT, "application/json")
-            .body(Body::empty())
-            .map_err(|e| failure(StatusCode::BAD_REQUEST, e.to_string()))?;
+            .header(header::ACCEPT, "application/json");
+        let request = match body {
+            Some(json) => builder
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(json.to_string())),
+            None => builder.body(Body::empty()),
+        }
+        .map_err(|e| failure(StatusCode::BAD_REQUEST, e.to_string()))?;
         let response = self
             .0
             .clone()

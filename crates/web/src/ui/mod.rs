@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/jobs/{id}/progress", get(dashboard::job_progress))
         .route("/login", get(login::form).post(login::submit))
         .route("/logout", post(login::logout))
+        .route("/act", post(actions::act))
         .route("/sessions", get(sessions::list))
         .route("/sessions/new", get(sessions::new))
         .route("/sessions/{id}", get(sessions::show))

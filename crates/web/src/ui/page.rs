@@ -59,6 +59,11 @@ impl Ui {
         self.api.get(&self.token, path_and_query).await
     }
 
+    /// Posts `body` to an API route as this user.
+    pub async fn post(&self, path: &str, body: &Value) -> Result<Value, ApiFailure> {
+        self.api.post(&self.token, path, body).await
+    }
+
     /// Reads an API route as this user, as bytes.
     pub async fn api_bytes(&self, path_and_query: &str) -> Result<axum::body::Bytes, ApiFailure> {
         self.api.get_bytes(&self.token, path_and_query).await

@@ -38,7 +38,8 @@ function assign(target, path, value) {
 export function formBody(form) {
   const body = {};
   for (const input of form.elements) {
-    if (!input.name || input.disabled || input.type === 'submit' || input.type === 'file') continue;
+    // `_api` and `_then` serve the same form posted without JavaScript (`/act`).
+    if (!input.name || input.name.startsWith('_') || input.disabled || input.type === 'submit' || input.type === 'file') continue;
     if (input.type === 'checkbox') {
       assign(body, input.name, input.checked);
       continue;

@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod account;
+pub mod actions;
 pub mod admin;
 pub mod analysis;
 pub mod crawls;
