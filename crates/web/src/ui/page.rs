@@ -40,10 +40,16 @@ impl FromRequestParts<AppState> for Ui {
             return Err(error_page(StatusCode::FORBIDDEN, "Cross-site request refused."));
         }
         let user = auth::authenticate(state, &token).await.map_err(|_| to_login())?;
-        let prefs = api
-            .get(&token, "/api/auth/preferences")
-            .await
-            .unwrap_or_else(|_| json!({"theme": "system", "page_size": 25}));
+        // htmx fetches fragments (polled progress) that have no layout to theme: they skip
+        // the preferences read on every poll.
+        let fragment = parts.headers.contains_key("hx-request");
+        let prefs = if fragment {
+            default_prefs()
+        } else {
+            api.get(&token, "/api/auth/preferences")
+                .await
+                .unwrap_or_else(|_| default_prefs())
+        };
         Ok(Self {
             user,
             api,
@@ -51,6 +57,10 @@ impl FromRequestParts<AppState> for Ui {
             prefs,
         })
     }
+}
+
+fn default_prefs() -> Value {
+    json!({"theme": "system", "page_size": 25})
 }
 
 impl Ui {
