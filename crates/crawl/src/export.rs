@@ -5,6 +5,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::Stream;
+use futures::StreamExt;
 use serde::Serialize;
 use serde_json::Value;
 use store::{CrawlId, Page, PageFilter, PageRequest, Store, StoreError, UserId};
@@ -232,50 +233,55 @@ pub fn stream(
         started: false,
         done: false,
     };
-    Box::pin(futures::stream::unfold(state, move |mut s| {
-        let filter = filter.clone();
-        async move {
-            if s.done {
-                return None;
-            }
-            if !s.started {
-                s.started = true;
-                return Some((
-                    Ok(Chunk {
-                        bytes: header(format),
-                        pages: 0,
-                    }),
-                    s,
-                ));
-            }
-            let request = PageRequest {
-                after: s.after,
-                limit: BATCH,
-            };
-            match s.store.list_pages(owner, crawl, &filter, request).await {
-                Err(e) => {
-                    s.done = true;
-                    Some((Err(e), s))
+    // Fused: a compressing body polls its source once more after the end, and `unfold`
+    // panics when polled after it returned `None` (which cut gzip/br exports short).
+    Box::pin(
+        futures::stream::unfold(state, move |mut s| {
+            let filter = filter.clone();
+            async move {
+                if s.done {
+                    return None;
                 }
-                Ok(pages) if pages.is_empty() => None,
-                Ok(pages) => {
-                    s.done = pages.len() < BATCH as usize;
-                    s.after = pages.last().map(|p| p.id);
-                    let mut bytes = Vec::with_capacity(pages.len() * 4096);
-                    for p in &pages {
-                        bytes.extend(encode(format, p));
-                    }
-                    Some((
+                if !s.started {
+                    s.started = true;
+                    return Some((
                         Ok(Chunk {
-                            bytes,
-                            pages: pages.len(),
+                            bytes: header(format),
+                            pages: 0,
                         }),
                         s,
-                    ))
+                    ));
+                }
+                let request = PageRequest {
+                    after: s.after,
+                    limit: BATCH,
+                };
+                match s.store.list_pages(owner, crawl, &filter, request).await {
+                    Err(e) => {
+                        s.done = true;
+                        Some((Err(e), s))
+                    }
+                    Ok(pages) if pages.is_empty() => None,
+                    Ok(pages) => {
+                        s.done = pages.len() < BATCH as usize;
+                        s.after = pages.last().map(|p| p.id);
+                        let mut bytes = Vec::with_capacity(pages.len() * 4096);
+                        for p in &pages {
+                            bytes.extend(encode(format, p));
+                        }
+                        Some((
+                            Ok(Chunk {
+                                bytes,
+                                pages: pages.len(),
+                            }),
+                            s,
+                        ))
+                    }
                 }
             }
-        }
-    }))
+        })
+        .fuse(),
+    )
 }
 
 #[cfg(test)]

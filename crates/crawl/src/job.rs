@@ -192,6 +192,15 @@ struct CrawlRun<'a> {
     budget: Mutex<Budget>,
 }
 
+/// Why a fetched document yielded no page text.
+#[derive(Debug, thiserror::Error)]
+enum AnalyseError {
+    #[error(transparent)]
+    Refused(#[from] extract::Refused),
+    #[error("the extraction task stopped: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
 fn skipped(reason: impl Into<String>) -> FrontierResult {
     FrontierResult {
         state: FrontierState::Skipped,
@@ -232,6 +241,28 @@ impl CrawlRun<'_> {
             let decision = self.robots.check(&self.fetcher, &target).await;
             if let Some(delay) = decision.crawl_delay {
                 self.politeness.set_crawl_delay(&item.site, delay);
+            }
+            if decision.rule == RobotsRule::RefusedAddress {
+                // The robots.txt fetch was refused because the host is not public: that is
+                // the URL's own outcome, not a robots.txt that happened to be unavailable.
+                let page = NewPage {
+                    url: item.url.clone(),
+                    host: url.host.clone(),
+                    domain: url.domain.clone(),
+                    depth: item.depth,
+                    parent_url: item.parent_url.clone(),
+                    headers: json!({}),
+                    error_reason: decision.refusal,
+                    fetched_at: Some(chrono::Utc::now()),
+                    ..NewPage::default()
+                };
+                return FrontierResult {
+                    state: FrontierState::Failed,
+                    reason: Some("refused_address".into()),
+                    page: Some(page),
+                    body: None,
+                    links: Vec::new(),
+                };
             }
             if !decision.allowed {
                 return skipped(match decision.rule {
@@ -444,11 +475,11 @@ impl CrawlRun<'_> {
         raw: Vec<u8>,
         content_type: Option<String>,
         url: url::Url,
-    ) -> Result<Analysis, tokio::task::JoinError> {
+    ) -> Result<Analysis, AnalyseError> {
         let languages = self.languages.clone();
         tokio::task::spawn_blocking(move || {
             let decoded = extract::decode_html(&raw, content_type.as_deref());
-            let extracted = extract::extract(&decoded.text, Some(&url), extract::Strategy::Best);
+            let extracted = extract::extract(&decoded.text, Some(&url), extract::Strategy::Best)?;
             let language = languages.identify(&extracted.text, extracted.html_lang.as_deref());
             let words = i32::try_from(extracted.text.split_whitespace().count()).unwrap_or(i32::MAX);
             let body = NewBody {
@@ -456,15 +487,15 @@ impl CrawlRun<'_> {
                 size: i64::try_from(raw.len()).unwrap_or(i64::MAX),
                 zstd: zstd::encode_all(raw.as_slice(), 3).unwrap_or_default(),
             };
-            Analysis {
+            Ok(Analysis {
                 extracted,
                 language,
                 body,
                 words,
                 raw,
-            }
+            })
         })
-        .await
+        .await?
     }
 
     /// Earlier successful fetches of this user that the batch may reuse. Looked up here,

@@ -11,7 +11,7 @@ use serde::Serialize;
 use texting_robots::Robot;
 use url::Url;
 
-use crate::fetch::Fetcher;
+use crate::fetch::{FetchError, Fetcher};
 
 /// Google reads at most 500 KiB of a robots.txt.
 const MAX_ROBOTS_BYTES: usize = 500 * 1024;
@@ -29,6 +29,9 @@ pub enum RobotsRule {
     Unavailable,
     /// The job was told not to read robots.txt.
     Ignored,
+    /// The host resolves only to addresses the crawler may not reach: the URL itself is
+    /// refused (`refused_address`), whatever robots.txt would say.
+    RefusedAddress,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -37,12 +40,22 @@ pub struct RobotsDecision {
     pub rule: RobotsRule,
     /// `Crawl-delay` for our agent, when given.
     pub crawl_delay: Option<Duration>,
+    /// Why the address was refused, with [`RobotsRule::RefusedAddress`].
+    pub refusal: Option<String>,
 }
 
 enum Entry {
     Rules(Box<Robot>),
     AllowAll,
-    Unavailable { until: Instant },
+    Unavailable {
+        until: Instant,
+    },
+    /// The origin's host resolves only to refused addresses; asked again like `Unavailable`
+    /// (an allow-list or DNS may change), but never read as "robots.txt unavailable".
+    Refused {
+        until: Instant,
+        why: String,
+    },
 }
 
 /// The robots.txt of every origin one job touches.
@@ -79,7 +92,7 @@ impl RobotsCache {
         // One fetch per origin even when many URLs of it are checked at once.
         let mut entry = slot.lock().await;
         let stale = entry.is_none()
-            || matches!(&*entry, Some(Entry::Unavailable { until }) if Instant::now() >= *until);
+            || matches!(&*entry, Some(Entry::Unavailable { until } | Entry::Refused { until, .. }) if Instant::now() >= *until);
         if stale {
             *entry = Some(self.load(fetcher, &origin).await);
         }
@@ -97,17 +110,26 @@ impl RobotsCache {
                         .delay
                         .filter(|d| d.is_finite() && *d > 0.0)
                         .map(|d| Duration::from_secs_f32(d.min(3600.0))),
+                    refusal: None,
                 }
             }
             Some(Entry::AllowAll) => RobotsDecision {
                 allowed: true,
                 rule: RobotsRule::NoRobots,
                 crawl_delay: None,
+                refusal: None,
+            },
+            Some(Entry::Refused { why, .. }) => RobotsDecision {
+                allowed: false,
+                rule: RobotsRule::RefusedAddress,
+                crawl_delay: None,
+                refusal: Some(why.clone()),
             },
             Some(Entry::Unavailable { .. }) | None => RobotsDecision {
                 allowed: false,
                 rule: RobotsRule::Unavailable,
                 crawl_delay: None,
+                refusal: None,
             },
         }
     }
@@ -127,6 +149,10 @@ impl RobotsCache {
                 }
             }
             Ok(f) if (400..500).contains(&f.status) => Entry::AllowAll,
+            Err(FetchError::Refused(why)) => Entry::Refused {
+                until: Instant::now() + self.retry_after,
+                why,
+            },
             Ok(_) | Err(_) => unavailable,
         }
     }

@@ -34,7 +34,7 @@ async fn articles_extract_cleanly_and_link_as_a_tree() {
     let f = fetcher.fetch(&url(&web, "site2.test", "/p/1")).await.unwrap();
     assert_eq!(f.status, 200);
     let decoded = extract::decode_html(f.body.as_deref().unwrap(), f.content_type.as_deref());
-    let page = extract::extract(&decoded.text, Some(&f.final_url), extract::Strategy::Best);
+    let page = extract::extract(&decoded.text, Some(&f.final_url), extract::Strategy::Best).unwrap();
     assert_eq!(page.title.as_deref(), Some("Site 2, artikel 1"));
     assert!(page.text.split_whitespace().count() > 100, "{}", page.text);
     assert!(!page.text.contains("Vi bruger cookies"), "{}", page.text);
@@ -138,7 +138,9 @@ async fn hostile_responses_are_contained() {
     let empty = fetcher.fetch(&url(&web, "empty.test", "/")).await.unwrap();
     let decoded = extract::decode_html(empty.body.as_deref().unwrap(), None);
     assert_eq!(
-        extract::extract(&decoded.text, None, extract::Strategy::Best).method,
+        extract::extract(&decoded.text, None, extract::Strategy::Best)
+            .unwrap()
+            .method,
         extract::Method::None
     );
 }
@@ -150,7 +152,7 @@ async fn legacy_charsets_decode_with_and_without_a_declaration() {
         let f = fetcher.fetch(&url(&web, host, "/")).await.unwrap();
         let decoded = extract::decode_html(f.body.as_deref().unwrap(), f.content_type.as_deref());
         assert_eq!(decoded.encoding, "windows-1252", "{host}");
-        let page = extract::extract(&decoded.text, None, extract::Strategy::Best);
+        let page = extract::extract(&decoded.text, None, extract::Strategy::Best).unwrap();
         assert!(
             page.text.contains("vindmøller på land") && page.text.contains("Århus"),
             "{host}: {}",
@@ -166,7 +168,7 @@ async fn the_calendar_trap_never_ends() {
     for _ in 0..30 {
         let f = fetcher.fetch(&next).await.unwrap();
         let decoded = extract::decode_html(f.body.as_deref().unwrap(), None);
-        let page = extract::extract(&decoded.text, Some(&f.final_url), extract::Strategy::Best);
+        let page = extract::extract(&decoded.text, Some(&f.final_url), extract::Strategy::Best).unwrap();
         let link = page
             .links
             .iter()

@@ -2,11 +2,13 @@
 //! links, language identification, and the scoring of the extraction evaluation set.
 #![forbid(unsafe_code)]
 
+pub mod bounds;
 pub mod charset;
 pub mod eval;
 pub mod lang;
 pub mod main_text;
 
+pub use bounds::{Limits, Refused};
 pub use charset::{CharsetSource, Decoded, decode_html, looks_binary};
 pub use lang::{Language, LanguageId};
-pub use main_text::{Extracted, Method, Strategy, extract};
+pub use main_text::{Extracted, Method, Strategy, extract, extract_within};

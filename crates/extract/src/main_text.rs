@@ -9,6 +9,8 @@ use scraper::{Html, Selector};
 use serde::Serialize;
 use url::Url;
 
+use crate::bounds::{Limits, Refused, parse_within, without_nuls};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
@@ -60,8 +62,24 @@ pub struct Extracted {
 /// Below this many characters a main text is treated as a miss and the fallback is tried.
 const MIN_TEXT_CHARS: usize = 50;
 
-pub fn extract(html: &str, url: Option<&Url>, strategy: Strategy) -> Extracted {
-    let page = PageFacts::read(html, url);
+/// Extracts one document within the default [`Limits`].
+pub fn extract(html: &str, url: Option<&Url>, strategy: Strategy) -> Result<Extracted, Refused> {
+    extract_within(html, url, strategy, &Limits::default())
+}
+
+/// Extracts one document, or refuses it when it is larger or deeper than `limits` allow
+/// (checked before any extractor runs; see [`crate::bounds`]).
+pub fn extract_within(
+    html: &str,
+    url: Option<&Url>,
+    strategy: Strategy,
+    limits: &Limits,
+) -> Result<Extracted, Refused> {
+    let html = without_nuls(html);
+    let html = html.as_ref();
+    let doc = parse_within(html, limits)?;
+    let page = PageFacts::read(&doc, url);
+    drop(doc);
     let (text, meta, method) = match strategy {
         Strategy::Trafilatura => with_trafilatura(html, url),
         Strategy::Readability => with_readability(html, url),
@@ -86,7 +104,7 @@ pub fn extract(html: &str, url: Option<&Url>, strategy: Strategy) -> Extracted {
     } else {
         method
     };
-    Extracted {
+    Ok(Extracted {
         title: meta.title.or(page.title),
         text,
         description: meta.description.or(page.description),
@@ -94,7 +112,7 @@ pub fn extract(html: &str, url: Option<&Url>, strategy: Strategy) -> Extracted {
         html_lang: page.lang,
         links: page.links,
         method,
-    }
+    })
 }
 
 #[derive(Default)]
@@ -247,8 +265,7 @@ fn selector(css: &str) -> Option<Selector> {
 }
 
 impl PageFacts {
-    fn read(html: &str, url: Option<&Url>) -> Self {
-        let doc = Html::parse_document(html);
+    fn read(doc: &Html, url: Option<&Url>) -> Self {
         let first_text = |css: &str| {
             let sel = selector(css)?;
             doc.select(&sel)
@@ -367,7 +384,7 @@ mod tests {
     fn main_text_title_language_and_links() {
         let url = Url::parse("https://www.energinyt.dk/nyheder/vind").unwrap();
         for strategy in [Strategy::Best, Strategy::Trafilatura, Strategy::Readability] {
-            let e = extract(PAGE, Some(&url), strategy);
+            let e = extract(PAGE, Some(&url), strategy).unwrap();
             assert!(
                 e.text.contains("firedoble produktionen"),
                 "{strategy:?}: {}",
@@ -382,7 +399,7 @@ mod tests {
             assert!(!e.text.contains("© Energinyt"), "{strategy:?}: {}", e.text);
             assert_ne!(e.method, Method::None);
         }
-        let e = extract(PAGE, Some(&url), Strategy::Best);
+        let e = extract(PAGE, Some(&url), Strategy::Best).unwrap();
         let paragraphs: Vec<&str> = e.text.split("\n\n").collect();
         assert!(
             paragraphs.len() >= 3 && paragraphs.iter().any(|p| p.starts_with("Ifølge Kommunernes")),
@@ -416,7 +433,8 @@ mod tests {
             r#"<div class="main-menu"><a href="https://a.dk/x">x</a></div><div class="menuitem-content"><a href="https://a.dk/y">y</a></div>"#,
             None,
             Strategy::Best,
-        );
+        )
+        .unwrap();
         assert_eq!(
             e.links,
             vec!["https://a.dk/y", "https://a.dk/x"],
@@ -427,9 +445,9 @@ mod tests {
     #[test]
     fn empty_and_broken_documents_are_handled() {
         for html in ["", "<html>", "<<<>>>", "\u{0}\u{1}binary", "<p>kort</p>"] {
-            let e = extract(html, None, Strategy::Best);
+            let e = extract(html, None, Strategy::Best).unwrap();
             assert!(e.text.len() < 20, "{html:?}");
         }
-        assert_eq!(extract("", None, Strategy::Best).method, Method::None);
+        assert_eq!(extract("", None, Strategy::Best).unwrap().method, Method::None);
     }
 }

@@ -222,8 +222,12 @@ fn split_chunk(chunk: &str, start: usize, next: Option<&str>, lang: Lang, out: &
             }
             break;
         }
-        // A run of sentence punctuation (`...`, `!!`, `?!`, `.?`) is one token.
+        // A run of sentence punctuation (`...`, `!!`, `?!`, `.?`) is one token, also when
+        // it is all there is (peeling such a run one period at a time was quadratic).
         let run = rest.len() - rest.trim_end_matches(['.', '!', '?']).len();
+        if run >= 2 && run == rest.len() {
+            break;
+        }
         if run >= 2 && rest.len() > run {
             closing.push((hi - run, hi));
             hi -= run;
@@ -272,11 +276,37 @@ fn split_chunk(chunk: &str, start: usize, next: Option<&str>, lang: Lang, out: &
     }
 }
 
+/// The longest whitespace-free run handled as one chunk. Peeling punctuation off a chunk
+/// looks at what is left of it each time, so a chunk costs up to its length squared; longer
+/// runs (no word or URL is this long; a page of dots or base64 is) are cut into pieces of
+/// at most this many bytes, which keeps tokenizing linear in the text.
+pub const MAX_CHUNK_BYTES: usize = 512;
+
+/// `chunk` in pieces of at most [`MAX_CHUNK_BYTES`], cut at character boundaries.
+fn bounded_pieces(chunk: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at >= chunk.len() {
+            return None;
+        }
+        let mut end = (at + MAX_CHUNK_BYTES).min(chunk.len());
+        while !chunk.is_char_boundary(end) {
+            end -= 1;
+        }
+        let piece = (at, &chunk[at..end]);
+        at = end;
+        Some(piece)
+    })
+}
+
 /// The tokens of `text`.
 pub fn tokenize(text: &str, lang: Lang) -> Vec<Token> {
     let chunks: Vec<(usize, &str)> = text
         .split_whitespace()
-        .map(|c| (c.as_ptr() as usize - text.as_ptr() as usize, c))
+        .flat_map(|c| {
+            let offset = c.as_ptr() as usize - text.as_ptr() as usize;
+            bounded_pieces(c).map(move |(at, piece)| (offset + at, piece))
+        })
         .collect();
     let mut out = Vec::with_capacity(chunks.len() + chunks.len() / 4);
     for (i, (start, chunk)) in chunks.iter().enumerate() {
@@ -434,6 +464,35 @@ mod tests {
                 assert_eq!(&text[t.start..t.end], t.text);
             }
         }
+    }
+
+    /// Long runs without a word in them (a page of dots, commas, quotes or base64) were
+    /// quadratic: 200 KB of dots took 29 s. Each of these is 2 MB, which at that rate would
+    /// take about an hour; linear, it is milliseconds.
+    #[test]
+    fn long_runs_without_words_are_tokenized_in_bounded_pieces() {
+        for unit in [
+            ".", ",", "'", ")", "!?", "-", "é", "😀", "a.", "@.", "http://", "ab",
+        ] {
+            let text = unit.repeat(2_000_000 / unit.len());
+            for lang in Lang::ALL {
+                let tokens = tokenize(&text, lang);
+                assert!(!tokens.is_empty(), "{unit:?}");
+                assert!(
+                    tokens.iter().all(|t| t.text.len() <= MAX_CHUNK_BYTES),
+                    "{unit:?}: no token longer than a chunk"
+                );
+                let joined: usize = tokens.iter().map(|t| t.text.len()).sum();
+                assert_eq!(joined, text.len(), "{unit:?}: nothing lost");
+            }
+        }
+        assert_eq!(texts("Vent...", Lang::Da), ["Vent", "..."]);
+        assert_eq!(
+            texts("...", Lang::Da),
+            ["..."],
+            "a run of periods alone is one token"
+        );
+        assert_eq!(texts("!!", Lang::En), ["!!"]);
     }
 
     proptest! {

@@ -14,14 +14,18 @@ pub const DEVELOPMENT_SECRET: &str = "insecure-development-secret-do-not-use-in-
 pub const MIN_SECRET_LEN: usize = 32;
 pub const DEFAULT_CONFIG_FILE: &str = "observatory.toml";
 
-#[derive(Debug, Clone, Deserialize)]
+/// Serialized only as the defaults layer under the file and the environment (secrets are
+/// skipped); `redacted_toml` is the printable view.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Settings {
     pub database_url: String,
+    #[serde(skip_serializing)]
     pub redis_url: Option<SecretString>,
     /// Prefix for every Redis key this deployment writes.
     pub redis_key_prefix: String,
     pub bind: String,
+    #[serde(skip_serializing)]
     pub secret_key: SecretString,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
@@ -243,7 +247,14 @@ impl Settings {
             .with_list_parse_key("workers.queues")
             .try_parsing(true)
             .source(env.map(|m| m.into_iter().collect()));
+        // Every default as the first layer, so a file or variable that sets one field of a
+        // section (`OBSERVATORY_SEARCH__SERPER__API_KEY`, `…__RATE_LIMITS__GENERAL__LIMIT`)
+        // merges into that section's defaults instead of replacing the section with a
+        // struct-level default (which gave Serper 1 request/s instead of 5, and refused a
+        // rate-limit class without `period_secs`).
+        let defaults = config::Config::try_from(&Settings::default()).context("the built-in defaults")?;
         let raw = config::Config::builder()
+            .add_source(defaults)
             .add_source(
                 config::File::from(path.clone())
                     .format(config::FileFormat::Toml)
@@ -463,6 +474,65 @@ mod tests {
         let engines = s.engines().unwrap();
         assert!(engines.client(search::EngineKind::Serper).is_ok());
         assert!(engines.client(search::EngineKind::Brave).is_err());
+    }
+
+    #[test]
+    fn one_field_of_a_section_merges_with_that_section_s_defaults() {
+        let s = Settings::load_with_env(
+            None,
+            env(&[
+                ("OBSERVATORY_SEARCH__SERPER__API_KEY", "k"),
+                ("OBSERVATORY_RATE_LIMITS__GENERAL__LIMIT", "250"),
+                ("OBSERVATORY_CACHE__ENABLED", "false"),
+            ]),
+        )
+        .unwrap();
+        let defaults = Settings::default();
+        assert_eq!(
+            s.search.serper.requests_per_second, defaults.search.serper.requests_per_second,
+            "Serper keeps its documented rate"
+        );
+        assert_eq!(s.search.serper.requests_per_second, 5.0);
+        assert_eq!(s.rate_limits.general.limit, 250);
+        assert_eq!(
+            s.rate_limits.general.period_secs,
+            defaults.rate_limits.general.period_secs
+        );
+        assert_eq!(s.rate_limits.search, defaults.rate_limits.search);
+
+        let mut file = tempfile::Builder::new().suffix(".toml").tempfile().unwrap();
+        writeln!(
+            file,
+            "[search.brave]\napi_key = \"b\"\n[rate_limits.scrape]\nlimit = 9"
+        )
+        .unwrap();
+        let s = Settings::load_with_env(Some(file.path()), env(&[])).unwrap();
+        assert_eq!(
+            s.search.brave.requests_per_second,
+            defaults.search.brave.requests_per_second
+        );
+        assert_eq!(s.rate_limits.scrape.limit, 9);
+        assert_eq!(
+            s.rate_limits.scrape.period_secs,
+            defaults.rate_limits.scrape.period_secs
+        );
+        assert_eq!(s.secret_key.expose_secret(), DEVELOPMENT_SECRET);
+        assert!(s.redis_url.is_none());
+    }
+
+    #[test]
+    fn credentials_in_engine_urls_are_redacted_when_printed() {
+        let s = Settings::load_with_env(
+            None,
+            env(&[(
+                "OBSERVATORY_SEARCH__SEARXNG__BASE_URL",
+                "http://lab:hunter2@searx.lab/",
+            )]),
+        )
+        .unwrap();
+        let printed = s.redacted_toml().unwrap();
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(printed.contains("http://lab:***@searx.lab/"), "{printed}");
     }
 
     #[test]

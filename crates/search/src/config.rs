@@ -12,7 +12,8 @@ use crate::client::{EngineClient, RequestSpacing, RetryPolicy};
 use crate::engine::{Engine, EngineKind, Limits};
 use crate::engines::{Brave, GoogleCse, Searxng, Serpapi, Serper};
 
-#[derive(Debug, Clone, Deserialize)]
+/// Serialized only as the defaults layer of the configuration, so API keys are skipped.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SearchSettings {
     /// Language used when a session names none (ISO 639-1, e.g. `da`); none = engine default.
@@ -50,11 +51,12 @@ impl Default for SearchSettings {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EngineSettings {
     /// Scheme, host and optional path prefix; the engine's own path is appended.
     pub base_url: Option<String>,
+    #[serde(skip_serializing)]
     pub api_key: Option<SecretString>,
     /// Requests per second this process sends with this key.
     pub requests_per_second: f64,
@@ -76,10 +78,11 @@ impl Default for EngineSettings {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct GoogleCseSettings {
     pub base_url: Option<String>,
+    #[serde(skip_serializing)]
     pub api_key: Option<SecretString>,
     /// The Programmable Search Engine id.
     pub cx: Option<String>,
@@ -103,7 +106,7 @@ impl SearchSettings {
         fn engine(base_url: &Option<String>, key: Option<&SecretString>, rate: f64) -> serde_json::Value {
             let mut m = serde_json::Map::new();
             if let Some(u) = base_url {
-                m.insert("base_url".into(), u.clone().into());
+                m.insert("base_url".into(), store::redact_url(u).into());
             }
             if let Some(k) = key {
                 let shown = if k.expose_secret().is_empty() {
@@ -189,7 +192,7 @@ fn endpoint(
     };
     let bad = || ConfigError::BadBaseUrl {
         engine,
-        url: base.to_owned(),
+        url: store::redact_url(base),
     };
     let mut url = Url::parse(base).map_err(|_| bad())?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {

@@ -288,9 +288,9 @@ fn outcome(query: &SearchQuery, params: &SessionParams, run: QueryRun) -> QueryO
             normalized_url: url.normalized,
             host: url.host,
             domain: url.domain,
-            title: ranked.hit.title.clone(),
-            snippet: ranked.hit.snippet.clone(),
-            published: ranked.hit.date.clone(),
+            title: ranked.hit.title.as_deref().map(without_nuls),
+            snippet: ranked.hit.snippet.as_deref().map(without_nuls),
+            published: ranked.hit.date.as_deref().map(without_nuls),
             excluded: reason.is_some(),
             exclusion_reason: reason,
         });
@@ -307,11 +307,11 @@ fn outcome(query: &SearchQuery, params: &SessionParams, run: QueryRun) -> QueryO
         None => (SearchStatus::Done, None),
         Some(e) => (
             SearchStatus::Failed,
-            Some(if results.is_empty() {
+            Some(without_nuls(&if results.is_empty() {
                 e.to_string()
             } else {
                 format!("{e} (after {} results, which are kept)", results.len())
-            }),
+            })),
         ),
     };
     if let Some(e) = &error {
@@ -335,6 +335,12 @@ fn outcome(query: &SearchQuery, params: &SessionParams, run: QueryRun) -> QueryO
             .collect(),
         results,
     }
+}
+
+/// Engine text without NUL characters: no text means them, and PostgreSQL refuses them in
+/// `text` columns, which failed the whole query (and re-ran it against the quota, five times).
+fn without_nuls(text: &str) -> String {
+    text.replace('\0', "")
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {

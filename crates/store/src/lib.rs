@@ -114,19 +114,18 @@ impl BackendKind {
     }
 }
 
-/// Replaces a password in a database URL so it can be printed.
+/// A URL with its credentials hidden, so it can be printed, logged or returned: a password
+/// becomes `***`, and a user name without a password (often a token) does too.
 pub fn redact_url(url: &str) -> String {
     let Some((scheme, rest)) = url.split_once("://") else {
         return url.to_owned();
     };
-    let (authority, tail) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
     match authority.rsplit_once('@') {
         Some((userinfo, host)) => match userinfo.split_once(':') {
             Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_owned(),
+            None => format!("{scheme}://***@{host}{tail}"),
         },
         None => url.to_owned(),
     }
@@ -433,4 +432,25 @@ pub trait Store:
     async fn purge_finished_jobs(&self, before: DateTime<Utc>, limit: u32) -> StoreResult<u64>;
     async fn purge_stale_workers(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     async fn purge_queue_tasks(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn credentials_in_urls_are_hidden() {
+        assert_eq!(
+            redact_url("postgres://obs:s3cr@t@db:5432/obs"),
+            "postgres://obs:***@db:5432/obs"
+        );
+        assert_eq!(
+            redact_url("http://user:pass@searx/search?q=a@b"),
+            "http://user:***@searx/search?q=a@b"
+        );
+        assert_eq!(redact_url("https://TOKEN@searx.lab/"), "https://***@searx.lab/");
+        assert_eq!(redact_url("http://searx:8080/?q=x@y"), "http://searx:8080/?q=x@y");
+        assert_eq!(redact_url("sqlite://observatory.db"), "sqlite://observatory.db");
+        assert_eq!(redact_url("not a url"), "not a url");
+    }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::Shared;
 
-pub const SPECIAL_HOSTS: [&str; 15] = [
+pub const SPECIAL_HOSTS: [&str; 16] = [
     "js.test",
     "robots-disallow.test",
     "robots-wildcard.test",
@@ -24,6 +24,7 @@ pub const SPECIAL_HOSTS: [&str; 15] = [
     "nometa.test",
     "trap.test",
     "empty.test",
+    "hostile.test",
 ];
 
 /// A generated site: its index and hostname.
@@ -252,6 +253,20 @@ pub async fn respond(shared: &Shared, host: &str, path: &str) -> Response {
         }
         ("trap.test", p) => calendar(p),
         ("empty.test", _) => html(StatusCode::OK, "<html><body></body></html>".into()),
+        // Pages that once overflowed the extractor's stack (and took the process with it):
+        // 10,000 nested divs (about 110 KB) and `<div><span><b>` × 3,334 left open (46 KB).
+        ("hostile.test", "/deep") => html(
+            StatusCode::OK,
+            format!("<html><body>{}vindmøller</body></html>", "<div>\n".repeat(10_000)),
+        ),
+        ("hostile.test", "/unclosed") => html(
+            StatusCode::OK,
+            format!(
+                "<html><body>{}solceller</body></html>",
+                "<div><span><b>".repeat(3_334)
+            ),
+        ),
+        ("hostile.test", _) => simple("En almindelig side ved siden af de fjendtlige"),
         (
             "robots-disallow.test"
             | "robots-wildcard.test"

@@ -46,7 +46,8 @@ pub fn run(args: &ExtractArgs) -> anyhow::Result<()> {
     };
     let language_id = extract::LanguageId::new(&languages)?;
     let decoded = extract::decode_html(&bytes, None);
-    let page = extract::extract(&decoded.text, url.as_ref(), args.extractor);
+    let page = extract::extract(&decoded.text, url.as_ref(), args.extractor)
+        .context("the document was not extracted")?;
     let language = language_id.identify(&page.text, page.html_lang.as_deref());
     let out = json!({
         "title": page.title,

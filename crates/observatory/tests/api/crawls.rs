@@ -215,19 +215,79 @@ async fn the_crawler_refuses_private_addresses_unless_allowed() {
     )
     .await;
     let (_, token) = app.user_with_token("alice", false).await;
+    // With robots.txt read first, its fetch is what gets refused; the URL must still be
+    // recorded as refused, not as "robots.txt unavailable".
+    for robots in [false, true] {
+        let res = app
+            .post_json(
+                "/api/crawls",
+                Some(&token),
+                &json!({"name": "ssrf", "urls": [app.url("/health"), "http://169.254.169.254/latest/meta-data/"],
+                    "config": {"delay_secs": 0, "retries": 0, "robots": robots}}),
+            )
+            .await;
+        let id = json(res).await["id"].as_i64().unwrap();
+        let crawl = wait_for_crawl(&app, id, &token).await;
+        let counters = &crawl["counters"];
+        assert_eq!(
+            counters["failed_by_reason"]["refused_address"], 2,
+            "robots {robots}: {crawl}"
+        );
+        assert!(
+            counters["skipped_by_reason"].get("robots_unavailable").is_none(),
+            "robots {robots}: {crawl}"
+        );
+        assert_eq!(counters["fetched"], 0);
+        let pages = json(
+            app.get(&format!("/api/crawls/{id}/pages?failed=true"), Some(&token))
+                .await,
+        )
+        .await;
+        for page in pages["items"].as_array().unwrap() {
+            assert!(
+                page["error_reason"]
+                    .as_str()
+                    .is_some_and(|r| r.starts_with("refused: ")),
+                "robots {robots}: {page}"
+            );
+        }
+    }
+}
+
+/// Pages built to exhaust the extractor (they overflowed its stack and aborted the whole
+/// process, again on every retry) fail their own URLs; the job finishes and the server
+/// keeps answering.
+#[tokio::test]
+async fn hostile_pages_fail_their_urls_and_the_job_finishes() {
+    let (app, web) = app_with_fixture_web().await;
+    let (_, token) = app.user_with_token("alice", false).await;
     let res = app
         .post_json(
             "/api/crawls",
             Some(&token),
-            &json!({"name": "ssrf", "urls": [app.url("/health"), "http://169.254.169.254/latest/meta-data/"],
-                "config": {"delay_secs": 0, "retries": 0, "robots": false}}),
+            &json!({"name": "hostile", "urls": [
+                web.url("hostile.test", "/deep"),
+                web.url("hostile.test", "/unclosed"),
+                web.url("hostile.test", "/"),
+            ], "config": {"depth": 1, "delay_secs": 0, "retries": 0, "timeout_secs": 5}}),
         )
         .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
     let id = json(res).await["id"].as_i64().unwrap();
     let crawl = wait_for_crawl(&app, id, &token).await;
-    assert_eq!(
-        crawl["counters"]["failed_by_reason"]["refused_address"], 2,
-        "{crawl}"
-    );
-    assert_eq!(crawl["counters"]["fetched"], 0);
+    assert_eq!(crawl["status"], "done", "{crawl}");
+    assert_eq!(crawl["counters"]["failed_by_reason"]["extraction"], 2, "{crawl}");
+    assert_eq!(crawl["counters"]["fetched"], 1, "{crawl}");
+    let failed = json(
+        app.get(&format!("/api/crawls/{id}/pages?failed=true"), Some(&token))
+            .await,
+    )
+    .await;
+    let failed = failed["items"].as_array().unwrap();
+    assert_eq!(failed.len(), 2);
+    for page in failed {
+        let reason = page["error_reason"].as_str().unwrap_or_default();
+        assert!(reason.contains("levels deep"), "{page}");
+    }
+    assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
 }

@@ -172,12 +172,38 @@ pub fn encode_component(raw: &str) -> String {
     out
 }
 
-/// A `next` target we will redirect to: a path on this site only.
+/// A `next` target we will redirect to: a path on this site only, or `/`.
+///
+/// Browsers drop tabs and newlines from URLs and read `\` as `/`, so `/<TAB>/evil.example`
+/// is `//evil.example` to them: anything with a control character, whitespace or a
+/// backslash is refused outright, and what is left must be a path-absolute reference
+/// (`/x`, never `//x` or `scheme:`) that resolves to this origin.
 pub fn local_path(next: Option<&str>) -> &str {
     match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p,
+        Some(p) if is_local_path(p) => p,
         _ => "/",
     }
+}
+
+fn is_local_path(p: &str) -> bool {
+    if !p.starts_with('/') || p.starts_with("//") {
+        return false;
+    }
+    if p.chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return false;
+    }
+    // A header value must also be visible ASCII; a percent-encoded form is what we send.
+    if !p.is_ascii() {
+        return false;
+    }
+    const ORIGIN: &str = "http://origin.invalid";
+    let Ok(base) = url::Url::parse(ORIGIN) else {
+        return false;
+    };
+    base.join(p)
+        .is_ok_and(|u| u.origin() == base.origin() && u.as_str().strip_prefix(ORIGIN) == Some(p))
 }
 
 #[cfg(test)]
@@ -191,6 +217,28 @@ mod tests {
         assert_eq!(local_path(Some("https://evil.example/")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(None), "/");
+        for hostile in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\u{0}/evil.example",
+            "/\u{7f}",
+            "/ /evil.example",
+            "/%09/../\\evil",
+            "javascript:alert(1)",
+            "/\u{3000}/evil.example",
+            "/\u{ff0f}evil.example",
+            "",
+            "evil.example",
+        ] {
+            assert_eq!(local_path(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(
+            local_path(Some("/%09/evil.example")),
+            "/%09/evil.example",
+            "an encoded tab is a path byte"
+        );
+        assert_eq!(local_path(Some("/networks/3/view#n=4")), "/networks/3/view#n=4");
     }
 
     #[test]
