@@ -219,9 +219,14 @@ pub struct ServeArgs {
     /// Serve the API only; run workers with `observatory worker` elsewhere.
     #[arg(long)]
     pub no_workers: bool,
-    /// Demo mode: allows the built-in development secret key. Never for real data.
+    /// Demo mode: allows the built-in development secret key and signs browsers on this
+    /// machine in as `demo`. Never for real data. Serves loopback addresses only.
     #[arg(long)]
     pub demo: bool,
+    /// With `--demo`: serve a non-loopback `bind` address anyway (others then need the
+    /// demo password; only browsers on this machine are signed in).
+    #[arg(long, requires = "demo")]
+    pub allow_remote_demo: bool,
 }
 
 #[derive(Debug, Args)]
@@ -232,9 +237,13 @@ pub struct DemoArgs {
     /// Stop after the pipeline instead of serving the API.
     #[arg(long)]
     pub no_serve: bool,
-    /// Where to serve the API afterwards.
+    /// Where to serve the API afterwards (a loopback address unless `--allow-remote`).
     #[arg(long, default_value = "127.0.0.1:8000")]
     pub bind: String,
+    /// Serve a non-loopback `--bind` address anyway (others then need the demo password;
+    /// only browsers on this machine are signed in).
+    #[arg(long)]
+    pub allow_remote: bool,
 }
 
 #[derive(Debug, Args)]

@@ -81,6 +81,7 @@ async fn run() -> anyhow::Result<()> {
                     out: args.out.clone(),
                     serve: !args.no_serve,
                     bind: args.bind.clone(),
+                    allow_remote: args.allow_remote,
                 },
             )
             .await

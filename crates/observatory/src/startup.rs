@@ -114,6 +114,40 @@ pub fn job_registry(settings: &Settings) -> anyhow::Result<(Registry, Arc<search
     Ok((registry, engines))
 }
 
+/// Demo mode signs browsers on this machine in as an administrator and may run on the
+/// development secret: it serves loopback addresses only, unless `flag` says otherwise
+/// (then with a warning).
+pub fn check_demo_bind(bind: &str, allow_remote: bool, flag: &str) -> anyhow::Result<()> {
+    if binds_loopback_only(bind) {
+        return Ok(());
+    }
+    anyhow::ensure!(
+        allow_remote,
+        "demo mode serves loopback addresses only, and `{bind}` is not one: the demo runs on a \
+         development secret and with a demo administrator. Bind 127.0.0.1 (or [::1]), or pass \
+         {flag} to serve it to the network anyway"
+    );
+    tracing::warn!(
+        bind,
+        "demo mode on a non-loopback address: anyone who reaches it can log in as `demo` with its \
+         password, and tokens may be signed with the development secret"
+    );
+    eprintln!(
+        "warning: serving the demo on {bind}, beyond this machine; only browsers on this machine are \
+         signed in automatically"
+    );
+    Ok(())
+}
+
+/// Whether `bind` (`host:port`) names a loopback address or `localhost`.
+fn binds_loopback_only(bind: &str) -> bool {
+    if let Ok(addr) = bind.parse::<std::net::SocketAddr>() {
+        return addr.ip().is_loopback();
+    }
+    bind.rsplit_once(':')
+        .is_some_and(|(host, _)| host.eq_ignore_ascii_case("localhost"))
+}
+
 impl Application {
     pub async fn build(settings: &Settings, mode: ServeMode) -> anyhow::Result<Self> {
         settings.check_secret(mode.demo)?;
@@ -195,4 +229,31 @@ pub async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_binds_loopback_unless_told_otherwise() {
+        for bind in ["127.0.0.1:8000", "127.0.0.2:0", "[::1]:8000", "localhost:8000"] {
+            assert!(check_demo_bind(bind, false, "--allow-remote").is_ok(), "{bind}");
+        }
+        for bind in [
+            "0.0.0.0:8000",
+            "[::]:8000",
+            "192.168.1.10:8000",
+            "observatory.lab:80",
+        ] {
+            let refused = check_demo_bind(bind, false, "--allow-remote")
+                .unwrap_err()
+                .to_string();
+            assert!(
+                refused.contains("--allow-remote") && refused.contains(bind),
+                "{refused}"
+            );
+            assert!(check_demo_bind(bind, true, "--allow-remote").is_ok(), "{bind}");
+        }
+    }
 }

@@ -42,6 +42,8 @@ pub struct DemoOptions {
     pub out: PathBuf,
     pub serve: bool,
     pub bind: String,
+    /// Serve a non-loopback `bind` anyway.
+    pub allow_remote: bool,
 }
 
 /// The corpus web and its search engine, running for as long as this lives.
@@ -86,6 +88,9 @@ pub struct DemoRun {
 pub const DEMO_USER: &str = "demo";
 
 pub async fn run(settings: &Settings, options: DemoOptions) -> anyhow::Result<()> {
+    if options.serve {
+        crate::startup::check_demo_bind(&options.bind, options.allow_remote, "--allow-remote")?;
+    }
     let started = Instant::now();
     let world = DemoWorld::start().await?;
     println!("Issue Observatory demo: the Danish energy transition");

@@ -3,6 +3,9 @@ use crate::settings::Settings;
 use crate::startup::{Application, ServeMode, shutdown_signal};
 
 pub async fn run(settings: &Settings, args: &ServeArgs) -> anyhow::Result<()> {
+    if args.demo {
+        crate::startup::check_demo_bind(&settings.bind, args.allow_remote_demo, "--allow-remote-demo")?;
+    }
     if args.demo && settings.uses_development_secret() {
         tracing::warn!("demo mode: tokens are signed with the built-in development secret");
     }

@@ -664,3 +664,37 @@ fn text_is_tagged_from_the_command_line() {
         text(&out.stderr)
     );
 }
+
+/// `observatory … | head -2`: when the reader stops reading, the command ends quietly
+/// instead of panicking with "failed printing to stdout: Broken pipe".
+#[test]
+fn commands_end_quietly_when_their_output_pipe_closes() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Vindmøllerne står på land. Naboerne klager over støjen. ".repeat(4_000);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_observatory"))
+        .args(["nlp", "tag", "--lang", "da"])
+        .current_dir(dir.path())
+        .env("OBSERVATORY_LOG__FILTER", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(text.as_bytes());
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 64];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let stderr = self::text(&out.stderr);
+    assert!(out.status.success(), "{:?}: {stderr}", out.status);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("Broken pipe"),
+        "{stderr}"
+    );
+}

@@ -115,3 +115,90 @@ async fn bad_pagination_parameters_name_the_field() {
         assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
     }
 }
+
+/// NUL and other control characters in user text are refused by field (PostgreSQL
+/// refused NUL in text: a session name `a\u0000b` was a 500), lone surrogates are not JSON,
+/// and nothing is stored.
+#[tokio::test]
+async fn control_characters_in_user_text_are_refused_by_field() {
+    let app = spawn_app_without_workers().await;
+    let (_, token) = app.user_with_token("alice", false).await;
+    let post = |body: String| {
+        app.request(Method::POST, "/api/search/sessions", Some(&token))
+            .header(CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+    };
+    for (body, field) in [
+        (
+            r#"{"name":"a\u0000b","engine":"manual","urls":["https://ens.dk/"]}"#,
+            "name",
+        ),
+        (
+            r#"{"name":"ok","engine":"manual","urls":["https://ens.dk/\u0000"]}"#,
+            "urls[0]",
+        ),
+        (
+            r#"{"name":"ok","engine":"manual","urls":["https://ens.dk/"],"queries":["vind","sol\u0007"]}"#,
+            "queries[1]",
+        ),
+        (
+            "{\"name\":\"del\u{7f}\",\"engine\":\"manual\",\"urls\":[\"https://ens.dk/\"]}",
+            "name",
+        ),
+        (
+            "{\"name\":\"c1\u{9b}\",\"engine\":\"manual\",\"urls\":[\"https://ens.dk/\"]}",
+            "name",
+        ),
+    ] {
+        let res = post(body.to_owned()).await.unwrap();
+        let err = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(error_fields(&err), vec![field.to_owned()], "{body}: {err}");
+        assert!(err.to_string().contains("control characters"), "{err}");
+    }
+    let res = post(r#"{"name":"\ud800","engine":"manual","urls":["https://ens.dk/"]}"#.into())
+        .await
+        .unwrap();
+    assert_error(res, StatusCode::BAD_REQUEST, "bad_request").await;
+    let res = app
+        .post_json(
+            "/api/crawls",
+            Some(&token),
+            &json!({"name": "x\u{0}y", "urls": ["https://ens.dk/"]}),
+        )
+        .await;
+    let err = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&err), vec!["name".to_owned()]);
+    for query in ["q=vind%00", "domain=%00ens.dk", "language=d%01a"] {
+        let res = app.get(&format!("/api/pages?{query}"), Some(&token)).await;
+        let err = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+        assert_eq!(error_fields(&err).len(), 1, "{query}: {err}");
+    }
+    let res = app.post_login("ali\u{0}ce", PASSWORD).await;
+    assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+
+    // Tabs and newlines are text; a name with them is stored (and nothing else was).
+    let res = app
+        .post_json(
+            "/api/search/sessions",
+            Some(&token),
+            &json!({"name": "vind\tsol", "engine": "manual", "urls": ["https://ens.dk/"]}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let list: Value = app
+        .get("/api/search/sessions", Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<&str> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["vind\tsol"]);
+    let crawls: Value = app.get("/api/crawls", Some(&token)).await.json().await.unwrap();
+    assert!(crawls["items"].as_array().unwrap().is_empty());
+}

@@ -155,6 +155,42 @@ async fn the_login_form_works_as_a_plain_post_and_refuses_cross_site_posts() {
         .await
         .unwrap();
     assert_eq!(off_site.headers()[LOCATION], "/");
+
+    // Browsers drop tabs and newlines in URLs and read `\` as `/`: `/<TAB>/evil.example`
+    // is `//evil.example` to them. Every such target becomes `/`, and none is a 500.
+    for next in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/x",
+        "/\\evil.example",
+        "/ /evil.example",
+    ] {
+        let res = app
+            .client
+            .post(app.url("/login"))
+            .form_pairs(&[("username", "ada"), ("password", PASSWORD), ("next", next)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{next:?}");
+        assert_eq!(res.headers()[LOCATION], "/", "{next:?}");
+    }
+    for query in [
+        "next=/%09/evil.example",
+        "next=/%0a",
+        "next=/%0d%0aSet-Cookie:x=1",
+        "next=%2F%5Cevil.example",
+    ] {
+        let res = app
+            .client
+            .get(app.url(&format!("/login?{query}")))
+            .header("Cookie", &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{query}");
+        assert_eq!(res.headers()[LOCATION], "/", "{query}");
+    }
 }
 
 #[tokio::test]
@@ -323,12 +359,88 @@ async fn the_demo_signs_a_browser_on_this_machine_in_as_its_user() {
     let page = app
         .client
         .get(app.url("/networks"))
-        .header("Cookie", cookie)
+        .header("Cookie", &cookie)
         .send()
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("<h1>Networks</h1>"));
+
+    // Only a request from this machine, to a loopback name, with no proxy in between.
+    for (name, value) in [
+        ("host", "evil.example"),
+        ("host", "evil.example:8000"),
+        ("host", "localhost.evil.example"),
+        ("x-forwarded-for", "203.0.113.9"),
+        ("forwarded", "for=203.0.113.9"),
+        ("x-real-ip", "203.0.113.9"),
+    ] {
+        let res = app
+            .client
+            .get(app.url("/login"))
+            .header(name, value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::OK,
+            "{name}: {value} gets the login form"
+        );
+        assert!(res.headers().get(SET_COOKIE).is_none(), "{name}: {value}");
+    }
+    for host in [
+        "localhost",
+        &format!("localhost:{}", app.address.rsplit(':').next().unwrap()),
+    ] {
+        let res = app
+            .client
+            .get(app.url("/login"))
+            .header("host", host)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "{host}");
+    }
+
+    // Logging out sticks for the browser session: the form, not another demo sign-in.
+    let logout = app
+        .client
+        .post(app.url("/logout"))
+        .header("Cookie", &cookie)
+        .header("Sec-Fetch-Site", "same-origin")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    let set: Vec<String> = logout
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    let signed_out = set
+        .iter()
+        .find(|c| c.starts_with("observatory_demo_signed_out=1"))
+        .unwrap_or_else(|| panic!("{set:?}"));
+    let signed_out = signed_out.split(';').next().unwrap().to_owned();
+    let res = app
+        .client
+        .get(app.url("/login"))
+        .header("Cookie", &signed_out)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "the login form after logout");
+    assert!(res.headers().get(SET_COOKIE).is_none());
+    let page = app
+        .client
+        .get(app.url("/networks"))
+        .header("Cookie", format!("{cookie}; {signed_out}"))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(page.status(), StatusCode::OK, "the old session is gone");
 }
 
 #[tokio::test]

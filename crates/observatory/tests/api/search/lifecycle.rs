@@ -383,3 +383,33 @@ async fn other_users_get_404_on_every_search_route() {
     )
     .await;
 }
+
+/// Engine text with NUL in it is stored without the NULs, on the first attempt (on
+/// PostgreSQL the whole query failed, five times, each spending quota).
+#[tokio::test]
+async fn engine_text_with_nul_characters_is_stored_without_them() {
+    let (serper, _) = mock_serper(Duration::ZERO).await;
+    let app = app_with_serper(&serper).await;
+    let (_, token) = app.user_with_token("alice", false).await;
+    let res = app
+        .post_json(
+            "/api/search/sessions",
+            Some(&token),
+            &json!({"name": "nul", "engine": "serper", "queries": ["nul 1"], "max_results": 10}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let id = json(res).await["id"].as_i64().unwrap();
+    let session = wait_for_session(&app, id, &token).await;
+    assert_eq!(session["status"], "done", "{session}");
+    assert_eq!(session["queries"][0]["requests"], 1, "{session}");
+    let results = all_pages(&app, &format!("/api/search/sessions/{id}/results"), &token).await;
+    assert_eq!(results.len(), 10);
+    for r in &results {
+        assert!(!r.to_string().contains("\\u0000"), "{r}");
+        assert!(r["title"].as_str().unwrap().starts_with("Result "), "{r}");
+        assert_eq!(r["snippet"], "About topic 1");
+    }
+    let received = serper.received_requests().await.unwrap_or_default();
+    assert_eq!(received.len(), 1, "one request to the engine, no retries");
+}

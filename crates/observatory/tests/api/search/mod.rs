@@ -45,11 +45,14 @@ impl Respond for FakeSerper {
                 let slot = (n * 5 + rank + shift) % (120 + 10 * generation);
                 let site = slot % 40;
                 let tld = if site % 10 == 9 { "com" } else { "dk" };
+                // Query "nul N": engine text with NUL characters in it.
+                let nul = if q.starts_with("nul") { "\u{0}" } else { "" };
                 json!({
                     "position": rank,
-                    "title": format!("Result {slot}"),
+                    "title": format!("Result{nul} {slot}"),
                     "link": format!("https://www.site{site}.{tld}/p{slot}?utm_source=serp#frag"),
-                    "snippet": format!("About topic {n}"),
+                    "snippet": format!("About{nul} topic {n}"),
+                    "date": format!("{nul}2026"),
                 })
             })
             .collect();
