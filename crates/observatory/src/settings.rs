@@ -125,6 +125,9 @@ pub struct AuthSettings {
 #[serde(default)]
 pub struct HttpSettings {
     pub cors_allowed_origins: Vec<String>,
+    /// Reverse proxies (CIDRs or addresses) whose `X-Forwarded-For` / `Forwarded` name the
+    /// client; login throttling, rate limits and logs then use that address.
+    pub trusted_proxies: Vec<String>,
     pub request_timeout_secs: u64,
     pub body_limit_bytes: usize,
 }
@@ -197,6 +200,7 @@ impl Default for HttpSettings {
     fn default() -> Self {
         Self {
             cors_allowed_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
             request_timeout_secs: 30,
             body_limit_bytes: 1024 * 1024,
         }
@@ -244,6 +248,7 @@ impl Settings {
             .separator("__")
             .list_separator(",")
             .with_list_parse_key("http.cors_allowed_origins")
+            .with_list_parse_key("http.trusted_proxies")
             .with_list_parse_key("workers.queues")
             .try_parsing(true)
             .source(env.map(|m| m.into_iter().collect()));
@@ -284,6 +289,7 @@ impl Settings {
             "auth.token_ttl_hours must be at least 1"
         );
         self.rate_limits.validate().map_err(anyhow::Error::msg)?;
+        web::client_addr::TrustedProxies::parse(&self.http.trusted_proxies).map_err(anyhow::Error::msg)?;
         self.cache.validate().map_err(anyhow::Error::msg)?;
         anyhow::ensure!(
             matches!(self.log.format.as_str(), "pretty" | "json"),
@@ -353,6 +359,9 @@ impl Settings {
             login_max_failures_per_ip: self.auth.max_failures_per_ip,
             rate_limits: self.rate_limits.clone(),
             auto_login: None,
+            // Checked when the settings were loaded.
+            trusted_proxies: web::client_addr::TrustedProxies::parse(&self.http.trusted_proxies)
+                .unwrap_or_default(),
         }
     }
 
@@ -545,6 +554,10 @@ mod tests {
         assert!(bad("OBSERVATORY_DATABASE_URL", "mysql://x").contains("unsupported database URL"));
         assert!(bad("OBSERVATORY_WORKERS__QUEUES", "crawl,mail").contains("configuration"));
         assert!(bad("OBSERVATORY_WORKERS__CONCURRENCY", "0").contains("concurrency"));
+        assert!(bad("OBSERVATORY_HTTP__TRUSTED_PROXIES", "10.0.0.0/8,proxy.lab").contains("proxy.lab"));
+        let proxies = Settings::load_with_env(None, env(&[("OBSERVATORY_HTTP__TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/8")]))
+            .unwrap();
+        assert_eq!(proxies.http.trusted_proxies, ["127.0.0.1", "10.0.0.0/8"]);
         assert!(Settings::load_with_env(Some(Path::new("/nonexistent/observatory.toml")), env(&[])).is_err());
         let short = Settings::load_with_env(None, env(&[("OBSERVATORY_SECRET_KEY", "short")])).unwrap();
         assert!(short.check_secret(false).unwrap_err().to_string().contains("32"));

@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod auth;
 pub mod cached;
+pub mod client_addr;
 pub mod controllers;
 pub mod error;
 pub mod extract;
@@ -56,6 +57,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState) -> Router {
     let (api, spec) = api();
     let config = &state.config;
+    let proxies = config.trusted_proxies.clone();
     let in_process = ui::InProcessApi::new(api.clone().with_state(state.clone()));
 
     let mut app = api
@@ -111,8 +113,11 @@ pub fn router(state: AppState) -> Router {
                 header::COOKIE,
                 header::SET_COOKIE,
             ]))
+            .layer(axum::middleware::from_fn(move |request, next| {
+                client_addr::resolve(proxies.clone(), request, next)
+            }))
             .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-            .layer(TraceLayer::new_for_http())
+            .layer(TraceLayer::new_for_http().make_span_with(request_span))
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(CatchPanicLayer::custom(|_| {
                 envelope_for_status(StatusCode::INTERNAL_SERVER_ERROR)
@@ -125,6 +130,22 @@ pub fn router(state: AppState) -> Router {
             ),
     )
     .with_state(state)
+}
+
+/// The span of one request in the logs: method, path (never the query, which may hold a
+/// search term or a token) and the client's address.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    let client = request
+        .extensions()
+        .get::<client_addr::ClientAddr>()
+        .map(|c| c.0.to_string())
+        .unwrap_or_default();
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        client = %client,
+    )
 }
 
 /// Serves `router` on `listener` until `shutdown` resolves.

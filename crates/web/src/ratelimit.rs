@@ -3,7 +3,7 @@
 //! counted per client IP. Responses carry `RateLimit-Limit/Remaining/Reset` for the
 //! tightest quota involved; a refusal is a 429 in the error envelope with `Retry-After`.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -14,6 +14,7 @@ use ratelimit::{Decision, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::extractor::{bearer, cookie};
+use crate::client_addr::ClientAddr;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -84,13 +85,13 @@ fn exempt(route: &str) -> bool {
 
 /// Who spends: the user named by a validly signed token, else the client address. The
 /// token's session is checked later by the handler; a forged token cannot pass the signature.
-fn identity(state: &AppState, headers: &HeaderMap, peer: Option<SocketAddr>) -> String {
+fn identity(state: &AppState, headers: &HeaderMap, client: Option<IpAddr>) -> String {
     let token = bearer(headers).or_else(|| cookie(headers));
     if let Some(claims) = token.and_then(|t| state.tokens.verify(t)) {
         return format!("user:{}", claims.sub);
     }
-    match peer {
-        Some(addr) => format!("ip:{}", addr.ip()),
+    match client {
+        Some(ip) => format!("ip:{ip}"),
         None => "ip:unknown".to_owned(),
     }
 }
@@ -128,8 +129,13 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
     let Some(route) = route.filter(|r| limits.enabled && !exempt(r)) else {
         return next.run(request).await;
     };
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
-    let who = identity(&state, request.headers(), peer);
+    // The client behind any trusted proxy (see `client_addr`), else the peer.
+    let client = request
+        .extensions()
+        .get::<ClientAddr>()
+        .map(|c| c.0)
+        .or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
+    let who = identity(&state, request.headers(), client);
 
     let mut tightest = spend(&state.limiter, "general", &who, limits.general).await;
     if tightest.is_some_and(|d| d.allowed)

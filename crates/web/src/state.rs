@@ -28,6 +28,8 @@ pub struct WebConfig {
     pub rate_limits: RateLimits,
     /// Sign browsers on loopback in as this user without a password (the demo only).
     pub auto_login: Option<String>,
+    /// Peers whose `X-Forwarded-For` / `Forwarded` name the client.
+    pub trusted_proxies: crate::client_addr::TrustedProxies,
 }
 
 impl WebConfig {
@@ -44,6 +46,7 @@ impl WebConfig {
             login_max_failures_per_ip: 20,
             rate_limits: RateLimits::default(),
             auto_login: None,
+            trusted_proxies: Default::default(),
         }
     }
 }

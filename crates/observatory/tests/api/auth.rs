@@ -353,3 +353,49 @@ async fn the_server_refuses_the_development_secret_outside_demo_mode() {
     .await;
     assert!(demo.is_ok());
 }
+
+/// Behind a trusted reverse proxy the client is the address it forwarded for: one client's
+/// failures lock that client out, not everyone behind the proxy. From an untrusted peer the
+/// header is ignored (anyone can send it).
+#[tokio::test]
+async fn behind_a_trusted_proxy_throttling_follows_the_forwarded_client() {
+    for trusted in [true, false] {
+        let app = spawn_app_with(
+            move |s| {
+                s.auth.max_failures_per_ip = 3;
+                s.auth.max_failures_per_user = 100;
+                if trusted {
+                    s.http.trusted_proxies = vec!["127.0.0.0/8".into(), "10.0.0.0/8".into()];
+                }
+            },
+            ServeMode {
+                workers: false,
+                demo: false,
+            },
+        )
+        .await;
+        app.add_user("alice", false).await;
+        let login_from = |client: &'static str, password: &'static str| {
+            app.request(Method::POST, "/api/auth/login", None)
+                .header("x-forwarded-for", format!("{client}, 10.0.0.7"))
+                .json(&json!({"username": "alice", "password": password}))
+                .send()
+        };
+        for _ in 0..3 {
+            let res = login_from("203.0.113.9", "wrong password").await.unwrap();
+            assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+        }
+        let attacker = login_from("203.0.113.9", PASSWORD).await.unwrap();
+        assert_eq!(attacker.status(), StatusCode::TOO_MANY_REQUESTS, "trusted {trusted}");
+        let other = login_from("198.51.100.7", PASSWORD).await.unwrap();
+        if trusted {
+            assert_eq!(other.status(), StatusCode::OK, "another client behind the proxy");
+        } else {
+            assert_eq!(
+                other.status(),
+                StatusCode::TOO_MANY_REQUESTS,
+                "an untrusted peer's header is not believed: it is all one client"
+            );
+        }
+    }
+}

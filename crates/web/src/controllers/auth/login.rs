@@ -1,12 +1,12 @@
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::client_addr::ClientAddr;
 use crate::auth::{self, LoginAttempt};
 use crate::controllers::UserView;
 use crate::error::{AppResult, ErrorEnvelope};
@@ -38,7 +38,7 @@ pub struct LoginResponse {
     ))]
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> AppResult<Response> {
@@ -51,7 +51,7 @@ pub async fn login(
         LoginAttempt {
             username: body.username,
             password: body.password,
-            ip: peer.ip().to_string(),
+            ip: client.to_string(),
             user_agent,
         },
     )

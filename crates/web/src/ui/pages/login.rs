@@ -9,6 +9,7 @@ use serde_json::json;
 
 use crate::auth::extractor::{cookie, same_origin};
 use crate::auth::{self, LoginAttempt};
+use crate::client_addr::ClientAddr;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::ui::page::{Ui, error_page, local_path, render_page};
@@ -153,7 +154,7 @@ pub async fn form(
 
 pub async fn submit(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
@@ -165,7 +166,7 @@ pub async fn submit(
     let attempt = LoginAttempt {
         username: form.username,
         password: form.password,
-        ip: peer.ip().to_string(),
+        ip: client.to_string(),
         user_agent: user_agent(&headers),
     };
     match auth::login(&state, attempt).await {
