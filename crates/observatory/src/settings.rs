@@ -555,8 +555,11 @@ mod tests {
         assert!(bad("OBSERVATORY_WORKERS__QUEUES", "crawl,mail").contains("configuration"));
         assert!(bad("OBSERVATORY_WORKERS__CONCURRENCY", "0").contains("concurrency"));
         assert!(bad("OBSERVATORY_HTTP__TRUSTED_PROXIES", "10.0.0.0/8,proxy.lab").contains("proxy.lab"));
-        let proxies = Settings::load_with_env(None, env(&[("OBSERVATORY_HTTP__TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/8")]))
-            .unwrap();
+        let proxies = Settings::load_with_env(
+            None,
+            env(&[("OBSERVATORY_HTTP__TRUSTED_PROXIES", "127.0.0.1,10.0.0.0/8")]),
+        )
+        .unwrap();
         assert_eq!(proxies.http.trusted_proxies, ["127.0.0.1", "10.0.0.0/8"]);
         assert!(Settings::load_with_env(Some(Path::new("/nonexistent/observatory.toml")), env(&[])).is_err());
         let short = Settings::load_with_env(None, env(&[("OBSERVATORY_SECRET_KEY", "short")])).unwrap();

@@ -31,7 +31,9 @@ impl TrustedProxies {
                     .parse::<IpNet>()
                     .or_else(|_| entry.parse::<IpAddr>().map(IpNet::from))
                     .map_err(|_| {
-                        format!("http.trusted_proxies: `{entry}` is neither a CIDR (10.0.0.0/8) nor an address")
+                        format!(
+                            "http.trusted_proxies: `{entry}` is neither a CIDR (10.0.0.0/8) nor an address"
+                        )
                     })
             })
             .collect::<Result<Vec<_>, _>>()
@@ -184,29 +186,61 @@ mod tests {
         let proxies = TrustedProxies::parse(&["127.0.0.1", "10.0.0.0/8"]).unwrap();
         let h = headers(&[("x-forwarded-for", "203.0.113.9")]);
         assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("203.0.113.9"));
-        assert_eq!(proxies.client(ip("198.51.100.7"), &h), ip("198.51.100.7"), "untrusted peer");
-        assert_eq!(TrustedProxies::default().client(ip("127.0.0.1"), &h), ip("127.0.0.1"));
-        assert_eq!(proxies.client(ip("::ffff:127.0.0.1"), &h), ip("203.0.113.9"), "mapped IPv4");
+        assert_eq!(
+            proxies.client(ip("198.51.100.7"), &h),
+            ip("198.51.100.7"),
+            "untrusted peer"
+        );
+        assert_eq!(
+            TrustedProxies::default().client(ip("127.0.0.1"), &h),
+            ip("127.0.0.1")
+        );
+        assert_eq!(
+            proxies.client(ip("::ffff:127.0.0.1"), &h),
+            ip("203.0.113.9"),
+            "mapped IPv4"
+        );
     }
 
     #[test]
     fn the_first_untrusted_hop_from_the_right_is_the_client() {
         let proxies = TrustedProxies::parse(&["127.0.0.1/32", "10.0.0.0/8"]).unwrap();
         // The client claims to be 1.2.3.4; the edge proxy saw 203.0.113.9; an inner one 10.0.0.2.
-        let h = headers(&[("x-forwarded-for", "1.2.3.4, 203.0.113.9"), ("x-forwarded-for", "10.0.0.2")]);
+        let h = headers(&[
+            ("x-forwarded-for", "1.2.3.4, 203.0.113.9"),
+            ("x-forwarded-for", "10.0.0.2"),
+        ]);
         assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("203.0.113.9"));
         let h = headers(&[("x-forwarded-for", "10.0.0.3, 10.0.0.2")]);
-        assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("10.0.0.3"), "all trusted: the leftmost");
+        assert_eq!(
+            proxies.client(ip("127.0.0.1"), &h),
+            ip("10.0.0.3"),
+            "all trusted: the leftmost"
+        );
         let h = headers(&[("x-forwarded-for", "203.0.113.9, garbage, 10.0.0.2")]);
-        assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("10.0.0.2"), "stops at what it cannot read");
-        let h = headers(&[("x-forwarded-for", "[2001:db8::1]:4711"), ("forwarded", "for=192.0.2.1")]);
-        assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("2001:db8::1"), "X-Forwarded-For first");
+        assert_eq!(
+            proxies.client(ip("127.0.0.1"), &h),
+            ip("10.0.0.2"),
+            "stops at what it cannot read"
+        );
+        let h = headers(&[
+            ("x-forwarded-for", "[2001:db8::1]:4711"),
+            ("forwarded", "for=192.0.2.1"),
+        ]);
+        assert_eq!(
+            proxies.client(ip("127.0.0.1"), &h),
+            ip("2001:db8::1"),
+            "X-Forwarded-For first"
+        );
     }
 
     #[test]
     fn forwarded_is_read_when_there_is_no_x_forwarded_for() {
         let proxies = TrustedProxies::parse(&["127.0.0.1"]).unwrap();
-        let h = headers(&[("forwarded", r#"for=192.0.2.60;proto=http;by=203.0.113.43, For="[2001:db8:cafe::17]:4711""#)]);
+        let h = headers(&[(
+            "forwarded",
+            r#"for=192.0.2.60;proto=http;by=203.0.113.43, For="[2001:db8:cafe::17]:4711""#,
+        )]);
         assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("2001:db8:cafe::17"));
         let h = headers(&[("forwarded", "for=unknown")]);
         assert_eq!(proxies.client(ip("127.0.0.1"), &h), ip("127.0.0.1"));
@@ -214,7 +248,11 @@ mod tests {
 
     #[test]
     fn bad_entries_are_refused_with_their_text() {
-        assert!(TrustedProxies::parse(&["10.0.0.0/33"]).unwrap_err().contains("10.0.0.0/33"));
+        assert!(
+            TrustedProxies::parse(&["10.0.0.0/33"])
+                .unwrap_err()
+                .contains("10.0.0.0/33")
+        );
         assert!(TrustedProxies::parse(&["proxy.lab"]).is_err());
         assert!(TrustedProxies::parse(&["::1", "fd00::/8"]).is_ok());
     }

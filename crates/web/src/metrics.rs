@@ -2,7 +2,7 @@
 //! and database pool gauges, refreshed at each scrape.
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::header;
@@ -17,6 +17,9 @@ const LATENCY_BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
 ];
 
+/// How often recorded histogram samples are folded into their buckets without a scrape.
+pub const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
 /// The process-wide recorder (metrics has one global recorder; tests start many apps).
 pub fn handle() -> PrometheusHandle {
     static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -25,13 +28,35 @@ pub fn handle() -> PrometheusHandle {
             let builder = PrometheusBuilder::new()
                 .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), LATENCY_BUCKETS)
                 .unwrap_or_else(|_| PrometheusBuilder::new());
-            match builder.install_recorder() {
+            let handle = match builder.install_recorder() {
                 Ok(handle) => handle,
                 // Someone else installed a recorder first: render an empty registry.
                 Err(_) => PrometheusBuilder::new().build_recorder().handle(),
-            }
+            };
+            spawn_upkeep(handle.clone(), UPKEEP_INTERVAL);
+            handle
         })
         .clone()
+}
+
+/// Runs the recorder's upkeep every `every` on a thread of its own.
+///
+/// `install_recorder` starts no upkeep: every histogram sample stays buffered until the
+/// next scrape drains it, so a deployment that nobody scrapes grew by 15–20 bytes a request
+/// without bound (40 → 131 MB over 3.6 million requests). A plain thread, because the
+/// recorder may be installed before or outside any async runtime.
+pub fn spawn_upkeep(handle: PrometheusHandle, every: Duration) {
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(every);
+                handle.run_upkeep();
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "could not start the metrics upkeep thread; memory grows until /metrics is scraped");
+    }
 }
 
 pub async fn track(request: Request, next: Next) -> Response {

@@ -130,11 +130,12 @@ pub async fn enforce(State(state): State<AppState>, request: Request, next: Next
         return next.run(request).await;
     };
     // The client behind any trusted proxy (see `client_addr`), else the peer.
-    let client = request
-        .extensions()
-        .get::<ClientAddr>()
-        .map(|c| c.0)
-        .or_else(|| request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()));
+    let client = request.extensions().get::<ClientAddr>().map(|c| c.0).or_else(|| {
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip())
+    });
     let who = identity(&state, request.headers(), client);
 
     let mut tightest = spend(&state.limiter, "general", &who, limits.general).await;

@@ -386,7 +386,11 @@ async fn behind_a_trusted_proxy_throttling_follows_the_forwarded_client() {
             assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
         }
         let attacker = login_from("203.0.113.9", PASSWORD).await.unwrap();
-        assert_eq!(attacker.status(), StatusCode::TOO_MANY_REQUESTS, "trusted {trusted}");
+        assert_eq!(
+            attacker.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "trusted {trusted}"
+        );
         let other = login_from("198.51.100.7", PASSWORD).await.unwrap();
         if trusted {
             assert_eq!(other.status(), StatusCode::OK, "another client behind the proxy");

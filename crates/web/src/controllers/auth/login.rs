@@ -1,4 +1,3 @@
-
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -6,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::client_addr::ClientAddr;
 use crate::auth::{self, LoginAttempt};
+use crate::client_addr::ClientAddr;
 use crate::controllers::UserView;
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::ApiJson;
