@@ -372,6 +372,8 @@ pub trait Store:
     /// Versions of our migrations not yet applied.
     async fn pending_migrations(&self) -> StoreResult<Vec<i64>>;
     async fn ping(&self) -> StoreResult<()>;
+    /// Whether the database server answers, outside the pool (see `PostgresStore`).
+    async fn probe(&self) -> StoreResult<()>;
     async fn close(&self);
 
     // Users

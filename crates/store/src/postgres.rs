@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use std::str::FromStr;
 
-use sqlx::ConnectOptions;
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use std::sync::Arc;
+
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
+use sqlx::{ConnectOptions, Connection};
 use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::analysis_sql::impl_analysis_store;
@@ -17,6 +19,10 @@ use crate::{BackendKind, DbPool, Job, StoreError, StoreOptions, StoreResult};
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
     pub(crate) pool: PgPool,
+    /// A connection of its own for health probes: a pool busy with long jobs must not read
+    /// as an outage, and an outage must not wait out the pool's acquire timeout.
+    probe: Arc<tokio::sync::Mutex<Option<PgConnection>>>,
+    probe_options: PgConnectOptions,
 }
 
 impl PostgresStore {
@@ -51,16 +57,38 @@ impl PostgresStore {
     }
 
     pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Self> {
+        let connect_options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .connect_with(
-                PgConnectOptions::from_str(url)?
+                connect_options
+                    .clone()
                     .log_statements(options.statement_log_level())
                     .log_slow_statements(log::LevelFilter::Warn, options.slow_query),
             )
             .await?;
-        Ok(Self { pool })
+        Ok(Self {
+            pool,
+            probe: Arc::new(tokio::sync::Mutex::new(None)),
+            probe_options: connect_options.log_statements(log::LevelFilter::Off),
+        })
+    }
+
+    /// Pings over the probe connection, opening it again when the last one broke. The
+    /// caller bounds the time (a connect to a host that drops packets can hang).
+    async fn probe_connection(&self) -> StoreResult<()> {
+        let mut slot = self.probe.lock().await;
+        if let Some(conn) = slot.as_mut() {
+            if conn.ping().await.is_ok() {
+                return Ok(());
+            }
+            *slot = None;
+        }
+        let mut conn = self.probe_options.connect().await?;
+        conn.ping().await?;
+        *slot = Some(conn);
+        Ok(())
     }
 
     async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {

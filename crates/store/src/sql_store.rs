@@ -54,6 +54,10 @@ macro_rules! impl_sql_store {
                 Ok(())
             }
 
+            async fn probe(&self) -> $crate::StoreResult<()> {
+                self.probe_connection().await
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }

@@ -20,6 +20,12 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The embedded database has no server to lose: a probe is a ping through the pool.
+    async fn probe_connection(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     const KIND: BackendKind = BackendKind::Sqlite;
     /// apalis-sqlite keeps `last_seen` as Unix seconds.
     const QUEUE_WORKER_SILENCE_SQL: &'static str =

@@ -23,6 +23,7 @@
 #![forbid(unsafe_code)]
 
 pub mod corpus;
+pub mod own_server;
 mod pages;
 
 use std::net::SocketAddr;

@@ -60,6 +60,8 @@ pub enum AppError {
     UnsupportedMediaType(String),
     #[error("too many requests; try again in {retry_after_secs} s")]
     RateLimited { retry_after_secs: u64 },
+    #[error("the database is unavailable; try again in {retry_after_secs} s")]
+    Unavailable { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[source] anyhow::Error),
 }
@@ -106,6 +108,7 @@ impl AppError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             AppError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            AppError::Unavailable { .. } => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -117,7 +120,7 @@ impl AppError {
                 field: Some(field),
                 message,
             } => Some(json!({ "fields": [FieldError { field: field.clone(), message: message.clone() }] })),
-            AppError::RateLimited { retry_after_secs } => {
+            AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } => {
                 Some(json!({ "retry_after_secs": retry_after_secs }))
             }
             _ => None,
@@ -168,7 +171,7 @@ impl IntoResponse for AppError {
             tracing::error!(error = ?e, "internal error");
         }
         let mut response = envelope(status, code, self.message(), self.details());
-        if let AppError::RateLimited { retry_after_secs } = self
+        if let AppError::RateLimited { retry_after_secs } | AppError::Unavailable { retry_after_secs } = self
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
@@ -182,6 +185,12 @@ impl From<store::StoreError> for AppError {
         match e {
             store::StoreError::NotFound => AppError::NotFound,
             store::StoreError::Conflict(m) => AppError::Conflict(m),
+            other if other.is_unavailable() => {
+                tracing::warn!(error = %other, "the database is unavailable");
+                AppError::Unavailable {
+                    retry_after_secs: crate::db_health::RETRY_AFTER_SECS,
+                }
+            }
             other => AppError::Internal(other.into()),
         }
     }

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cached;
 pub mod client_addr;
 pub mod controllers;
+pub mod db_health;
 pub mod error;
 pub mod extract;
 pub mod metrics;
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(DefaultBodyLimit::max(config.body_limit_bytes))
         .layer(axum::middleware::from_fn(middleware::envelope_errors))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            db_health::gate,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             ratelimit::enforce,

@@ -77,7 +77,16 @@ pub async fn track(request: Request, next: Next) -> Response {
 }
 
 pub async fn render(State(state): State<AppState>) -> Response {
-    match state.store.job_counts().await {
+    // A scrape during an outage still answers, with the job gauges it last had.
+    let counts = if state.db_health.is_down() {
+        Err("the database is unavailable".to_owned())
+    } else {
+        match tokio::time::timeout(Duration::from_secs(1), state.store.job_counts()).await {
+            Ok(found) => found.map_err(|e| e.to_string()),
+            Err(_) => Err("no answer within 1 s".to_owned()),
+        }
+    };
+    match counts {
         Ok(counts) => {
             for queue in Queue::ALL {
                 for status in JobStatus::ALL {

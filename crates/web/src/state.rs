@@ -74,6 +74,8 @@ pub struct Inner {
     pub metrics: PrometheusHandle,
     /// Present when this process runs workers; readiness then requires a fresh heartbeat.
     pub workers: Option<WorkerLiveness>,
+    /// Whether the database answers (see `db_health`).
+    pub db_health: crate::db_health::DatabaseHealth,
 }
 
 impl std::ops::Deref for AppState {
@@ -93,7 +95,9 @@ impl AppState {
         workers: Option<WorkerLiveness>,
     ) -> Self {
         let tokens = TokenKeys::new(&config.secret_key);
+        let db_health = crate::db_health::DatabaseHealth::monitor(store.clone());
         Self(Arc::new(Inner {
+            db_health,
             store,
             registry,
             engines,

@@ -19,6 +19,7 @@ mod helpers;
 mod jobs;
 mod networks;
 mod openapi;
+mod outage;
 mod pages;
 mod preferences;
 mod queries;
