@@ -73,6 +73,15 @@ impl Key {
 pub enum CacheError {
     #[error("cache backend: {0}")]
     Redis(#[from] redis::RedisError),
+    #[error("cache backend: {0}")]
+    Link(#[from] redislink::LinkError),
+}
+
+impl CacheError {
+    /// Redis is known to be away: the link said so once; each bypass needs no log line.
+    fn is_bypass(&self) -> bool {
+        matches!(self, CacheError::Link(redislink::LinkError::Degraded))
+    }
 }
 
 /// Counters for `/metrics` and the benchmark.
@@ -148,11 +157,24 @@ impl Cache {
 
     /// Both tiers; invalidations from other instances arrive over Redis pub/sub.
     pub async fn with_redis(settings: &CacheSettings, url: &str, prefix: &str) -> Result<Self, CacheError> {
+        let link = redislink::RedisLink::connect(url).await?;
+        Self::with_link(settings, link, url, prefix).await
+    }
+
+    /// As [`Cache::with_redis`], over the process's one guarded connection; `url` is for
+    /// the invalidation subscription, which needs a connection of its own.
+    pub async fn with_link(
+        settings: &CacheSettings,
+        link: redislink::RedisLink,
+        url: &str,
+        prefix: &str,
+    ) -> Result<Self, CacheError> {
         if !settings.enabled {
             return Ok(Self::disabled());
         }
         let local = Arc::new(Local::new(settings, settings.local_ttl()));
-        let remote = Remote::connect(url, prefix, settings.ttls.longest(), Arc::downgrade(&local)).await?;
+        let remote =
+            Remote::connect(link, url, prefix, settings.ttls.longest(), Arc::downgrade(&local)).await?;
         Ok(Self(Arc::new(Inner {
             settings: settings.clone(),
             local: Some(local),
@@ -211,13 +233,17 @@ impl Cache {
                             if let Err(e) = remote
                                 .put(&rendered, key.namespace, &generation, &bytes, ttl)
                                 .await
+                                && !e.is_bypass()
                             {
                                 tracing::warn!(error = %e, "cache: could not write to Redis");
                             }
                             return Ok(bytes);
                         }
                         Err(e) => {
-                            tracing::warn!(error = %e, "cache: Redis unavailable; loading directly");
+                            if !e.is_bypass() {
+                                tracing::warn!(error = %e, "cache: Redis unavailable; loading directly");
+                            }
+                            count(class, "bypass");
                         }
                     }
                 }
@@ -238,9 +264,11 @@ impl Cache {
         }
         if let Some(remote) = &self.0.remote
             && let Err(e) = remote.invalidate(namespaces).await
+            && !e.is_bypass()
         {
-            // The other instances' in-process tier still expires within its short TTL.
-            tracing::warn!(error = %e, "cache: could not publish an invalidation");
+            // Replayed when Redis answers again; meanwhile the other instances' in-process
+            // tier expires within its short TTL (and is flushed when they reconnect).
+            tracing::warn!(error = %e, "cache: could not publish an invalidation; it is replayed when Redis returns");
         }
     }
 

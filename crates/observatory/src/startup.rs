@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use jobs::{Registry, WorkerHandle};
-use ratelimit::{MemoryLimiter, RedisLimiter};
+use ratelimit::{FailoverLimiter, MemoryLimiter, RedisLimiter};
 use secrecy::ExposeSecret;
 use store::Store;
 use web::auth::throttle::{MemoryThrottle, RedisThrottle};
@@ -37,12 +37,25 @@ pub async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
 /// The response cache for a process. With Redis, every process shares it and hears every
 /// invalidation. Without Redis, only a process that runs the workers itself sees every
 /// write; an API without its own workers then caches nothing rather than serve stale views.
-pub async fn response_cache(settings: &Settings, runs_workers: bool) -> anyhow::Result<cache::Cache> {
+pub async fn response_cache(
+    settings: &Settings,
+    runs_workers: bool,
+    link: Option<&redislink::RedisLink>,
+) -> anyhow::Result<cache::Cache> {
     Ok(match &settings.redis_url {
         Some(url) => {
-            cache::Cache::with_redis(&settings.cache, url.expose_secret(), &settings.redis_key_prefix)
-                .await
-                .context("connecting to Redis")?
+            let link = match link {
+                Some(link) => link.clone(),
+                None => redis_link(url.expose_secret()).await?,
+            };
+            cache::Cache::with_link(
+                &settings.cache,
+                link,
+                url.expose_secret(),
+                &settings.redis_key_prefix,
+            )
+            .await
+            .context("connecting to Redis")?
         }
         None if runs_workers => cache::Cache::local(&settings.cache),
         None => {
@@ -57,7 +70,7 @@ pub async fn response_cache(settings: &Settings, runs_workers: bool) -> anyhow::
 /// What a process that only runs jobs needs to tell the API instances about its writes.
 pub async fn worker_cache(settings: &Settings) -> anyhow::Result<cache::Cache> {
     match settings.redis_url {
-        Some(_) => response_cache(settings, false).await,
+        Some(_) => response_cache(settings, false, None).await,
         None => Ok(cache::Cache::disabled()),
     }
 }
@@ -65,40 +78,44 @@ pub async fn worker_cache(settings: &Settings) -> anyhow::Result<cache::Cache> {
 /// Login throttling, request quotas and the response cache: in this process, or shared
 /// through Redis.
 pub async fn shared_state(settings: &Settings, runs_workers: bool) -> anyhow::Result<web::SharedState> {
-    let cache = response_cache(settings, runs_workers).await?;
     let window = Duration::from_secs(settings.auth.login_window_secs);
     let prefix = &settings.redis_key_prefix;
     Ok(match &settings.redis_url {
         Some(url) => {
-            let url = url.expose_secret();
-            let throttle = RedisThrottle::connect(url, window, prefix)
-                .await
-                .context("connecting to Redis")?;
-            let limiter = RedisLimiter::connect(url, prefix)
-                .await
-                .context("connecting to Redis")?;
+            // One guarded connection for all of them: one view of whether Redis is there.
+            let link = redis_link(url.expose_secret()).await?;
+            let cache = response_cache(settings, runs_workers, Some(&link)).await?;
+            let shared = RedisLimiter::with_link(link.clone(), prefix);
             web::SharedState {
-                throttle: Arc::new(throttle),
-                limiter: Arc::new(limiter),
+                throttle: Arc::new(RedisThrottle::with_link(link.clone(), window, prefix)),
+                limiter: Arc::new(FailoverLimiter::new(Arc::new(shared))),
                 cache,
+                redis: Some(link),
             }
         }
         None => web::SharedState {
             throttle: Arc::new(MemoryThrottle::new(window)),
             limiter: Arc::new(MemoryLimiter::new()),
-            cache,
+            cache: response_cache(settings, runs_workers, None).await?,
+            redis: None,
         },
     })
+}
+
+async fn redis_link(url: &str) -> anyhow::Result<redislink::RedisLink> {
+    redislink::RedisLink::connect(url)
+        .await
+        .with_context(|| format!("connecting to Redis at {}", store::redact_url(url)))
 }
 
 /// With Redis, every process's search engines spend from one quota per engine; without
 /// it, each process spaces its own requests (one process is the norm then).
 pub async fn share_engine_quotas(settings: &Settings, engines: &search::Engines) -> anyhow::Result<()> {
     if let Some(url) = &settings.redis_url {
-        let limiter = RedisLimiter::connect(url.expose_secret(), &settings.redis_key_prefix)
-            .await
-            .context("connecting to Redis")?;
-        engines.share_quotas(Arc::new(limiter));
+        let link = redis_link(url.expose_secret()).await?;
+        let shared = RedisLimiter::with_link(link, &settings.redis_key_prefix);
+        // While Redis is away each process spaces its own requests, as without Redis.
+        engines.share_quotas(Arc::new(FailoverLimiter::new(Arc::new(shared))));
     }
     Ok(())
 }

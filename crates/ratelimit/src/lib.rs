@@ -6,6 +6,7 @@
 //! Both make the same decisions; the tests in this crate run one suite against each.
 #![forbid(unsafe_code)]
 
+mod failover;
 mod gcra;
 mod memory;
 mod redis_backend;
@@ -15,6 +16,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+pub use failover::FailoverLimiter;
 pub use gcra::decide;
 pub use memory::MemoryLimiter;
 pub use redis_backend::RedisLimiter;
@@ -98,6 +100,8 @@ fn ceil_secs(d: Duration) -> u64 {
 pub enum LimitError {
     #[error("rate limiter backend: {0}")]
     Redis(#[from] redis::RedisError),
+    #[error("rate limiter backend: {0}")]
+    Link(#[from] redislink::LinkError),
     #[error("rate limiter backend returned {0}")]
     Protocol(String),
 }

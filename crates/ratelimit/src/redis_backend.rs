@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use redislink::RedisLink;
 
 use crate::{Decision, LimitError, Quota, RateLimiter, gcra};
 
@@ -22,21 +23,20 @@ return {1, new_tat - now, 0}
 
 /// Limits shared by every process using the same Redis and key prefix.
 pub struct RedisLimiter {
-    conn: redis::aio::ConnectionManager,
+    link: RedisLink,
     prefix: String,
     script: redis::Script,
 }
 
 impl RedisLimiter {
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, LimitError> {
-        let client = redis::Client::open(url)?;
-        let conn = redis::aio::ConnectionManager::new(client).await?;
-        Ok(Self::with_connection(conn, prefix))
+        Ok(Self::with_link(RedisLink::connect(url).await?, prefix))
     }
 
-    pub fn with_connection(conn: redis::aio::ConnectionManager, prefix: &str) -> Self {
+    /// Over the process's one guarded connection (see `redislink`).
+    pub fn with_link(link: RedisLink, prefix: &str) -> Self {
         Self {
-            conn,
+            link,
             prefix: format!("{prefix}rl:"),
             script: redis::Script::new(GCRA_SCRIPT),
         }
@@ -46,13 +46,11 @@ impl RedisLimiter {
 #[async_trait]
 impl RateLimiter for RedisLimiter {
     async fn check(&self, key: &str, quota: Quota) -> Result<Decision, LimitError> {
-        let mut conn = self.conn.clone();
+        let mut invocation = self.script.key(format!("{}{key}", self.prefix));
+        invocation.arg(quota.interval_micros()).arg(quota.period_micros());
         let (allowed, reset, retry): (i64, i64, i64) = self
-            .script
-            .key(format!("{}{key}", self.prefix))
-            .arg(quota.interval_micros())
-            .arg(quota.period_micros())
-            .invoke_async(&mut conn)
+            .link
+            .run(|mut conn| async move { invocation.invoke_async(&mut conn).await })
             .await?;
         let micros =
             |v: i64| u64::try_from(v).map_err(|_| LimitError::Protocol(format!("negative duration {v}")));

@@ -56,6 +56,8 @@ pub struct SharedState {
     pub throttle: Arc<dyn LoginThrottle>,
     pub limiter: Arc<dyn RateLimiter>,
     pub cache: cache::Cache,
+    /// The guarded Redis connection behind them, when configured (readiness reports it).
+    pub redis: Option<redislink::RedisLink>,
 }
 
 #[derive(Clone)]
@@ -76,6 +78,7 @@ pub struct Inner {
     pub workers: Option<WorkerLiveness>,
     /// Whether the database answers (see `db_health`).
     pub db_health: crate::db_health::DatabaseHealth,
+    pub redis: Option<redislink::RedisLink>,
 }
 
 impl std::ops::Deref for AppState {
@@ -106,6 +109,7 @@ impl AppState {
             throttle: shared.throttle,
             limiter: shared.limiter,
             cache: shared.cache,
+            redis: shared.redis,
             metrics: crate::metrics::handle(),
             workers,
         }))

@@ -24,5 +24,6 @@ mod pages;
 mod preferences;
 mod queries;
 mod rate_limits;
+mod redis_outage;
 mod search;
 mod ui;

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use redis::AsyncCommands;
+use redislink::RedisLink;
 
 #[async_trait]
 pub trait LoginThrottle: Send + Sync + 'static {
@@ -70,21 +71,28 @@ impl LoginThrottle for MemoryThrottle {
     }
 }
 
+/// Counts shared through Redis; while Redis is away, counts kept in this process (so
+/// throttling goes on per instance and no login waits on, or fails with, the outage).
 pub struct RedisThrottle {
     window: Duration,
-    conn: redis::aio::ConnectionManager,
+    link: RedisLink,
     prefix: String,
+    local: MemoryThrottle,
 }
 
 impl RedisThrottle {
     pub async fn connect(url: &str, window: Duration, prefix: &str) -> anyhow::Result<Self> {
-        let client = redis::Client::open(url)?;
-        let conn = redis::aio::ConnectionManager::new(client).await?;
-        Ok(Self {
+        Ok(Self::with_link(RedisLink::connect(url).await?, window, prefix))
+    }
+
+    /// Over the process's one guarded connection (see `redislink`).
+    pub fn with_link(link: RedisLink, window: Duration, prefix: &str) -> Self {
+        Self {
             window,
-            conn,
+            link,
             prefix: prefix.to_owned(),
-        })
+            local: MemoryThrottle::new(window),
+        }
     }
 
     fn key(&self, key: &str) -> String {
@@ -95,36 +103,60 @@ impl RedisThrottle {
 #[async_trait]
 impl LoginThrottle for RedisThrottle {
     async fn blocked(&self, key: &str, limit: u32) -> anyhow::Result<Option<u64>> {
-        let key = self.key(key);
-        let mut conn = self.conn.clone();
-        let (count, ttl): (Option<u32>, i64) =
-            redis::pipe().get(&key).ttl(&key).query_async(&mut conn).await?;
-        Ok(match count {
+        let redis_key = self.key(key);
+        let shared = self
+            .link
+            .run(|mut conn| async move {
+                redis::pipe()
+                    .get(&redis_key)
+                    .ttl(&redis_key)
+                    .query_async::<(Option<u32>, i64)>(&mut conn)
+                    .await
+            })
+            .await;
+        let Ok((count, ttl)) = shared else {
+            return self.local.blocked(key, limit).await;
+        };
+        let shared = match count {
             Some(c) if c >= limit => Some(u64::try_from(ttl).unwrap_or(1).max(1)),
             _ => None,
-        })
+        };
+        // Failures counted here during an outage still count until their window ends.
+        Ok(shared.or(self.local.blocked(key, limit).await?))
     }
 
     async fn record_failure(&self, key: &str) -> anyhow::Result<()> {
-        let key = self.key(key);
-        let mut conn = self.conn.clone();
+        let redis_key = self.key(key);
         let secs = i64::try_from(self.window.as_secs()).unwrap_or(i64::MAX);
         // INCR then EXPIRE NX in one transaction: the window starts at the first failure.
-        let _: (u32, i32) = redis::pipe()
-            .atomic()
-            .incr(&key, 1u32)
-            .cmd("EXPIRE")
-            .arg(&key)
-            .arg(secs)
-            .arg("NX")
-            .query_async(&mut conn)
-            .await?;
+        let shared = self
+            .link
+            .run(|mut conn| async move {
+                redis::pipe()
+                    .atomic()
+                    .incr(&redis_key, 1u32)
+                    .cmd("EXPIRE")
+                    .arg(&redis_key)
+                    .arg(secs)
+                    .arg("NX")
+                    .query_async::<(u32, i32)>(&mut conn)
+                    .await
+            })
+            .await;
+        if shared.is_err() {
+            self.local.record_failure(key).await?;
+        }
         Ok(())
     }
 
     async fn reset(&self, key: &str) -> anyhow::Result<()> {
-        let mut conn = self.conn.clone();
-        let _: i64 = conn.del(self.key(key)).await?;
+        let redis_key = self.key(key);
+        self.local.reset(key).await?;
+        // A reset Redis misses only leaves a count that expires with its window.
+        let _ = self
+            .link
+            .run(|mut conn| async move { conn.del::<_, i64>(redis_key).await })
+            .await;
         Ok(())
     }
 }

@@ -16,7 +16,8 @@ pub struct Liveness {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Readiness {
-    /// `ready`, or `unavailable` with the failing checks named.
+    /// `ready`; `degraded` (still 200) while Redis is away; or `unavailable` (503) with the
+    /// failing checks named.
     pub status: &'static str,
     pub checks: Vec<Check>,
 }
@@ -98,6 +99,22 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, ApiJson<Readin
             detail: (!ok).then(|| "no recent worker heartbeat".to_owned()),
         });
     }
+    // Redis is an accelerator: away, it degrades this instance (no shared cache, limits
+    // per process) but never makes it unready.
+    let redis_degraded = state
+        .redis
+        .as_ref()
+        .is_some_and(redislink::RedisLink::is_degraded);
+    if state.redis.is_some() {
+        checks.push(Check {
+            name: "redis",
+            ok: true,
+            detail: redis_degraded.then(|| {
+                "degraded: unreachable, so bypassed (no shared cache; rate limits and login throttling per process) until it answers"
+                    .to_owned()
+            }),
+        });
+    }
     let all_ok = checks.iter().all(|c| c.ok);
     let status = if all_ok {
         StatusCode::OK
@@ -107,7 +124,11 @@ pub async fn ready(State(state): State<AppState>) -> (StatusCode, ApiJson<Readin
     (
         status,
         ApiJson(Readiness {
-            status: if all_ok { "ready" } else { "unavailable" },
+            status: match (all_ok, redis_degraded) {
+                (false, _) => "unavailable",
+                (true, true) => "degraded",
+                (true, false) => "ready",
+            },
             checks,
         }),
     )
