@@ -45,9 +45,11 @@ use crate::error::envelope_for_status;
 
 /// The API routes and the OpenAPI document generated from them.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+    let (router, mut spec) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(controllers::api())
-        .split_for_parts()
+        .split_for_parts();
+    openapi::document_common_responses(&mut spec);
+    (router, spec)
 }
 
 /// The OpenAPI document, as served at `/api/openapi.json`.
@@ -137,8 +139,8 @@ pub fn router(state: AppState) -> Router {
     .with_state(state)
 }
 
-/// The span of one request in the logs: method, path (never the query, which may hold a
-/// search term or a token) and the client's address.
+/// The span of one request in the logs: tower-http's default fields (method, URI, version)
+/// and the client's address (behind a trusted proxy, the one it forwarded for).
 fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
     let client = request
         .extensions()
@@ -148,7 +150,8 @@ fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Spa
     tracing::info_span!(
         "request",
         method = %request.method(),
-        path = request.uri().path(),
+        uri = %request.uri(),
+        version = ?request.version(),
         client = %client,
     )
 }

@@ -33,6 +33,7 @@ pub struct TopTermsParams {
     /// `nouns` (default), `entities` (each with its type) or `keywords`.
     pub kind: Option<String>,
     /// Terms to return, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
 }
 

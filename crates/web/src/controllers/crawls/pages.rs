@@ -19,6 +19,7 @@ pub struct PageListParams {
     pub domain: Option<String>,
     /// Only pages in this language (ISO 639-1).
     pub language: Option<String>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

@@ -17,6 +17,7 @@ pub struct JobListParams {
     pub status: Option<JobStatus>,
     /// Only jobs on this queue.
     pub queue: Option<Queue>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

@@ -16,6 +16,7 @@ use cache::{Class, resource};
 pub struct SessionListParams {
     /// Only this session and its snapshots.
     pub snapshot_of: Option<i64>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }

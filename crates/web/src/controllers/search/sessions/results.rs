@@ -21,6 +21,7 @@ pub struct ResultListParams {
     pub domain: Option<String>,
     /// Only excluded (`true`) or only kept (`false`) results.
     pub excluded: Option<bool>,
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
     pub cursor: Option<String>,
 }
