@@ -325,12 +325,25 @@ async fn stages(
         *skipped.entry(c.reason.clone().unwrap_or_default()).or_default() += c.count;
     }
     let skipped: Vec<String> = skipped.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    let mut failed: std::collections::BTreeMap<String, i64> = Default::default();
+    for c in frontier
+        .iter()
+        .filter(|c| c.state == store::FrontierState::Failed)
+    {
+        *failed.entry(c.reason.clone().unwrap_or_default()).or_default() += c.count;
+    }
+    let failed: Vec<String> = failed.iter().map(|(r, n)| format!("{r} {n}")).collect();
     stages.push((
         "crawl".to_owned(),
         format!(
-            "{} pages fetched, {} failed, skipped: {}",
+            "{} pages fetched, {} failed ({}), skipped: {}",
             state(store::FrontierState::Done),
             state(store::FrontierState::Failed),
+            if failed.is_empty() {
+                "none".to_owned()
+            } else {
+                failed.join(", ")
+            },
             if skipped.is_empty() {
                 "none".to_owned()
             } else {

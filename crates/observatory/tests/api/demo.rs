@@ -49,6 +49,10 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
         "a robots.txt disallows something: {crawl}"
     );
     assert!(!crawl.contains(" 0 failed"), "one website fails: {crawl}");
+    assert!(
+        crawl.contains("extraction 1"),
+        "the page built to exhaust the extractor fails on its own: {crawl}"
+    );
 
     let analysis = stage("analysis");
     let analysed: usize = analysis.split(" pages analysed").next().unwrap().parse().unwrap();

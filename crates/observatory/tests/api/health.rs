@@ -26,7 +26,12 @@ async fn liveness_and_readiness() {
         .iter()
         .map(|c| c["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["database", "migrations", "workers"]);
+    if app.redis_prefix.is_some() {
+        assert_eq!(names, ["database", "migrations", "workers", "redis"]);
+        assert_eq!(ready["status"], "ready", "Redis answers: not degraded");
+    } else {
+        assert_eq!(names, ["database", "migrations", "workers"]);
+    }
 }
 
 #[tokio::test]

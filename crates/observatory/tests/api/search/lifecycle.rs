@@ -413,3 +413,45 @@ async fn engine_text_with_nul_characters_is_stored_without_them() {
     let received = serper.received_requests().await.unwrap_or_default();
     assert_eq!(received.len(), 1, "one request to the engine, no retries");
 }
+
+/// Credentials in an engine's `base_url` never reach a user: the stored provenance of each
+/// request shows the URL with its userinfo masked.
+#[tokio::test]
+async fn credentials_in_an_engine_url_are_masked_in_provenance() {
+    let (serper, _) = mock_serper(Duration::ZERO).await;
+    let with_credentials = serper.uri().replacen("http://", "http://lab:hunter2@", 1);
+    let app = spawn_app_with(
+        move |s| {
+            s.search.serper.base_url = Some(with_credentials);
+            s.search.serper.api_key = Some(KEY.into());
+            s.search.serper.requests_per_second = 0.0;
+        },
+        ServeMode {
+            workers: true,
+            demo: false,
+        },
+    )
+    .await;
+    let (_, token) = app.user_with_token("alice", false).await;
+    let res = app
+        .post_json(
+            "/api/search/sessions",
+            Some(&token),
+            &json!({"name": "masked", "engine": "serper", "queries": ["topic 1"], "max_results": 10}),
+        )
+        .await;
+    let id = json(res).await["id"].as_i64().unwrap();
+    let session = wait_for_session(&app, id, &token).await;
+    assert_eq!(session["status"], "done", "{session}");
+    let results = all_pages(&app, &format!("/api/search/sessions/{id}/results"), &token).await;
+    let raw_id = results[0]["raw_page_id"].as_i64().unwrap();
+    let raw = json(
+        app.get(&format!("/api/search/sessions/{id}/raw/{raw_id}"), Some(&token))
+            .await,
+    )
+    .await;
+    let shown = raw.to_string();
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(raw["request"]["url"].as_str().unwrap().contains("lab:***@"), "{shown}");
+    assert!(!session.to_string().contains("hunter2"));
+}
