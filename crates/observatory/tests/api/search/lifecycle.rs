@@ -452,6 +452,9 @@ async fn credentials_in_an_engine_url_are_masked_in_provenance() {
     .await;
     let shown = raw.to_string();
     assert!(!shown.contains("hunter2"), "{shown}");
-    assert!(raw["request"]["url"].as_str().unwrap().contains("lab:***@"), "{shown}");
+    assert!(
+        raw["request"]["url"].as_str().unwrap().contains("lab:***@"),
+        "{shown}"
+    );
     assert!(!session.to_string().contains("hunter2"));
 }
