@@ -68,6 +68,13 @@ pub fn parse_within(html: &str, limits: &Limits) -> Result<Html, Refused> {
             limit: limits.max_bytes,
         });
     }
+    // The tree builder's cost grows with size × depth, so a document that plainly nests
+    // far too deep is refused before it is built (the exact limit is checked after).
+    if crate::prescan::nests_deeper_than(html, limits.max_depth.saturating_mul(2)) {
+        return Err(Refused::TooDeep {
+            limit: limits.max_depth,
+        });
+    }
     let doc = Html::parse_document(html);
     check_shape(&doc, limits)?;
     Ok(doc)

@@ -7,6 +7,7 @@ pub mod charset;
 pub mod eval;
 pub mod lang;
 pub mod main_text;
+mod prescan;
 
 pub use bounds::{Limits, Refused};
 pub use charset::{CharsetSource, Decoded, decode_html, looks_binary};

@@ -50,6 +50,25 @@ fn unclosed_inline_tags_are_refused_as_too_deep() {
     }
 }
 
+/// Building a tree costs its size times its depth: 5 MB of open tags would keep html5ever
+/// busy for hours, so such pages are refused before they are built.
+#[test]
+fn megabytes_of_open_tags_are_refused_before_the_tree_is_built() {
+    for unit in [
+        "<div>",
+        "<b>",
+        "<ul><li>",
+        "<table><tr><td>",
+        "<span><i>",
+        "<a href=x><div>",
+        "<svg><g>",
+    ] {
+        let html = unit.repeat(5 * 1024 * 1024 / unit.len());
+        let refused = extract_best(html).unwrap_err();
+        assert!(matches!(refused, Refused::TooDeep { .. }), "{unit}: {refused}");
+    }
+}
+
 #[test]
 fn a_page_nested_to_just_under_the_limit_is_extracted_by_every_extractor() {
     let depth = Limits::default().max_depth - 4;
