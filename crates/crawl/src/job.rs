@@ -201,6 +201,20 @@ enum AnalyseError {
     Task(#[from] tokio::task::JoinError),
 }
 
+/// The page row of a URL whose fetch was tried now, before anything came back.
+fn fetched_page(item: &FrontierItem, url: &WebUrl) -> NewPage {
+    NewPage {
+        url: item.url.clone(),
+        host: url.host.clone(),
+        domain: url.domain.clone(),
+        depth: item.depth,
+        parent_url: item.parent_url.clone(),
+        headers: json!({}),
+        fetched_at: Some(chrono::Utc::now()),
+        ..NewPage::default()
+    }
+}
+
 fn skipped(reason: impl Into<String>) -> FrontierResult {
     FrontierResult {
         state: FrontierState::Skipped,
@@ -246,15 +260,8 @@ impl CrawlRun<'_> {
                 // The robots.txt fetch was refused because the host is not public: that is
                 // the URL's own outcome, not a robots.txt that happened to be unavailable.
                 let page = NewPage {
-                    url: item.url.clone(),
-                    host: url.host.clone(),
-                    domain: url.domain.clone(),
-                    depth: item.depth,
-                    parent_url: item.parent_url.clone(),
-                    headers: json!({}),
                     error_reason: decision.refusal,
-                    fetched_at: Some(chrono::Utc::now()),
-                    ..NewPage::default()
+                    ..fetched_page(item, &url)
                 };
                 return FrontierResult {
                     state: FrontierState::Failed,
@@ -279,16 +286,7 @@ impl CrawlRun<'_> {
         let permit = self.politeness.acquire(&item.site).await;
         let fetched = self.fetcher.fetch(&target).await;
         drop(permit);
-        let mut page = NewPage {
-            url: item.url.clone(),
-            host: url.host.clone(),
-            domain: url.domain.clone(),
-            depth: item.depth,
-            parent_url: item.parent_url.clone(),
-            headers: json!({}),
-            fetched_at: Some(chrono::Utc::now()),
-            ..NewPage::default()
-        };
+        let mut page = fetched_page(item, &url);
         let fetched = match fetched {
             Ok(f) => f,
             Err(e) => {

@@ -221,13 +221,13 @@ fn start_tag(open: &mut OpenElements, name: &str) {
                 open.truncate(open.depth() - 1);
             }
         }
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+        // A heading cannot hold a heading: a new one closes the open one.
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
             if ["h1", "h2", "h3", "h4", "h5", "h6"]
                 .iter()
-                .any(|h| open.top_is(h))
-            {
-                open.truncate(open.depth() - 1);
-            }
+                .any(|h| open.top_is(h)) =>
+        {
+            open.truncate(open.depth() - 1);
         }
         _ => {}
     }
@@ -251,13 +251,12 @@ fn end_of_tag(bytes: &[u8], from: usize) -> (usize, bool) {
         match quote {
             Some(q) if b == q => quote = None,
             Some(_) => {}
-            None if b == b'"' || b == b'\'' => {
-                // Only a quote that starts an attribute value opens one (`a="…"`).
-                if i > 0 && bytes[i - 1] == b'='
-                    || i > 1 && bytes[i - 1].is_ascii_whitespace() && bytes[i - 2] == b'='
-                {
-                    quote = Some(b);
-                }
+            // Only a quote that starts an attribute value opens one (`a="…"`, `a= "…"`).
+            None if (b == b'"' || b == b'\'')
+                && (i > 0 && bytes[i - 1] == b'='
+                    || i > 1 && bytes[i - 1].is_ascii_whitespace() && bytes[i - 2] == b'=') =>
+            {
+                quote = Some(b);
             }
             None if b == b'>' => return (i + 1, i > from && bytes[i - 1] == b'/'),
             None => {}

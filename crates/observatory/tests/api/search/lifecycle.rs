@@ -419,19 +419,7 @@ async fn engine_text_with_nul_characters_is_stored_without_them() {
 #[tokio::test]
 async fn credentials_in_an_engine_url_are_masked_in_provenance() {
     let (serper, _) = mock_serper(Duration::ZERO).await;
-    let with_credentials = serper.uri().replacen("http://", "http://lab:hunter2@", 1);
-    let app = spawn_app_with(
-        move |s| {
-            s.search.serper.base_url = Some(with_credentials);
-            s.search.serper.api_key = Some(KEY.into());
-            s.search.serper.requests_per_second = 0.0;
-        },
-        ServeMode {
-            workers: true,
-            demo: false,
-        },
-    )
-    .await;
+    let app = app_with_serper_at(serper.uri().replacen("http://", "http://lab:hunter2@", 1)).await;
     let (_, token) = app.user_with_token("alice", false).await;
     let res = app
         .post_json(

@@ -78,7 +78,11 @@ pub(crate) async fn mock_serper(delay: Duration) -> (MockServer, Arc<AtomicUsize
 }
 
 pub(crate) async fn app_with_serper(server: &MockServer) -> TestApp {
-    let uri = server.uri();
+    app_with_serper_at(server.uri()).await
+}
+
+/// As [`app_with_serper`], with Serper's `base_url` as given (say, with credentials in it).
+pub(crate) async fn app_with_serper_at(uri: String) -> TestApp {
     spawn_app_with(
         move |s| {
             s.search.serper.base_url = Some(uri);
