@@ -3,36 +3,13 @@
 
 use std::collections::HashMap;
 
-use jobs::{Registry, SubmitError};
+use contract::{FieldIssue, ServiceError};
+use jobs::Registry;
 use nlp::tfidf::Corpus;
 use serde::Serialize;
-use store::{
-    AnalysisCounts, AnalysisRun, AnalysisScope, NewAnalysis, Priority, Store, StoreError, TermKind, UserId,
-};
+use store::{AnalysisCounts, AnalysisRun, AnalysisScope, NewAnalysis, Priority, Store, TermKind, UserId};
 
 use crate::job::{AnalysisOptions, AnalysisPayload, KIND};
-pub use search::FieldIssue;
-
-#[derive(Debug, thiserror::Error)]
-pub enum AnalysisServiceError {
-    #[error("invalid analysis")]
-    Invalid(Vec<FieldIssue>),
-    #[error("not found")]
-    NotFound,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("could not queue the analysis: {0}")]
-    Submit(String),
-}
-
-impl From<SubmitError> for AnalysisServiceError {
-    fn from(e: SubmitError) -> Self {
-        match e {
-            SubmitError::Store(e) => AnalysisServiceError::Store(e),
-            other => AnalysisServiceError::Submit(other.to_string()),
-        }
-    }
-}
 
 /// A run with how far it got.
 #[derive(Debug, Clone, Serialize)]
@@ -42,11 +19,7 @@ pub struct AnalysisState {
 }
 
 /// Whether the scope exists and is the owner's (another user's id is simply not found).
-async fn check_scope(
-    store: &dyn Store,
-    owner: UserId,
-    scope: AnalysisScope,
-) -> Result<(), AnalysisServiceError> {
+async fn check_scope(store: &dyn Store, owner: UserId, scope: AnalysisScope) -> Result<(), ServiceError> {
     let found = match scope {
         AnalysisScope::Crawl(id) => store.crawl(owner, id).await?.is_some(),
         AnalysisScope::Session(id) => store.search_session(owner, id).await?.is_some(),
@@ -54,7 +27,7 @@ async fn check_scope(
     if found {
         Ok(())
     } else {
-        Err(AnalysisServiceError::NotFound)
+        Err(ServiceError::NotFound)
     }
 }
 
@@ -67,11 +40,11 @@ pub async fn create_analysis(
     owner: UserId,
     scope: AnalysisScope,
     options: Option<serde_json::Value>,
-) -> Result<AnalysisState, AnalysisServiceError> {
+) -> Result<AnalysisState, ServiceError> {
     let options: AnalysisOptions = match options {
         None => AnalysisOptions::default(),
         Some(v) => serde_json::from_value(v).map_err(|e| {
-            AnalysisServiceError::Invalid(vec![FieldIssue {
+            ServiceError::Invalid(vec![FieldIssue {
                 field: "options".into(),
                 message: e.to_string(),
             }])
@@ -79,7 +52,7 @@ pub async fn create_analysis(
     };
     let problems = options.problems();
     if !problems.is_empty() {
-        return Err(AnalysisServiceError::Invalid(
+        return Err(ServiceError::Invalid(
             problems
                 .into_iter()
                 .map(|(field, message)| FieldIssue {
@@ -94,12 +67,11 @@ pub async fn create_analysis(
         .create_analysis(NewAnalysis {
             owner_id: owner,
             scope,
-            options: serde_json::to_value(&options)
-                .map_err(|e| AnalysisServiceError::Submit(e.to_string()))?,
+            options: serde_json::to_value(&options).map_err(|e| ServiceError::Submit(e.to_string()))?,
         })
         .await?;
     let payload = serde_json::to_value(AnalysisPayload { analysis_id: run.id })
-        .map_err(|e| AnalysisServiceError::Submit(e.to_string()))?;
+        .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = registry
         .submit(store, owner, KIND, payload, Priority::Normal)
         .await?;
@@ -111,11 +83,8 @@ pub async fn current_analysis(
     store: &dyn Store,
     owner: UserId,
     id: i64,
-) -> Result<AnalysisState, AnalysisServiceError> {
-    let run = store
-        .analysis(owner, id)
-        .await?
-        .ok_or(AnalysisServiceError::NotFound)?;
+) -> Result<AnalysisState, ServiceError> {
+    let run = store.analysis(owner, id).await?.ok_or(ServiceError::NotFound)?;
     let counts = store.analysis_counts(run.id).await?;
     Ok(AnalysisState { run, counts })
 }
@@ -145,7 +114,7 @@ pub async fn top_terms(
     scope: AnalysisScope,
     kind: TermKind,
     limit: usize,
-) -> Result<(usize, Vec<TopTerm>), AnalysisServiceError> {
+) -> Result<(usize, Vec<TopTerm>), ServiceError> {
     check_scope(store, owner, scope).await?;
     let mut websites: HashMap<String, HashMap<String, u64>> = HashMap::new();
     for row in store.domain_term_counts(owner, scope, kind).await? {

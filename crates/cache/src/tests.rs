@@ -151,26 +151,13 @@ fn keys_name_resource_owner_entity_and_variant() {
     assert_eq!(key(7, "limit=20").render(), "io:sessions:u7:limit=20");
 }
 
-fn redis_url() -> Option<String> {
-    match std::env::var("OBSERVATORY_TEST_REDIS_URL") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(
-                std::env::var_os("OBSERVATORY_TEST_REQUIRE_REDIS").is_none(),
-                "OBSERVATORY_TEST_REQUIRE_REDIS is set but OBSERVATORY_TEST_REDIS_URL is not"
-            );
-            None // Runs in CI's PostgreSQL + Redis pass.
-        }
-    }
-}
-
 fn prefix() -> String {
     format!("obs-test-{}:", uuid::Uuid::new_v4().simple())
 }
 
 #[tokio::test]
 async fn redis_cache_reads_through_and_invalidates() {
-    let Some(url) = redis_url() else { return };
+    let Some(url) = redislink::test_url() else { return };
     let cache = Cache::with_redis(&CacheSettings::default(), &url, &prefix())
         .await
         .unwrap();
@@ -180,7 +167,7 @@ async fn redis_cache_reads_through_and_invalidates() {
 
 #[tokio::test]
 async fn two_instances_share_entries_and_see_each_others_invalidations() {
-    let Some(url) = redis_url() else { return };
+    let Some(url) = redislink::test_url() else { return };
     let prefix = prefix();
     let a = Cache::with_redis(&CacheSettings::default(), &url, &prefix)
         .await
@@ -222,7 +209,7 @@ async fn two_instances_share_entries_and_see_each_others_invalidations() {
 
 #[tokio::test]
 async fn redis_drops_a_write_from_a_load_that_raced_an_invalidation() {
-    let Some(url) = redis_url() else { return };
+    let Some(url) = redislink::test_url() else { return };
     let prefix = prefix();
     let a = Cache::with_redis(&CacheSettings::default(), &url, &prefix)
         .await

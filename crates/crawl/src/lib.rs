@@ -1,6 +1,9 @@
-//! Crawling: job configuration, site scope, politeness, SSRF-guarded fetching with
-//! redirects, body caps and retries, and robots.txt. (The persistent frontier and the
-//! `crawl` job kind build on these.)
+//! Crawling: job configuration (`config`), site scope (`scope`), per-site politeness,
+//! SSRF-guarded fetching with redirects, body caps and retries (`fetch`, `ssrf`),
+//! robots.txt (`robots`), JavaScript rendering in Chromium (`render`), the `crawl` job over
+//! the persistent frontier (`job`: fetch, extract within bounds, store, follow links), the
+//! scraping-job service shared by the API and the CLI (`service`), and page exports as
+//! JSON Lines or CSV (`export`).
 #![forbid(unsafe_code)]
 
 pub mod config;

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use jobs::{Registry, SubmitError};
+use contract::{FieldIssue, ServiceError};
+use jobs::Registry;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::{
@@ -31,68 +32,39 @@ pub struct CrawlRequest {
     pub config: Option<serde_json::Value>,
 }
 
-pub use search::FieldIssue;
-
-#[derive(Debug, thiserror::Error)]
-pub enum CrawlServiceError {
-    #[error("invalid scraping job")]
-    Invalid(Vec<FieldIssue>),
-    #[error("not found")]
-    NotFound,
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("could not queue the scraping job: {0}")]
-    Submit(String),
-}
-
-impl From<SubmitError> for CrawlServiceError {
-    fn from(e: SubmitError) -> Self {
-        match e {
-            SubmitError::Store(e) => CrawlServiceError::Store(e),
-            other => CrawlServiceError::Submit(other.to_string()),
-        }
-    }
-}
-
-fn issue(field: impl Into<String>, message: impl Into<String>) -> FieldIssue {
-    FieldIssue {
-        field: field.into(),
-        message: message.into(),
-    }
-}
-
 /// Validates the request, gathers the seeds and queues the job.
 pub async fn create_crawl(
     store: &dyn Store,
     registry: &Registry,
     owner: UserId,
     request: &CrawlRequest,
-) -> Result<CrawlJob, CrawlServiceError> {
+) -> Result<CrawlJob, ServiceError> {
     let mut issues = Vec::new();
     let name = request.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        issues.push(issue("name", "must be 1–200 characters"));
+        issues.push(FieldIssue::new("name", "must be 1–200 characters"));
     }
     let config: CrawlConfig = match &request.config {
         None => CrawlConfig::default(),
         Some(v) => match serde_json::from_value(v.clone()) {
             Ok(c) => c,
             Err(e) => {
-                issues.push(issue("config", e.to_string()));
+                issues.push(FieldIssue::new("config", e.to_string()));
                 CrawlConfig::default()
             }
         },
     };
     for i in config.validate() {
-        issues.push(issue(format!("config.{}", i.field), i.message));
+        issues.push(FieldIssue::new(format!("config.{}", i.field), i.message));
     }
 
     let mut candidates: Vec<String> = Vec::new();
     for (i, id) in request.session_ids.iter().enumerate() {
         if store.search_session(owner, *id).await?.is_none() {
-            issues.push(issue(format!("session_ids[{i}]"), "no such search session"));
+            issues.push(FieldIssue::new(
+                format!("session_ids[{i}]"),
+                "no such search session",
+            ));
             continue;
         }
         let mut after = None;
@@ -128,17 +100,17 @@ pub async fn create_crawl(
     for (i, u) in request.urls.iter().enumerate() {
         match search::urlnorm::normalize(u) {
             Ok(web) => add(web, &mut seeds),
-            Err(e) => issues.push(issue(format!("urls[{i}]"), e.to_string())),
+            Err(e) => issues.push(FieldIssue::new(format!("urls[{i}]"), e.to_string())),
         }
     }
     if seeds.is_empty() && issues.is_empty() {
-        issues.push(issue(
+        issues.push(FieldIssue::new(
             "urls",
             "give at least one URL or a search session with results",
         ));
     }
     if seeds.len() > config.max_pages as usize {
-        issues.push(issue(
+        issues.push(FieldIssue::new(
             "config.max_pages",
             format!(
                 "{} seed URLs exceed the job budget of {}",
@@ -148,14 +120,14 @@ pub async fn create_crawl(
         ));
     }
     if !issues.is_empty() {
-        return Err(CrawlServiceError::Invalid(issues));
+        return Err(ServiceError::Invalid(issues));
     }
 
     let crawl = store
         .create_crawl(NewCrawl {
             owner_id: owner,
             name: name.to_owned(),
-            config: serde_json::to_value(&config).map_err(|e| CrawlServiceError::Submit(e.to_string()))?,
+            config: serde_json::to_value(&config).map_err(|e| ServiceError::Submit(e.to_string()))?,
             sources: json!({"sessions": request.session_ids, "urls": request.urls.len()}),
             sessions: request.session_ids.clone(),
             seeds,
@@ -178,9 +150,9 @@ async fn queue(
     registry: &Registry,
     owner: UserId,
     crawl: CrawlId,
-) -> Result<i64, CrawlServiceError> {
+) -> Result<i64, ServiceError> {
     let payload = serde_json::to_value(CrawlJobPayload { crawl_id: crawl })
-        .map_err(|e| CrawlServiceError::Submit(e.to_string()))?;
+        .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = registry
         .submit(store, owner, KIND, payload, Priority::Normal)
         .await?;
@@ -189,14 +161,10 @@ async fn queue(
 }
 
 /// Asks the job to stop at its next checkpoint; unfinished URLs stay for a resume.
-pub async fn cancel_crawl(
-    store: &dyn Store,
-    owner: UserId,
-    id: CrawlId,
-) -> Result<CrawlJob, CrawlServiceError> {
+pub async fn cancel_crawl(store: &dyn Store, owner: UserId, id: CrawlId) -> Result<CrawlJob, ServiceError> {
     let crawl = current_crawl(store, owner, id).await?;
     let Some(job_id) = crawl.job_id.filter(|_| !crawl.status.is_terminal()) else {
-        return Err(CrawlServiceError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "the scraping job has already finished ({})",
             crawl.status.as_str()
         )));
@@ -214,27 +182,23 @@ pub async fn resume_crawl(
     registry: &Registry,
     owner: UserId,
     id: CrawlId,
-) -> Result<CrawlJob, CrawlServiceError> {
+) -> Result<CrawlJob, ServiceError> {
     let crawl = current_crawl(store, owner, id).await?;
     if !matches!(crawl.status, SearchStatus::Cancelled | SearchStatus::Failed) {
-        return Err(CrawlServiceError::Conflict(format!(
+        return Err(ServiceError::Conflict(format!(
             "only a cancelled or failed scraping job can be resumed (this one is {})",
             crawl.status.as_str()
         )));
     }
     store.set_crawl_status(id, SearchStatus::Queued).await?;
     queue(store, registry, owner, id).await?;
-    store.crawl(owner, id).await?.ok_or(CrawlServiceError::NotFound)
+    store.crawl(owner, id).await?.ok_or(ServiceError::NotFound)
 }
 
 /// The job with its status brought in line with its background job (a job cancelled
 /// while queued never ran the code that updates the crawl).
-pub async fn current_crawl(
-    store: &dyn Store,
-    owner: UserId,
-    id: CrawlId,
-) -> Result<CrawlJob, CrawlServiceError> {
-    let crawl = store.crawl(owner, id).await?.ok_or(CrawlServiceError::NotFound)?;
+pub async fn current_crawl(store: &dyn Store, owner: UserId, id: CrawlId) -> Result<CrawlJob, ServiceError> {
+    let crawl = store.crawl(owner, id).await?.ok_or(ServiceError::NotFound)?;
     if crawl.status.is_terminal() {
         return Ok(crawl);
     }
@@ -249,7 +213,7 @@ pub async fn current_crawl(
     };
     store.requeue_in_flight(id).await?;
     store.set_crawl_status(id, settled).await?;
-    store.crawl(owner, id).await?.ok_or(CrawlServiceError::NotFound)
+    store.crawl(owner, id).await?.ok_or(ServiceError::NotFound)
 }
 
 /// Progress counters: queued, fetching, fetched, failed, and skipped by reason.

@@ -1,54 +1,25 @@
 //! Network operations shared by the HTTP API and the CLI.
 
+use contract::ServiceError;
 use graph::export::{ColorBy, ExportMeta};
-use jobs::{Registry, SubmitError};
+use jobs::Registry;
 use store::{Network, NewNetwork, PageRequest, Priority, SearchStatus, Store, StoreError, UserId};
 
 use crate::export::{self, Format};
 use crate::job::{KIND, NetworkPayload};
-use crate::spec::{FieldIssue, NetworkRequest};
-
-#[derive(Debug, thiserror::Error)]
-pub enum NetworkServiceError {
-    #[error("invalid network")]
-    Invalid(Vec<FieldIssue>),
-    #[error("not found")]
-    NotFound,
-    /// The network exists but has no graph to export yet (or its build failed).
-    #[error("{0}")]
-    NotReady(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("could not queue the network: {0}")]
-    Submit(String),
-    #[error("{0}")]
-    Export(String),
-}
-
-impl From<SubmitError> for NetworkServiceError {
-    fn from(e: SubmitError) -> Self {
-        match e {
-            SubmitError::Store(e) => NetworkServiceError::Store(e),
-            other => NetworkServiceError::Submit(other.to_string()),
-        }
-    }
-}
+use crate::spec::NetworkRequest;
 
 /// Every session and scraping job of the scope must be the owner's; another user's id is
 /// simply not found.
-async fn check_scope(
-    store: &dyn Store,
-    owner: UserId,
-    request: &NetworkRequest,
-) -> Result<(), NetworkServiceError> {
+async fn check_scope(store: &dyn Store, owner: UserId, request: &NetworkRequest) -> Result<(), ServiceError> {
     for &id in &request.scope.sessions {
         if store.search_session(owner, id).await?.is_none() {
-            return Err(NetworkServiceError::NotFound);
+            return Err(ServiceError::NotFound);
         }
     }
     for &id in &request.scope.crawls {
         if store.crawl(owner, id).await?.is_none() {
-            return Err(NetworkServiceError::NotFound);
+            return Err(ServiceError::NotFound);
         }
     }
     Ok(())
@@ -60,10 +31,10 @@ pub async fn create_network(
     registry: &Registry,
     owner: UserId,
     request: NetworkRequest,
-) -> Result<Network, NetworkServiceError> {
+) -> Result<Network, ServiceError> {
     let problems = request.problems();
     if !problems.is_empty() {
-        return Err(NetworkServiceError::Invalid(problems));
+        return Err(ServiceError::Invalid(problems));
     }
     check_scope(store, owner, &request).await?;
     let name = match &request.name {
@@ -74,8 +45,7 @@ pub async fn create_network(
             chrono::Utc::now().format("%Y-%m-%d %H:%M")
         ),
     };
-    let params =
-        serde_json::to_value(&request.params).map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
+    let params = serde_json::to_value(&request.params).map_err(|e| ServiceError::Submit(e.to_string()))?;
     let network = store
         .create_network(NewNetwork {
             owner_id: owner,
@@ -88,7 +58,7 @@ pub async fn create_network(
     let payload = serde_json::to_value(NetworkPayload {
         network_id: network.id,
     })
-    .map_err(|e| NetworkServiceError::Submit(e.to_string()))?;
+    .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = registry
         .submit(store, owner, KIND, payload, Priority::Normal)
         .await?;
@@ -96,24 +66,21 @@ pub async fn create_network(
     get_network(store, owner, network.id).await
 }
 
-pub async fn get_network(store: &dyn Store, owner: UserId, id: i64) -> Result<Network, NetworkServiceError> {
-    store
-        .network(owner, id)
-        .await?
-        .ok_or(NetworkServiceError::NotFound)
+pub async fn get_network(store: &dyn Store, owner: UserId, id: i64) -> Result<Network, ServiceError> {
+    store.network(owner, id).await?.ok_or(ServiceError::NotFound)
 }
 
 pub async fn list_networks(
     store: &dyn Store,
     owner: UserId,
     page: PageRequest,
-) -> Result<Vec<Network>, NetworkServiceError> {
+) -> Result<Vec<Network>, ServiceError> {
     Ok(store.list_networks(owner, page).await?)
 }
 
-pub async fn delete_network(store: &dyn Store, owner: UserId, id: i64) -> Result<(), NetworkServiceError> {
+pub async fn delete_network(store: &dyn Store, owner: UserId, id: i64) -> Result<(), ServiceError> {
     match store.delete_network(owner, id).await {
-        Err(StoreError::NotFound) => Err(NetworkServiceError::NotFound),
+        Err(StoreError::NotFound) => Err(ServiceError::NotFound),
         other => Ok(other?),
     }
 }
@@ -123,13 +90,11 @@ pub async fn stored_graph(
     store: &dyn Store,
     owner: UserId,
     id: i64,
-) -> Result<Option<graph::Graph>, NetworkServiceError> {
+) -> Result<Option<graph::Graph>, ServiceError> {
     let Some(bytes) = store.network_graph(owner, id).await? else {
         return Ok(None);
     };
-    export::decompress(&bytes)
-        .map(Some)
-        .map_err(NetworkServiceError::Export)
+    export::decompress(&bytes).map(Some).map_err(ServiceError::Export)
 }
 
 /// A file ready to send: bytes, content type, and a file name.
@@ -145,10 +110,10 @@ pub async fn export_network(
     id: i64,
     format: Format,
     color_by: ColorBy,
-) -> Result<ExportFile, NetworkServiceError> {
+) -> Result<ExportFile, ServiceError> {
     let network = get_network(store, owner, id).await?;
     if network.status != SearchStatus::Done {
-        return Err(NetworkServiceError::NotReady(match &network.error {
+        return Err(ServiceError::NotReady(match &network.error {
             Some(e) => format!("network {id} was not built: {e}"),
             None => format!(
                 "network {id} is {}; it can be downloaded once it is done",
@@ -159,15 +124,14 @@ pub async fn export_network(
     let bytes = store
         .network_graph(owner, id)
         .await?
-        .ok_or_else(|| NetworkServiceError::NotReady(format!("network {id} has no stored graph")))?;
+        .ok_or_else(|| ServiceError::NotReady(format!("network {id} has no stored graph")))?;
     let (meta, format_name) = (export_meta(&network), format.extension());
     let bytes = tokio::task::spawn_blocking(move || {
-        let graph = export::decompress(&bytes).map_err(NetworkServiceError::Export)?;
-        export::render(&graph, &meta, format, color_by)
-            .map_err(|e| NetworkServiceError::Export(e.to_string()))
+        let graph = export::decompress(&bytes).map_err(ServiceError::Export)?;
+        export::render(&graph, &meta, format, color_by).map_err(|e| ServiceError::Export(e.to_string()))
     })
     .await
-    .map_err(|e| NetworkServiceError::Export(e.to_string()))??;
+    .map_err(|e| ServiceError::Export(e.to_string()))??;
     Ok(ExportFile {
         bytes,
         content_type: format.content_type(),

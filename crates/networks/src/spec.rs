@@ -1,11 +1,11 @@
 //! A network request: its type, scope and parameters, with defaults and validation.
 
+use contract::FieldIssue;
 use graph::backbone::Method;
 use graph::build::{Measure, RankWeight, Side, TopN, WebsiteUnit};
 use graph::layout::LayoutOptions;
 use graph::stats::Filters;
 use graph::{CommunityOptions, Refinement};
-pub use search::FieldIssue;
 use serde::{Deserialize, Serialize};
 use store::NetworkScope;
 

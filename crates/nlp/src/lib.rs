@@ -1,6 +1,15 @@
 //! Natural-language processing for Issue Observatory, trained by our own code on the
-//! Universal Dependencies treebanks: a UD-style tokenizer, an averaged-perceptron UPOS
-//! tagger, and the evaluation that holds them to their quality floors.
+//! Universal Dependencies treebanks and Universal NER, for English, Danish and German:
+//!
+//! - `tokenize`: a UD-style tokenizer and sentence splitter (linear in the text: runs
+//!   without whitespace are handled in bounded pieces);
+//! - `pos`: an averaged-perceptron UPOS tagger; `lemma`: a lemmatizer (learned edit rules
+//!   plus spaCy lookup tables and English rules); `ner`: a structured-perceptron entity
+//!   recognizer (BIO, Viterbi);
+//! - `analyze`: a page's noun lemmas, entities and RAKE keywords; `tfidf`: distinctive
+//!   terms over websites; `stopwords`;
+//! - `conllu`, `eval`: reading treebanks and holding each model to its quality floor;
+//!   `models`: the committed models (CC BY-SA 4.0), compiled into the binary.
 //!
 //! Pure logic: no files, no network, no async. Callers read model bytes and corpora and
 //! hand them in; [`PosModel::from_bytes`] loads a committed model.

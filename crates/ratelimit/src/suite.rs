@@ -51,26 +51,13 @@ async fn memory_limiter_spends_and_refuses() {
     refills_after_an_interval(&MemoryLimiter::new()).await;
 }
 
-fn redis_url() -> Option<String> {
-    match std::env::var("OBSERVATORY_TEST_REDIS_URL") {
-        Ok(url) => Some(url),
-        Err(_) => {
-            assert!(
-                std::env::var_os("OBSERVATORY_TEST_REQUIRE_REDIS").is_none(),
-                "OBSERVATORY_TEST_REQUIRE_REDIS is set but OBSERVATORY_TEST_REDIS_URL is not"
-            );
-            None // Runs in CI's PostgreSQL + Redis pass.
-        }
-    }
-}
-
 fn fresh_prefix() -> String {
     format!("obs-test-{}:", uuid::Uuid::new_v4().simple())
 }
 
 #[tokio::test]
 async fn redis_limiter_spends_and_refuses() {
-    let Some(url) = redis_url() else { return };
+    let Some(url) = redislink::test_url() else { return };
     let limiter = RedisLimiter::connect(&url, &fresh_prefix()).await.unwrap();
     spends_and_refuses(&limiter).await;
     refills_after_an_interval(&limiter).await;
@@ -78,7 +65,7 @@ async fn redis_limiter_spends_and_refuses() {
 
 #[tokio::test]
 async fn redis_limiters_in_two_instances_share_one_quota() {
-    let Some(url) = redis_url() else { return };
+    let Some(url) = redislink::test_url() else { return };
     let prefix = fresh_prefix();
     let a = RedisLimiter::connect(&url, &prefix).await.unwrap();
     let b = RedisLimiter::connect(&url, &prefix).await.unwrap();

@@ -149,3 +149,20 @@ fn is_connection_problem(e: &redis::RedisError) -> bool {
         || e.is_timeout()
         || e.is_unrecoverable_error()
 }
+
+/// The Redis of the test run (`OBSERVATORY_TEST_REDIS_URL`), or `None` when the run has
+/// none. With `OBSERVATORY_TEST_REQUIRE_REDIS` set (CI's PostgreSQL + Redis pass) a missing
+/// URL fails the test instead of skipping it.
+#[cfg(feature = "testing")]
+pub fn test_url() -> Option<String> {
+    match std::env::var("OBSERVATORY_TEST_REDIS_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var_os("OBSERVATORY_TEST_REQUIRE_REDIS").is_none(),
+                "OBSERVATORY_TEST_REQUIRE_REDIS is set but OBSERVATORY_TEST_REDIS_URL is not"
+            );
+            None
+        }
+    }
+}

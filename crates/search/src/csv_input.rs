@@ -3,7 +3,9 @@
 
 use chrono::NaiveDate;
 
-use crate::request::{FieldIssue, QueryInput, QueryOverrides};
+use contract::FieldIssue;
+
+use crate::request::{QueryInput, QueryOverrides};
 
 const COLUMNS: [&str; 6] = [
     "query",

@@ -19,5 +19,5 @@ pub mod request;
 pub mod service;
 
 pub use job::RunSearchSession;
-pub use request::{FieldIssue, SessionParams, SessionRequest};
-pub use service::{Comparison, ServiceError};
+pub use request::{SessionParams, SessionRequest};
+pub use service::Comparison;

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
+use contract::FieldIssue;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Engines;
@@ -78,22 +79,6 @@ pub struct SessionParams {
     pub date_to: Option<NaiveDate>,
     pub allowed_tlds: Vec<String>,
     pub excluded_domains: Vec<String>,
-}
-
-/// A problem with one field of the request.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldIssue {
-    pub field: String,
-    pub message: String,
-}
-
-impl FieldIssue {
-    fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
-    }
 }
 
 /// A request that passed validation.

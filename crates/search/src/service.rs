@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use jobs::{Registry, SubmitError};
+use jobs::Registry;
 use serde::Serialize;
 use serde_json::json;
 use store::{
@@ -15,33 +15,12 @@ use crate::compare::{jaccard, rbo_ext};
 use crate::config::Engines;
 use crate::engine::{EngineKind, QueryParams};
 use crate::job::{KIND, SearchJobPayload};
-use crate::request::{FieldIssue, QueryInput, SessionRequest, ValidSession, exclusion_reason};
+use contract::{FieldIssue, ServiceError};
+
+use crate::request::{QueryInput, SessionRequest, ValidSession, exclusion_reason};
 
 /// Persistence of rank-biased overlap: the top 10 carry about 86% of the weight.
 pub const RBO_P: f64 = 0.9;
-
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error("invalid search session")]
-    Invalid(Vec<FieldIssue>),
-    #[error("not found")]
-    NotFound,
-    #[error("{0}")]
-    Conflict(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("could not queue the search: {0}")]
-    Submit(String),
-}
-
-impl From<SubmitError> for ServiceError {
-    fn from(e: SubmitError) -> Self {
-        match e {
-            SubmitError::Store(e) => ServiceError::Store(e),
-            other => ServiceError::Submit(other.to_string()),
-        }
-    }
-}
 
 /// Validates, stores and (unless it is a manual list) queues a session.
 /// `csv_queries` replaces the request's `queries` when they came from a file.

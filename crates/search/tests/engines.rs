@@ -589,15 +589,15 @@ async fn processes_sharing_a_quota_wait_for_each_other() {
         )
     };
     let (first, second) = (make(), make());
-    match std::env::var("OBSERVATORY_TEST_REDIS_URL") {
-        Ok(url) => {
+    match redislink::test_url() {
+        Some(url) => {
             let prefix = format!("obs-test-{}:", uuid::Uuid::new_v4().simple());
             for client in [&first, &second] {
                 let limiter = ratelimit::RedisLimiter::connect(&url, &prefix).await.unwrap();
                 client.share_quota(Arc::new(limiter));
             }
         }
-        Err(_) => {
+        None => {
             let limiter: Arc<dyn ratelimit::RateLimiter> = Arc::new(ratelimit::MemoryLimiter::new());
             first.share_quota(limiter.clone());
             second.share_quota(limiter);

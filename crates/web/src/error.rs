@@ -77,7 +77,7 @@ impl AppError {
     }
 
     /// A validation failure from a service's field-named issues.
-    pub fn from_issues(issues: Vec<search::FieldIssue>) -> Self {
+    pub fn from_issues(issues: Vec<contract::FieldIssue>) -> Self {
         AppError::Validation(
             issues
                 .into_iter()
@@ -196,50 +196,14 @@ impl From<store::StoreError> for AppError {
     }
 }
 
-impl From<search::ServiceError> for AppError {
-    fn from(e: search::ServiceError) -> Self {
-        match e {
-            search::ServiceError::Invalid(issues) => AppError::from_issues(issues),
-            search::ServiceError::NotFound => AppError::NotFound,
-            search::ServiceError::Conflict(m) => AppError::Conflict(m),
-            search::ServiceError::Store(e) => e.into(),
-            other => AppError::internal(other),
-        }
-    }
-}
-
-impl From<crawl::service::CrawlServiceError> for AppError {
-    fn from(e: crawl::service::CrawlServiceError) -> Self {
-        use crawl::service::CrawlServiceError as E;
+/// The one mapping of the service contract onto the envelope.
+impl From<contract::ServiceError> for AppError {
+    fn from(e: contract::ServiceError) -> Self {
+        use contract::ServiceError as E;
         match e {
             E::Invalid(issues) => AppError::from_issues(issues),
             E::NotFound => AppError::NotFound,
-            E::Conflict(m) => AppError::Conflict(m),
-            E::Store(e) => e.into(),
-            other => AppError::internal(other),
-        }
-    }
-}
-
-impl From<analysis::service::AnalysisServiceError> for AppError {
-    fn from(e: analysis::service::AnalysisServiceError) -> Self {
-        use analysis::service::AnalysisServiceError as E;
-        match e {
-            E::Invalid(issues) => AppError::from_issues(issues),
-            E::NotFound => AppError::NotFound,
-            E::Store(e) => e.into(),
-            other => AppError::internal(other),
-        }
-    }
-}
-
-impl From<networks::service::NetworkServiceError> for AppError {
-    fn from(e: networks::service::NetworkServiceError) -> Self {
-        use networks::service::NetworkServiceError as E;
-        match e {
-            E::Invalid(issues) => AppError::from_issues(issues),
-            E::NotFound => AppError::NotFound,
-            E::NotReady(m) => AppError::Conflict(m),
+            E::Conflict(m) | E::NotReady(m) => AppError::Conflict(m),
             E::Store(e) => e.into(),
             other => AppError::internal(other),
         }

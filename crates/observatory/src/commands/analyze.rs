@@ -1,7 +1,7 @@
 //! `observatory analyze`: an analysis run over a scraping job's pages, with a progress bar
 //! and the job's top terms by TF-IDF.
 
-use analysis::service::AnalysisServiceError;
+use contract::ServiceError;
 use serde_json::json;
 use store::{AnalysisScope, Queue, Store, TermKind};
 
@@ -17,15 +17,12 @@ pub async fn run(settings: &Settings, args: &AnalyzeArgs) -> anyhow::Result<()> 
     result
 }
 
-fn service_error(e: AnalysisServiceError, scope: AnalysisScope) -> anyhow::Error {
-    match e {
-        AnalysisServiceError::Invalid(issues) => crate::commands::search::invalid("the analysis", &issues),
-        AnalysisServiceError::NotFound => match scope {
-            AnalysisScope::Crawl(id) => anyhow::anyhow!("no scraping job {id} is yours"),
-            AnalysisScope::Session(id) => anyhow::anyhow!("no search session {id} is yours"),
-        },
-        other => other.into(),
-    }
+fn service_error(e: ServiceError, scope: AnalysisScope) -> anyhow::Error {
+    let not_found = match scope {
+        AnalysisScope::Crawl(id) => format!("no scraping job {id} is yours"),
+        AnalysisScope::Session(id) => format!("no search session {id} is yours"),
+    };
+    super::service_error(super::Subject::new("the analysis", not_found), e)
 }
 
 async fn analyze(

@@ -1,7 +1,8 @@
 //! `observatory crawl`: a scraping job from the terminal, with a progress bar and a summary.
 
 use anyhow::Context;
-use crawl::service::{CrawlRequest, CrawlServiceError};
+use contract::ServiceError;
+use crawl::service::CrawlRequest;
 use crawl::{CrawlConfig, SiteScope};
 use store::{Queue, Store, UserId};
 
@@ -17,12 +18,8 @@ pub async fn run(settings: &Settings, args: &CrawlArgs) -> anyhow::Result<()> {
     result
 }
 
-fn service_error(e: CrawlServiceError) -> anyhow::Error {
-    match e {
-        CrawlServiceError::Invalid(issues) => crate::commands::search::invalid("the scraping job", &issues),
-        CrawlServiceError::NotFound => anyhow::anyhow!("no such scraping job"),
-        other => other.into(),
-    }
+fn service_error(e: ServiceError) -> anyhow::Error {
+    super::service_error(super::Subject::new("the scraping job", "no such scraping job"), e)
 }
 
 async fn crawl(

@@ -33,3 +33,38 @@ pub(crate) async fn active_user(store: &dyn store::Store, name: &str) -> anyhow:
             anyhow::anyhow!("`{name}` is not an active user (create one with `observatory user add`)")
         })
 }
+
+/// What a request was about, for the one mapping of service errors to messages.
+pub(crate) struct Subject<'a> {
+    /// `the scraping job`, as in "the scraping job is invalid".
+    pub what: &'a str,
+    /// What to say when it is not found (or not the caller's).
+    pub not_found: String,
+}
+
+impl<'a> Subject<'a> {
+    pub fn new(what: &'a str, not_found: impl Into<String>) -> Self {
+        Self {
+            what,
+            not_found: not_found.into(),
+        }
+    }
+}
+
+/// The one mapping of the service contract onto what the command line says.
+pub(crate) fn service_error(subject: Subject<'_>, e: contract::ServiceError) -> anyhow::Error {
+    match e {
+        contract::ServiceError::Invalid(issues) => invalid(subject.what, &issues),
+        contract::ServiceError::NotFound => anyhow::anyhow!(subject.not_found),
+        other => other.into(),
+    }
+}
+
+/// Field-named issues as one readable error.
+pub(crate) fn invalid(what: &str, issues: &[contract::FieldIssue]) -> anyhow::Error {
+    let lines: Vec<String> = issues
+        .iter()
+        .map(|i| format!("  {}: {}", i.field, i.message))
+        .collect();
+    anyhow::anyhow!("{what} is invalid:\n{}", lines.join("\n"))
+}

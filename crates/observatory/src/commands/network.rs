@@ -5,9 +5,9 @@
 use std::path::Path;
 
 use anyhow::Context;
+use contract::ServiceError;
 use graph::export::ColorBy;
 use networks::export::Format;
-use networks::service::NetworkServiceError;
 use networks::spec::{NetworkParams, NetworkRequest};
 use serde_json::{Value, json};
 use store::{Network, NetworkScope, PageRequest, Queue, SearchStatus, Store, UserId};
@@ -24,14 +24,14 @@ pub async fn run(settings: &Settings, args: &NetworkArgs) -> anyhow::Result<()> 
     result
 }
 
-fn service_error(e: NetworkServiceError) -> anyhow::Error {
-    match e {
-        NetworkServiceError::Invalid(issues) => crate::commands::search::invalid("the network", &issues),
-        NetworkServiceError::NotFound => {
-            anyhow::anyhow!("no such network, search session or scraping job of yours")
-        }
-        other => other.into(),
-    }
+fn service_error(e: ServiceError) -> anyhow::Error {
+    super::service_error(
+        super::Subject::new(
+            "the network",
+            "no such network, search session or scraping job of yours",
+        ),
+        e,
+    )
 }
 
 fn color(arg: ColorArg) -> ColorBy {

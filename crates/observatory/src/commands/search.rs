@@ -4,7 +4,8 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use search::{EngineKind, ServiceError, SessionRequest};
+use contract::ServiceError;
+use search::{EngineKind, SessionRequest};
 use store::{PageRequest, Queue, SearchSession, Store, User};
 
 use crate::cli::{SearchAction, SearchArgs, SearchRunArgs};
@@ -55,7 +56,7 @@ async fn dispatch(settings: &Settings, args: &SearchArgs, store: Arc<dyn Store>)
                     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
                     Some(
                         search::csv_input::parse_queries(&bytes)
-                            .map_err(|issues| invalid("the search session", &issues))?,
+                            .map_err(|issues| super::invalid("the search session", &issues))?,
                     )
                 }
                 _ => None,
@@ -166,21 +167,11 @@ fn session_request(run: &SearchRunArgs) -> anyhow::Result<SessionRequest> {
     })
 }
 
-/// Field-named issues as one readable error.
-pub(crate) fn invalid(what: &str, issues: &[search::FieldIssue]) -> anyhow::Error {
-    let lines: Vec<String> = issues
-        .iter()
-        .map(|i| format!("  {}: {}", i.field, i.message))
-        .collect();
-    anyhow::anyhow!("{what} is invalid:\n{}", lines.join("\n"))
-}
-
 fn service_error(e: ServiceError) -> anyhow::Error {
-    match e {
-        ServiceError::Invalid(issues) => invalid("the search session", &issues),
-        ServiceError::NotFound => anyhow::anyhow!("no such search session"),
-        other => other.into(),
-    }
+    super::service_error(
+        super::Subject::new("the search session", "no such search session"),
+        e,
+    )
 }
 
 async fn list(store: &dyn Store, user: &User) -> anyhow::Result<()> {

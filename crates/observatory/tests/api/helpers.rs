@@ -71,7 +71,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMo
     settings.workers.heartbeat_secs = 1;
     // Tests poll job status far faster than a person would; the quota tests set their own.
     settings.rate_limits = generous_limits();
-    if let Ok(url) = std::env::var("OBSERVATORY_TEST_REDIS_URL") {
+    if let Some(url) = redislink::test_url() {
         settings.redis_url = Some(SecretString::from(url));
         settings.redis_key_prefix = format!("obs-test-{}:", uuid::Uuid::new_v4().simple());
     }

@@ -188,11 +188,7 @@ mod tests {
 
     #[tokio::test]
     async fn redis_throttle_blocks_after_limit() {
-        let Ok(url) = std::env::var("OBSERVATORY_TEST_REDIS_URL") else {
-            assert!(
-                std::env::var_os("OBSERVATORY_TEST_REQUIRE_REDIS").is_none(),
-                "OBSERVATORY_TEST_REQUIRE_REDIS is set but OBSERVATORY_TEST_REDIS_URL is not"
-            );
+        let Some(url) = redislink::test_url() else {
             return; // Runs in CI's PostgreSQL + Redis pass.
         };
         let prefix = format!("obs-test-{}:", uuid::Uuid::new_v4().simple());
