@@ -143,7 +143,14 @@ pub async fn run_pipeline(settings: &Settings, world: &DemoWorld, out: &Path) ->
         let admin = web::accounts::create_user(store.as_ref(), DEMO_USER, password.clone(), true)
             .await
             .map_err(|e| anyhow::anyhow!("creating the demo user: {e:?}"))?;
-        pipeline(&settings, store.clone(), admin.id, out).await
+        pipeline(
+            &settings,
+            store.clone(),
+            admin.id,
+            out,
+            vec![world.web.hostile_url()],
+        )
+        .await
     }
     .await;
     store.close().await;
@@ -214,10 +221,11 @@ async fn pipeline(
     store: Arc<dyn Store>,
     owner: UserId,
     out: &Path,
+    extra_seeds: Vec<String>,
 ) -> anyhow::Result<Summary> {
     let (registry, engines) = job_registry(settings)?;
     let workers = jobs::start_workers(store.clone(), registry.clone(), settings.worker_options());
-    let result = stages(store.as_ref(), &registry, &engines, owner, out).await;
+    let result = stages(store.as_ref(), &registry, &engines, owner, out, extra_seeds).await;
     workers.shutdown().await;
     result
 }
@@ -240,6 +248,7 @@ async fn stages(
     engines: &search::Engines,
     owner: UserId,
     out: &Path,
+    extra_seeds: Vec<String>,
 ) -> anyhow::Result<Summary> {
     let mut stages = Vec::new();
 
@@ -300,7 +309,9 @@ async fn stages(
     let crawl_request = crawl::service::CrawlRequest {
         name: "Danish energy transition".into(),
         session_ids: vec![session.id],
-        urls: vec![],
+        // The page built to exhaust the extractor, asked for outright so that the summary
+        // always shows it failing on its own (`extraction 1`) while the crawl goes on.
+        urls: extra_seeds,
         config: Some(
             json!({"depth": 2, "max_pages_per_site": 10, "delay_secs": 0.1, "timeout_secs": 5, "retries": 1}),
         ),

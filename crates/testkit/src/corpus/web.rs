@@ -54,6 +54,11 @@ impl CorpusWeb {
         format!("http://{host}:{}{path}", self.port())
     }
 
+    /// The one page built to exhaust an extractor (10,000 nested elements).
+    pub fn hostile_url(&self) -> String {
+        self.url(SITES[0].host, HOSTILE_PATH)
+    }
+
     /// Every hostname the corpus answers for (all resolve to [`CorpusWeb::addr`]).
     pub fn hosts(&self) -> Vec<String> {
         let mut hosts: Vec<String> = Vec::new();
@@ -126,8 +131,7 @@ fn respond(port: u16, host: &str, path: &str) -> Response {
     {
         return html(page(site, "Medlemmer", "<p>Kun for medlemmer.</p>", &[]));
     }
-    let about = if site.danish { "/om" } else { "/about" };
-    if path == about && index == 0 {
+    if path == HOSTILE_PATH && index == 0 {
         // One page built to exhaust an extractor (10,000 nested elements; it once took the
         // whole process down): the crawl records it as failed, reason `extraction`.
         return html(format!(
@@ -136,6 +140,7 @@ fn respond(port: u16, host: &str, path: &str) -> Response {
             escape(&articles(index)[0].paragraphs[0])
         ));
     }
+    let about = if site.danish { "/om" } else { "/about" };
     if path == about {
         let text = format!("<p>{}</p>", escape(&articles(index)[0].paragraphs[0]));
         return html(page(
@@ -227,6 +232,22 @@ fn link_to(port: u16, other: usize, k: usize) -> (String, String) {
     )
 }
 
+/// The first website's old archive page, nested 10,000 elements deep.
+const HOSTILE_PATH: &str = "/arkiv";
+
+/// The first website links its archive at the top of every page's content, so a crawl
+/// that reaches the website at all queues it before any per-site cap is spent.
+fn archive_link(port: u16, index: usize, site: &DemoSite) -> String {
+    if index == 0 {
+        format!(
+            "<p><a href=\"http://{}:{port}{HOSTILE_PATH}\">Arkiv</a></p>",
+            site.host
+        )
+    } else {
+        String::new()
+    }
+}
+
 fn home(port: u16, index: usize, site: &DemoSite) -> String {
     let list: String = articles(index)
         .iter()
@@ -242,14 +263,19 @@ fn home(port: u16, index: usize, site: &DemoSite) -> String {
         .collect();
     let intro = escape(&articles(index)[0].paragraphs[0]);
     let heading = if site.danish { "Seneste nyt" } else { "Latest" };
-    let body = format!("<p>{intro}</p><h2>{heading}</h2><ul class=\"articles\">{list}</ul>");
+    let archive = archive_link(port, index, site);
+    let body = format!("{archive}<p>{intro}</p><h2>{heading}</h2><ul class=\"articles\">{list}</ul>");
     let links: Vec<(String, String)> = partners(index).into_iter().map(|o| link_to(port, o, 0)).collect();
     page(site, site.name, &body, &links)
 }
 
 fn article(port: u16, index: usize, site: &DemoSite, k: usize) -> String {
     let a = &articles(index)[k];
-    let mut body = format!("<p class=\"dateline\">{}</p>", a.published);
+    let mut body = format!(
+        "{}<p class=\"dateline\">{}</p>",
+        archive_link(port, index, site),
+        a.published
+    );
     for p in &a.paragraphs {
         body.push_str(&format!("<p>{}</p>", escape(p)));
     }
