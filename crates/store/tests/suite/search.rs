@@ -5,16 +5,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-async fn user(store: &dyn Store, name: &str) -> User {
-    store
-        .create_user(NewUser {
-            username: name.into(),
-            password_hash: "hash".into(),
-            is_admin: false,
-        })
-        .await
-        .unwrap()
-}
+use crate::helpers::user;
 
 fn page(after: Option<i64>, limit: u32) -> PageRequest {
     PageRequest { after, limit }

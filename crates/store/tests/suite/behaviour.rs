@@ -6,16 +6,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-async fn user(store: &dyn Store, name: &str) -> User {
-    store
-        .create_user(NewUser {
-            username: name.into(),
-            password_hash: "hash".into(),
-            is_admin: false,
-        })
-        .await
-        .unwrap()
-}
+use crate::helpers::user;
 
 fn new_job(owner: UserId, priority: Priority) -> NewJob {
     NewJob {

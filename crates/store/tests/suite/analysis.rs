@@ -5,16 +5,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-async fn user(store: &dyn Store, name: &str) -> User {
-    store
-        .create_user(NewUser {
-            username: name.into(),
-            password_hash: "hash".into(),
-            is_admin: false,
-        })
-        .await
-        .unwrap()
-}
+use crate::helpers::user;
 
 /// A finished scraping job with one page per (url, domain, text).
 async fn crawl(s: &dyn Store, owner: UserId, pages: &[(&str, &str, &str)]) -> CrawlId {
