@@ -110,9 +110,17 @@ async fn redis_link(url: &str) -> anyhow::Result<redislink::RedisLink> {
 
 /// With Redis, every process's search engines spend from one quota per engine; without
 /// it, each process spaces its own requests (one process is the norm then).
-pub async fn share_engine_quotas(settings: &Settings, engines: &search::Engines) -> anyhow::Result<()> {
+/// `link` is the process's guarded connection when it has one already.
+pub async fn share_engine_quotas(
+    settings: &Settings,
+    engines: &search::Engines,
+    link: Option<&redislink::RedisLink>,
+) -> anyhow::Result<()> {
     if let Some(url) = &settings.redis_url {
-        let link = redis_link(url.expose_secret()).await?;
+        let link = match link {
+            Some(link) => link.clone(),
+            None => redis_link(url.expose_secret()).await?,
+        };
         let shared = RedisLimiter::with_link(link, &settings.redis_key_prefix);
         // While Redis is away each process spaces its own requests, as without Redis.
         engines.share_quotas(Arc::new(FailoverLimiter::new(Arc::new(shared))));
@@ -171,7 +179,7 @@ impl Application {
         let store = open_store(settings).await?;
         let (registry, engines) = job_registry(settings)?;
         let shared = shared_state(settings, mode.workers).await?;
-        share_engine_quotas(settings, &engines).await?;
+        share_engine_quotas(settings, &engines, shared.redis.as_ref()).await?;
         let workers = mode.workers.then(|| {
             let mut options = settings.worker_options();
             options.cache = shared.cache.clone();

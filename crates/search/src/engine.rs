@@ -162,12 +162,6 @@ impl HttpCall {
     /// Secret parameters appear as `***`; secret headers are not listed.
     pub fn redacted(&self) -> Value {
         let mut url = self.url.clone();
-        // Credentials in a configured base URL (`http://user:pass@searx/`) are secrets too.
-        if url.password().is_some() {
-            let _ = url.set_password(Some("***"));
-        } else if !url.username().is_empty() {
-            let _ = url.set_username("***");
-        }
         {
             let mut pairs = url.query_pairs_mut();
             for (k, v) in &self.query {
@@ -179,7 +173,8 @@ impl HttpCall {
         }
         serde_json::json!({
             "method": match self.method { Method::Get => "GET", Method::Post => "POST" },
-            "url": url.as_str(),
+            // Credentials in a configured base URL (`http://user:pass@searx/`) are secrets too.
+            "url": store::redact_url(url.as_str()),
             "body": self.json,
         })
     }

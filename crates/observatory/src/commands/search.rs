@@ -47,7 +47,7 @@ async fn dispatch(settings: &Settings, args: &SearchArgs, store: Arc<dyn Store>)
         .context("say whose session this is with --as USER")?;
     let user = crate::commands::active_user(store.as_ref(), name).await?;
     let (registry, engines) = job_registry(settings)?;
-    crate::startup::share_engine_quotas(settings, &engines).await?;
+    crate::startup::share_engine_quotas(settings, &engines, None).await?;
     let session = match &args.action {
         None => {
             let request = session_request(&args.run)?;

@@ -13,7 +13,7 @@ pub async fn run(settings: &Settings, args: &WorkerArgs) -> anyhow::Result<()> {
         options.concurrency = n;
     }
     let (registry, engines) = job_registry(settings)?;
-    crate::startup::share_engine_quotas(settings, &engines).await?;
+    crate::startup::share_engine_quotas(settings, &engines, None).await?;
     options.cache = crate::startup::worker_cache(settings).await?;
     let workers = jobs::start_workers(store.clone(), registry, options);
     shutdown_signal().await;
