@@ -33,6 +33,10 @@ pub enum ServiceError {
     /// No such thing, or not the caller's (never told apart).
     #[error("not found")]
     NotFound,
+    /// The actor may not do this at all (a user administering accounts). Only for acts whose
+    /// existence is public; anything owned by someone else is [`ServiceError::NotFound`].
+    #[error("{0}")]
+    Forbidden(String),
     /// The request conflicts with the thing's state (already finished, a duplicate…).
     #[error("{0}")]
     Conflict(String),
@@ -46,6 +50,9 @@ pub enum ServiceError {
     /// Producing an export failed after the request was accepted.
     #[error("{0}")]
     Export(String),
+    /// Something broke that the caller cannot fix (a worker thread died, hashing failed).
+    #[error("internal error: {0}")]
+    Internal(String),
 }
 
 fn summary(issues: &[FieldIssue]) -> String {

@@ -8,7 +8,8 @@
 //!   recognizer (BIO, Viterbi);
 //! - `analyze`: a page's noun lemmas, entities and RAKE keywords; `tfidf`: distinctive
 //!   terms over websites; `stopwords`;
-//! - `conllu`, `eval`: reading treebanks and holding each model to its quality floor;
+//! - `conllu`, `spacy`: reading treebanks, spaCy's lookup tables and Brown clusters;
+//!   `eval`: holding each model to its quality floor;
 //!   `models`: the committed models (CC BY-SA 4.0), compiled into the binary.
 //!
 //! Pure logic: no files, no network, no async. Callers read model bytes and corpora and
@@ -25,6 +26,7 @@ pub mod models;
 pub mod ner;
 mod perceptron;
 pub mod pos;
+pub mod spacy;
 pub mod stopwords;
 pub mod tfidf;
 pub mod tokenize;

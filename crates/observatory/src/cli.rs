@@ -139,7 +139,7 @@ pub struct BenchArgs {
     #[command(subcommand)]
     pub command: Option<BenchCommand>,
     #[command(flatten)]
-    pub suite: crate::commands::bench_suite::SuiteArgs,
+    pub suite: bench::SuiteArgs,
 }
 
 #[derive(Debug, Subcommand)]

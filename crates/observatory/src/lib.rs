@@ -5,5 +5,5 @@
 pub mod cli;
 pub mod cli_network;
 pub mod commands;
-pub mod settings;
-pub mod startup;
+
+pub use app::{settings, startup};

@@ -112,7 +112,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Eval(command) => commands::eval::run(command),
         Command::Bench(args) => match &args.command {
             Some(command) => commands::bench::run(&settings, command).await,
-            None => commands::bench_suite::run(&settings, &args.suite).await,
+            None => bench::suite::run(&settings, &args.suite).await,
         },
         Command::Train(command) => commands::nlp::train(command),
         Command::Nlp(command) => commands::nlp::run(command),

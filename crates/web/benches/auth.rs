@@ -2,10 +2,10 @@
 //! verification (every login attempt, including unknown users), and token checks
 //! (every authenticated request, before the session lookup).
 
+use accounts::password;
 use chrono::Utc;
 use criterion::{Criterion, criterion_group, criterion_main};
 use secrecy::SecretString;
-use web::auth::password;
 use web::auth::token::TokenKeys;
 
 fn benches(c: &mut Criterion) {

@@ -204,6 +204,7 @@ impl From<contract::ServiceError> for AppError {
             E::Invalid(issues) => AppError::from_issues(issues),
             E::NotFound => AppError::NotFound,
             E::Conflict(m) | E::NotReady(m) => AppError::Conflict(m),
+            E::Forbidden(m) => AppError::Forbidden(m),
             E::Store(e) => e.into(),
             other => AppError::internal(other),
         }

@@ -2,7 +2,6 @@
 //! one error envelope, keyset pagination, bearer/cookie auth, OpenAPI and metrics.
 #![forbid(unsafe_code)]
 
-pub mod accounts;
 pub mod auth;
 pub mod cached;
 pub mod client_addr;
@@ -14,7 +13,6 @@ pub mod metrics;
 mod middleware;
 pub mod openapi;
 pub mod pagination;
-pub mod preferences;
 pub mod ratelimit;
 mod state;
 mod ui;

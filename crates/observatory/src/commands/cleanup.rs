@@ -10,7 +10,8 @@ use crate::startup::open_store;
 /// Enqueues a retention job and runs it with a worker in this process, showing progress.
 pub async fn run(settings: &Settings, args: &CleanupArgs) -> anyhow::Result<()> {
     let store = open_store(settings).await?;
-    let name = web::auth::normalize_username(&args.as_user).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = accounts::normalize_username(&args.as_user)
+        .map_err(|e| crate::commands::service_error(crate::commands::Subject::new("the username", ""), e))?;
     let admin = store
         .credentials(&name)
         .await?

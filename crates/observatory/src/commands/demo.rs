@@ -20,7 +20,7 @@ use testkit::corpus::{CorpusWeb, DemoSearch};
 
 use crate::commands::follow_job;
 use crate::settings::Settings;
-use crate::startup::{Application, ServeMode, job_registry, open_store, shutdown_signal};
+use crate::startup::{Application, DEMO_USER, ServeMode, job_registry, open_store, shutdown_signal};
 
 /// The sample issue: the Danish energy transition, asked in Danish and English.
 pub const QUERIES: [(&str, &str); 12] = [
@@ -85,7 +85,6 @@ pub struct DemoRun {
 }
 
 /// The demo's account; `observatory demo` signs browsers on loopback in as it.
-pub const DEMO_USER: &str = "demo";
 
 pub async fn run(settings: &Settings, options: DemoOptions) -> anyhow::Result<()> {
     if options.serve {
@@ -140,9 +139,15 @@ pub async fn run_pipeline(settings: &Settings, world: &DemoWorld, out: &Path) ->
         .map(char::from)
         .collect();
     let outcome = async {
-        let admin = web::accounts::create_user(store.as_ref(), DEMO_USER, password.clone(), true)
-            .await
-            .map_err(|e| anyhow::anyhow!("creating the demo user: {e:?}"))?;
+        let admin = accounts::users::create_user(
+            store.as_ref(),
+            accounts::Actor::Operator,
+            DEMO_USER,
+            password.clone(),
+            true,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the demo user: {e}"))?;
         pipeline(
             &settings,
             store.clone(),

@@ -2,8 +2,6 @@
 
 pub mod analyze;
 pub mod bench;
-mod bench_graph;
-pub mod bench_suite;
 pub mod cleanup;
 pub mod crawl;
 pub mod demo;
@@ -13,17 +11,17 @@ pub mod graph;
 pub mod network;
 pub mod nlp;
 pub mod pages;
-mod progress;
 pub mod search;
 pub mod serve;
 pub mod user;
 pub mod worker;
 
-pub use progress::follow_job;
+pub use app::follow_job;
 
 /// The account a command acts for: it must exist and be enabled.
 pub(crate) async fn active_user(store: &dyn store::Store, name: &str) -> anyhow::Result<store::User> {
-    let name = web::auth::normalize_username(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name =
+        accounts::normalize_username(name).map_err(|e| service_error(Subject::new("the username", ""), e))?;
     store
         .credentials(&name)
         .await?

@@ -9,8 +9,8 @@ use nlp::eval::{EntityScores, LEMMA_FLOORS, LemmaScores, NER_FLOORS, POS_FLOORS,
 use std::collections::HashMap;
 
 use nlp::{
-    EnglishRules, Lang, LemmaModel, LemmaTables, NerModel, NerSentence, NerTrainOptions, PosModel, Sentence,
-    TrainOptions, Upos,
+    Lang, LemmaModel, LemmaTables, NerModel, NerSentence, NerTrainOptions, PosModel, Sentence, TrainOptions,
+    Upos,
 };
 
 use crate::cli::{NlpCommand, TrainCommand};
@@ -62,7 +62,7 @@ pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
                 sentences.extend(ner_sentences(&ner.join("dev.iob2"), &tagger)?);
             }
             let clusters = if *lang == Lang::En {
-                read_clusters(&data.join("lookups/en_lexeme_cluster.json.gz"), CLUSTER_WORDS)?
+                read_clusters(data, CLUSTER_WORDS)?
             } else {
                 HashMap::new()
             };
@@ -138,81 +138,18 @@ pub fn train(command: &TrainCommand) -> anyhow::Result<()> {
     }
 }
 
-fn read_gz_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_reader(std::io::BufReader::new(flate2::read::GzDecoder::new(file)))
-        .with_context(|| format!("parsing {}", path.display()))
-}
-
-fn spacy_pos(name: &str) -> Option<Upos> {
-    match name {
-        "adj" => Some(Upos::Adj),
-        "adv" => Some(Upos::Adv),
-        "noun" => Some(Upos::Noun),
-        "verb" => Some(Upos::Verb),
-        _ => None,
-    }
-}
-
-/// spaCy's lookup table for `lang`, and for English its rule lemmatizer's tables.
+/// spaCy's lookup tables for `lang`, opened from `<data>/lookups`.
 fn lemma_tables(data: &Path, lang: Lang) -> anyhow::Result<LemmaTables> {
     let lookups = data.join("lookups");
-    let lookup: HashMap<String, String> =
-        read_gz_json(&lookups.join(format!("{lang}_lemma_lookup.json.gz")))?;
-    let english = if lang == Lang::En {
-        let exc: HashMap<String, HashMap<String, Vec<String>>> =
-            read_gz_json(&lookups.join("en_lemma_exc.json.gz"))?;
-        let index: HashMap<String, Vec<String>> = read_gz_json(&lookups.join("en_lemma_index.json.gz"))?;
-        let rules: HashMap<String, Vec<(String, String)>> =
-            read_gz_json(&lookups.join("en_lemma_rules.json.gz"))?;
-        let mut en = EnglishRules::default();
-        for (pos, forms) in exc {
-            let Some(upos) = spacy_pos(&pos) else { continue };
-            for (form, lemmas) in forms {
-                if let Some(first) = lemmas.into_iter().next() {
-                    en.exceptions.insert((upos, form), first);
-                }
-            }
-        }
-        for (pos, lemmas) in index {
-            let Some(upos) = spacy_pos(&pos) else { continue };
-            en.index.extend(lemmas.into_iter().map(|l| (upos, l)));
-        }
-        for (pos, list) in rules {
-            let Some(upos) = spacy_pos(&pos) else { continue };
-            en.rules.insert(upos, list);
-        }
-        Some(en)
-    } else {
-        None
-    };
-    Ok(LemmaTables { lookup, english })
+    nlp::spacy::lemma_tables(lang, |name| std::fs::File::open(lookups.join(name)))
+        .with_context(|| format!("reading the lemma tables in {}", lookups.display()))
 }
 
-/// The Brown clusters of the most frequent words (the table lists words by frequency).
-fn read_clusters(path: &Path, keep: usize) -> anyhow::Result<HashMap<String, u32>> {
-    struct FirstEntries(usize);
-    impl<'de> serde::de::Visitor<'de> for FirstEntries {
-        type Value = Vec<(String, u32)>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("an object of word → cluster id")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::with_capacity(self.0);
-            while let Some((k, v)) = map.next_entry::<String, u32>()? {
-                if out.len() < self.0 {
-                    out.push((k, v));
-                }
-            }
-            Ok(out)
-        }
-    }
-    let file = std::fs::File::open(path).with_context(|| format!("reading {}", path.display()))?;
-    let mut de =
-        serde_json::Deserializer::from_reader(std::io::BufReader::new(flate2::read::GzDecoder::new(file)));
-    let entries = serde::Deserializer::deserialize_map(&mut de, FirstEntries(keep))
-        .with_context(|| format!("parsing {}", path.display()))?;
-    Ok(entries.into_iter().collect())
+/// The Brown clusters of the most frequent English words.
+fn read_clusters(data: &Path, keep: usize) -> anyhow::Result<HashMap<String, u32>> {
+    let path = data.join("lookups").join(nlp::spacy::ENGLISH_CLUSTERS);
+    let file = std::fs::File::open(&path).with_context(|| format!("reading {}", path.display()))?;
+    nlp::spacy::brown_clusters(file, keep).with_context(|| format!("parsing {}", path.display()))
 }
 
 /// Words kept from a Brown-cluster table in an NER model.
@@ -434,79 +371,6 @@ fn tag(lang: Lang, conllu: bool, file: Option<&Path>) -> anyhow::Result<()> {
 
 /// `observatory bench nlp`: one core, release build expected.
 /// Prints the NLP benchmark and returns full-analysis tokens/s per language.
-pub fn bench(data: &Path, rounds: usize) -> anyhow::Result<Vec<(nlp::Lang, f64)>> {
-    let mut rates = Vec::new();
-    anyhow::ensure!(rounds >= 1, "--rounds must be at least 1");
-    println!(
-        "{:<4} {:>10} {:>10} {:>10} {:>14} {:>16}",
-        "lang", "load pos", "load lemma", "load ner", "tag tokens/s", "analyse tokens/s"
-    );
-    for lang in Lang::ALL {
-        let timed = |f: &dyn Fn() -> anyhow::Result<()>| -> anyhow::Result<f64> {
-            let t = Instant::now();
-            f()?;
-            Ok(t.elapsed().as_secs_f64() * 1000.0)
-        };
-        let pos_ms = timed(&|| nlp::models::pos(lang).map(drop).map_err(Into::into))?;
-        let lemma_ms = timed(&|| nlp::models::lemma(lang).map(drop).map_err(Into::into))?;
-        let ner_ms = if lang == Lang::De {
-            None
-        } else {
-            Some(timed(&|| nlp::models::ner(lang).map(drop).map_err(Into::into))?)
-        };
-        let tagger = load_pos(None, lang)?;
-        let lemmas = load_lemma(None, lang)?;
-        let ner = load_ner(None, lang)?;
-        let gold = read_conllu(&data.join("ud").join(lang.code()).join("test.conllu"))?;
-        let text: String = gold
-            .iter()
-            .filter_map(|s| s.text.as_deref())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let sentences: Vec<Vec<&str>> = gold
-            .iter()
-            .map(|s| s.words.iter().map(|w| w.form.as_str()).collect())
-            .collect();
-        let tokens: usize = sentences.iter().map(Vec::len).sum();
-        let started = Instant::now();
-        let mut sink = 0usize;
-        for _ in 0..rounds {
-            for s in &sentences {
-                sink += tagger.tag(s).len();
-            }
-        }
-        let tag_rate = (tokens * rounds) as f64 / started.elapsed().as_secs_f64();
-        let started = Instant::now();
-        let mut analysed = 0usize;
-        for _ in 0..rounds {
-            for sentence in nlp::sentences(&text, lang) {
-                let words: Vec<&str> = sentence.iter().map(|t| t.text.as_str()).collect();
-                let tags = tagger.tag(&words);
-                for (w, t) in words.iter().zip(&tags) {
-                    sink += lemmas.lemma(w, *t).len();
-                }
-                if let Some(ner) = &ner {
-                    sink += ner.label(&words, &tags).len();
-                }
-                analysed += words.len();
-            }
-        }
-        let analyse_rate = analysed as f64 / started.elapsed().as_secs_f64();
-        println!(
-            "{:<4} {:>8.1}ms {:>8.1}ms {:>10} {:>14.0} {:>16.0}",
-            lang.code(),
-            pos_ms,
-            lemma_ms,
-            ner_ms.map_or("—".to_owned(), |ms| format!("{ms:.1}ms")),
-            tag_rate,
-            analyse_rate
-        );
-        std::hint::black_box(sink);
-        rates.push((lang, analyse_rate));
-    }
-    Ok(rates)
-}
-
 fn read_input(file: Option<&Path>) -> anyhow::Result<String> {
     match file {
         Some(p) if p != Path::new("-") => {

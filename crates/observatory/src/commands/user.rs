@@ -1,9 +1,11 @@
 use std::io::BufRead;
 
+use accounts::{Actor, Preferences, preferences, users};
 use anyhow::Context;
 use store::{PageRequest, Store, User};
 
 use crate::cli::UserCommand;
+use crate::commands::{Subject, service_error};
 use crate::settings::Settings;
 use crate::startup::open_store;
 
@@ -23,7 +25,7 @@ fn read_password(from_stdin: bool) -> anyhow::Result<String> {
 }
 
 async fn find(store: &dyn Store, name: &str) -> anyhow::Result<User> {
-    let name = web::auth::normalize_username(name).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let name = accounts::normalize_username(name).map_err(account_error)?;
     store
         .credentials(&name)
         .await?
@@ -31,18 +33,10 @@ async fn find(store: &dyn Store, name: &str) -> anyhow::Result<User> {
         .ok_or_else(|| anyhow::anyhow!("no user named `{name}`"))
 }
 
-fn api_error(e: web::error::AppError) -> anyhow::Error {
-    match e {
-        web::error::AppError::Validation(fields) => anyhow::anyhow!(
-            "{}",
-            fields
-                .iter()
-                .map(|f| format!("{}: {}", f.field, f.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        ),
-        other => anyhow::anyhow!("{other}"),
-    }
+/// The operator at the command line administers accounts; only the wording is this
+/// command's.
+fn account_error(e: contract::ServiceError) -> anyhow::Error {
+    service_error(Subject::new("the account", "no such user"), e)
 }
 
 pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<()> {
@@ -55,9 +49,9 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
             password_stdin,
         } => {
             let password = read_password(*password_stdin)?;
-            let user = web::accounts::create_user(store, name, password, *admin)
+            let user = users::create_user(store, Actor::Operator, name, password, *admin)
                 .await
-                .map_err(api_error)?;
+                .map_err(account_error)?;
             let role = if user.is_admin { "administrator" } else { "user" };
             println!("created {role} `{}` (id {})", user.username, user.id);
         }
@@ -88,9 +82,9 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
         UserCommand::Disable { name } | UserCommand::Enable { name } => {
             let disable = matches!(command, UserCommand::Disable { .. });
             let user = find(store, name).await?;
-            let user = web::accounts::set_disabled(store, 0, user.id, disable)
+            let user = users::set_disabled(store, Actor::Operator, user.id, disable)
                 .await
-                .map_err(api_error)?;
+                .map_err(account_error)?;
             publish_invalidation(settings, cache::resource::USERS, user.id).await?;
             println!(
                 "`{}` is now {}",
@@ -101,10 +95,10 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
         UserCommand::Passwd { name, password_stdin } => {
             let user = find(store, name).await?;
             let password = read_password(*password_stdin)?;
-            web::auth::password::validate_password("password", &password).map_err(api_error)?;
-            let revoked = web::accounts::reset_password(store, user.id, password)
+            accounts::password::validate_password("password", &password).map_err(account_error)?;
+            let revoked = users::reset_password(store, Actor::Operator, user.id, password)
                 .await
-                .map_err(api_error)?;
+                .map_err(account_error)?;
             publish_invalidation(settings, cache::resource::USERS, user.id).await?;
             println!(
                 "password changed for `{}`; {revoked} session(s) signed out",
@@ -113,12 +107,14 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
         }
         UserCommand::Preferences { name, set } => {
             let user = find(store, name).await?;
-            let mut preferences = web::preferences::load(store, user.id).await.map_err(api_error)?;
+            let mut preferences = preferences::load(store, Actor::Operator, user.id)
+                .await
+                .map_err(account_error)?;
             if !set.is_empty() {
                 preferences = with_changes(&preferences, set)?;
-                web::preferences::save(store, user.id, &preferences)
+                preferences::save(store, Actor::Operator, user.id, &preferences)
                     .await
-                    .map_err(api_error)?;
+                    .map_err(account_error)?;
                 publish_invalidation(settings, cache::resource::PREFERENCES, user.id).await?;
             }
             println!("{}", serde_json::to_string_pretty(&preferences)?);
@@ -138,10 +134,7 @@ async fn publish_invalidation(settings: &Settings, resource: &'static str, user:
 
 /// Applies `FIELD=VALUE` changes; a value that reads as JSON (a number, `null`, `true`)
 /// is taken as such, anything else as text.
-fn with_changes(
-    current: &web::preferences::Preferences,
-    changes: &[String],
-) -> anyhow::Result<web::preferences::Preferences> {
+fn with_changes(current: &Preferences, changes: &[String]) -> anyhow::Result<Preferences> {
     let mut fields = match serde_json::to_value(current)? {
         serde_json::Value::Object(fields) => fields,
         _ => anyhow::bail!("preferences did not serialize as an object"),

@@ -21,6 +21,8 @@ pub struct TestApp {
     pub redis_prefix: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    /// Whether the test said it leaves jobs unfinished on purpose.
+    leaves_jobs: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -100,10 +102,13 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMo
         redis_prefix,
         shutdown: Some(tx),
         server: Some(server),
+        leaves_jobs: false,
     }
 }
 
 impl Drop for TestApp {
+    /// Stops the server, then (as crates.io's test app does) fails the test if it left a
+    /// job queued or running: a test waits for what it starts, or says it leaves it.
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -111,10 +116,55 @@ impl Drop for TestApp {
         if let Some(server) = self.server.take() {
             server.abort();
         }
+        if self.leaves_jobs || std::thread::panicking() {
+            return;
+        }
+        let unfinished = unfinished_jobs(&self.db.url);
+        assert!(
+            unfinished.is_empty(),
+            "the test left jobs unfinished: {}",
+            unfinished.join(", ")
+        );
     }
 }
 
+/// `queue/status: count` of every job still queued or running, read over a connection of
+/// its own (drop runs outside any async context this thread may block).
+fn unfinished_jobs(url: &str) -> Vec<String> {
+    let url = url.to_owned();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime for the job check");
+        rt.block_on(async move {
+            let options = store::StoreOptions {
+                max_connections: 1,
+                ..store::StoreOptions::default()
+            };
+            let store = store::connect(&url, &options)
+                .await
+                .expect("connect to check for unfinished jobs");
+            let counts = store.job_counts().await.expect("count jobs");
+            store.close().await;
+            counts
+                .into_iter()
+                .filter(|c| !c.status.is_terminal() && c.count > 0)
+                .map(|c| format!("{}/{}: {}", c.queue.as_str(), c.status.as_str(), c.count))
+                .collect()
+        })
+    })
+    .join()
+    .expect("the job check thread")
+}
+
 impl TestApp {
+    /// Tells the drop check that this test leaves jobs queued or running on purpose (it
+    /// tests a server without workers, or one stopped mid-job).
+    pub fn leaves_jobs_unfinished(&mut self) {
+        self.leaves_jobs = true;
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }
@@ -150,9 +200,15 @@ impl TestApp {
 
     /// Creates a user the way `observatory user add` does.
     pub async fn add_user(&self, name: &str, admin: bool) -> store::User {
-        web::accounts::create_user(self.db.store.as_ref(), name, PASSWORD.into(), admin)
-            .await
-            .unwrap()
+        accounts::users::create_user(
+            self.db.store.as_ref(),
+            accounts::Actor::Operator,
+            name,
+            PASSWORD.into(),
+            admin,
+        )
+        .await
+        .unwrap()
     }
 
     pub async fn login(&self, username: &str) -> String {

@@ -38,9 +38,15 @@ async fn a_postgres_outage_is_answered_503_fast_and_recovers_by_itself() {
         },
     )
     .await;
-    web::accounts::create_user(app.store.as_ref(), "alice", PASSWORD.into(), false)
-        .await
-        .unwrap();
+    accounts::users::create_user(
+        app.store.as_ref(),
+        accounts::Actor::Operator,
+        "alice",
+        PASSWORD.into(),
+        false,
+    )
+    .await
+    .unwrap();
     let token = app.login("alice").await;
     let (status, _, _) = timed_get(&app, "/api/search/sessions", Some(&token)).await;
     assert_eq!(status, StatusCode::OK);

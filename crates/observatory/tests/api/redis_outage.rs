@@ -105,9 +105,15 @@ async fn a_redis_outage_adds_under_50_ms_across_processes_and_heals_itself() {
         .unwrap()
         .expect("a Redis server of the test's own (Debian's redis-server)");
     let db = TestDb::new().await;
-    web::accounts::create_user(db.store.as_ref(), "alice", PASSWORD.into(), false)
-        .await
-        .unwrap();
+    accounts::users::create_user(
+        db.store.as_ref(),
+        accounts::Actor::Operator,
+        "alice",
+        PASSWORD.into(),
+        false,
+    )
+    .await
+    .unwrap();
     let logs = tempfile::tempdir().unwrap();
     let env = |bind: u16| {
         vec![

@@ -351,7 +351,7 @@ async fn the_demo_signs_a_browser_on_this_machine_in_as_its_user() {
         },
     )
     .await;
-    app.add_user(observatory::commands::demo::DEMO_USER, true).await;
+    app.add_user(observatory::startup::DEMO_USER, true).await;
     let res = app.get("/login?next=%2Fnetworks", None).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()[LOCATION], "/networks");

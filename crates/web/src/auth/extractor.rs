@@ -19,6 +19,13 @@ pub struct AuthUser {
 #[derive(Debug, Clone)]
 pub struct AdminUser(pub AuthUser);
 
+impl AuthUser {
+    /// The caller, as the services see them.
+    pub fn actor(&self) -> accounts::Actor {
+        accounts::Actor::signed_in(self.user.id, self.user.is_admin)
+    }
+}
+
 /// The token of an `Authorization: Bearer …` header.
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;

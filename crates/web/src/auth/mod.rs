@@ -2,10 +2,10 @@
 //! sessions, and the extractors handlers use.
 
 pub(crate) mod extractor;
-pub mod password;
 pub mod throttle;
 pub mod token;
 
+use accounts::password;
 use chrono::{DateTime, Utc};
 use store::{AuthSession, NewAuthSession, User};
 
@@ -27,25 +27,10 @@ pub struct IssuedToken {
     pub user: User,
 }
 
-/// Usernames are case-insensitive: stored and looked up lowercased.
-pub fn normalize_username(raw: &str) -> AppResult<String> {
-    let name = raw.trim().to_lowercase();
-    let valid_chars = name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if !(3..=64).contains(&name.len()) || !valid_chars {
-        return Err(AppError::field(
-            "username",
-            "must be 3–64 characters of letters, digits, '.', '_' or '-'",
-        ));
-    }
-    Ok(name)
-}
-
 pub async fn login(state: &AppState, attempt: LoginAttempt) -> AppResult<IssuedToken> {
     let cfg = &state.config;
     // An unusable username can only fail; treat it like any wrong credentials.
-    let username = normalize_username(&attempt.username).unwrap_or_default();
+    let username = accounts::normalize_username(&attempt.username).unwrap_or_default();
     let ip_key = format!("ip:{}", attempt.ip);
     let user_key = format!("user:{username}");
     if cfg.rate_limits.enabled
@@ -203,24 +188,14 @@ pub async fn change_password(
     current: String,
     new: String,
 ) -> AppResult<()> {
-    password::validate_password("new_password", &new)?;
-    let creds = state
-        .store
-        .credentials(&auth.user.username)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
-    if !password::verify(current, Some(creds.password_hash)).await? {
-        return Err(AppError::field(
-            "current_password",
-            "is not your current password",
-        ));
-    }
-    let hash = password::hash(new).await?;
-    state.store.set_password_hash(auth.user.id, &hash).await?;
-    state
-        .store
-        .revoke_user_sessions(auth.user.id, Some(&auth.session_id), Utc::now())
-        .await?;
+    accounts::users::change_own_password(
+        state.store.as_ref(),
+        &auth.user,
+        Some(&auth.session_id),
+        current,
+        new,
+    )
+    .await?;
     crate::cached::invalidate(state, cache::resource::USERS, auth.user.id).await;
     Ok(())
 }

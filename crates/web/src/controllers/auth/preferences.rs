@@ -1,3 +1,4 @@
+use accounts::{Preferences, preferences};
 use axum::extract::State;
 use cache::{Class, resource};
 
@@ -5,7 +6,6 @@ use crate::auth::AuthUser;
 use crate::cached::{CachedJson, cached_json, invalidate, view_key};
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::ApiJson;
-use crate::preferences::{self, Preferences};
 use crate::state::AppState;
 
 /// Your interface preferences (defaults for anything never saved).
@@ -14,7 +14,10 @@ use crate::state::AppState;
 pub async fn get_preferences(State(state): State<AppState>, user: AuthUser) -> AppResult<CachedJson> {
     let owner = user.user.id;
     let key = view_key(resource::PREFERENCES, owner, Class::UserPreferences, None, "all");
-    cached_json(&state, &key, || preferences::load(state.store.as_ref(), owner)).await
+    cached_json(&state, &key, || async {
+        Ok(preferences::load(state.store.as_ref(), user.actor(), owner).await?)
+    })
+    .await
 }
 
 /// Replace your interface preferences whole; a field left out takes its default.
@@ -28,7 +31,7 @@ pub async fn put_preferences(
     ApiJson(body): ApiJson<Preferences>,
 ) -> AppResult<ApiJson<Preferences>> {
     let owner = user.user.id;
-    preferences::save(state.store.as_ref(), owner, &body).await?;
+    preferences::save(state.store.as_ref(), user.actor(), owner, &body).await?;
     invalidate(&state, resource::PREFERENCES, owner).await;
     Ok(ApiJson(body))
 }

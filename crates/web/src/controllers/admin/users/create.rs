@@ -3,7 +3,6 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::accounts;
 use crate::auth::AdminUser;
 use crate::controllers::UserView;
 use crate::error::{AppResult, ErrorEnvelope};
@@ -28,10 +27,16 @@ pub struct CreateUserRequest {
         (status = 422, body = ErrorEnvelope)))]
 pub async fn create_user(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiJson(body): ApiJson<CreateUserRequest>,
 ) -> AppResult<(StatusCode, ApiJson<UserView>)> {
-    let user =
-        accounts::create_user(state.store.as_ref(), &body.username, body.password, body.is_admin).await?;
+    let user = accounts::users::create_user(
+        state.store.as_ref(),
+        admin.actor(),
+        &body.username,
+        body.password,
+        body.is_admin,
+    )
+    .await?;
     Ok((StatusCode::CREATED, ApiJson(user.into())))
 }

@@ -1,7 +1,6 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::accounts;
 use crate::auth::AdminUser;
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::ApiPath;
@@ -16,7 +15,7 @@ pub async fn delete_user(
     AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<i64>,
 ) -> AppResult<StatusCode> {
-    accounts::delete_user(state.store.as_ref(), admin.user.id, id).await?;
+    accounts::users::delete_user(state.store.as_ref(), admin.actor(), id).await?;
     for resource in cache::resource::ALL {
         crate::cached::invalidate(&state, resource, id).await;
     }

@@ -3,7 +3,6 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::accounts;
 use crate::auth::AdminUser;
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::{ApiJson, ApiPath};
@@ -23,11 +22,11 @@ pub struct ResetPasswordRequest {
         (status = 422, body = ErrorEnvelope)))]
 pub async fn reset_password(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<ResetPasswordRequest>,
 ) -> AppResult<StatusCode> {
-    accounts::reset_password(state.store.as_ref(), id, body.new_password).await?;
+    accounts::users::reset_password(state.store.as_ref(), admin.actor(), id, body.new_password).await?;
     crate::cached::invalidate(&state, cache::resource::USERS, id).await;
     Ok(StatusCode::NO_CONTENT)
 }

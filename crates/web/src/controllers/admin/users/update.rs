@@ -2,7 +2,6 @@ use axum::extract::State;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::accounts;
 use crate::auth::AdminUser;
 use crate::controllers::UserView;
 use crate::error::{AppResult, ErrorEnvelope};
@@ -26,7 +25,7 @@ pub async fn update_user(
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateUserRequest>,
 ) -> AppResult<ApiJson<UserView>> {
-    let user = accounts::set_disabled(state.store.as_ref(), admin.user.id, id, body.disabled).await?;
+    let user = accounts::users::set_disabled(state.store.as_ref(), admin.actor(), id, body.disabled).await?;
     crate::cached::invalidate(&state, cache::resource::USERS, id).await;
     Ok(ApiJson(user.into()))
 }

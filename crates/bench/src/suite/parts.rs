@@ -8,7 +8,7 @@ use store::PageRequest;
 use super::load::{self, ROUTES, Route, Target as LoadTarget};
 use super::seed::{self, Instance};
 use super::{Check, Report, SuiteArgs, Target, bar};
-use crate::settings::Settings;
+use app::settings::Settings;
 
 /// Accounts the virtual users are spread over (each account: 50 seeded sessions).
 const MAX_ACCOUNTS: usize = 20;
@@ -79,8 +79,7 @@ pub async fn run_all(settings: &Settings, args: &SuiteArgs, report: &mut Report)
     drop(instance);
     if args.wants(args.crawl) {
         eprintln!("\ncrawl: {} pages against the fixture web", args.crawl_pages);
-        let rate =
-            crate::commands::bench::crawl(settings, args.crawl_pages, args.database_url.as_deref()).await?;
+        let rate = crate::crawl::run(settings, args.crawl_pages, args.database_url.as_deref()).await?;
         report.checks.push(Check {
             measure: "crawl + extract + store".into(),
             value: rate,
@@ -92,7 +91,7 @@ pub async fn run_all(settings: &Settings, args: &SuiteArgs, report: &mut Report)
     if args.wants(args.nlp) {
         if args.nlp_data.join("ud").is_dir() {
             eprintln!("\nnlp: tokenize, tag, lemmatize and find entities");
-            for (lang, rate) in crate::commands::nlp::bench(&args.nlp_data, 3)? {
+            for (lang, rate) in crate::nlp::run(&args.nlp_data, 3)? {
                 report.checks.push(Check {
                     measure: format!("NLP full analysis ({})", lang.code()),
                     value: rate,
@@ -107,7 +106,7 @@ pub async fn run_all(settings: &Settings, args: &SuiteArgs, report: &mut Report)
     }
     if args.wants(args.network) {
         eprintln!("\nnetwork: a website–noun network from stored analysis");
-        let ms = crate::commands::bench_graph::stored(settings, args.database_url.as_deref()).await?;
+        let ms = crate::graph::stored(settings, args.database_url.as_deref()).await?;
         report.checks.push(Check {
             measure: "1,000-node network end to end (median of 5)".into(),
             value: ms,

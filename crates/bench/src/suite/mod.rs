@@ -15,7 +15,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
-use crate::settings::Settings;
+use app::settings::Settings;
 
 pub use seed::parse_duration;
 

@@ -14,9 +14,10 @@ use store::{
     NewNetwork, NewPage, NewUser, NounTerm, PageTermsRecord, Store,
 };
 
-use crate::commands::bench::peak_rss_kib;
-use crate::settings::Settings;
-use crate::startup::open_store;
+use app::settings::Settings;
+use app::startup::open_store;
+
+use crate::crawl::peak_rss_kib;
 
 /// A seeded generator, so every run measures the same data.
 struct Lcg(u64);

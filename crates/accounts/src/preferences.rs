@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize};
 use store::{Store, UserId};
 use utoipa::ToSchema;
 
-use crate::error::{AppError, AppResult, FieldError};
+use contract::{FieldIssue, ServiceError, ServiceResult};
+
+use crate::Actor;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -60,26 +62,26 @@ impl Preferences {
     pub const MAX_PAGE_SIZE: u32 = 200;
 
     /// Every problem, each named by its field.
-    pub fn validate(&self) -> Result<(), AppError> {
+    pub fn validate(&self) -> ServiceResult<()> {
         let mut problems = Vec::new();
         if !(1..=Self::MAX_PAGE_SIZE).contains(&self.page_size) {
-            problems.push(FieldError {
-                field: "page_size".into(),
-                message: format!("must be between 1 and {}", Self::MAX_PAGE_SIZE),
-            });
+            problems.push(FieldIssue::new(
+                "page_size",
+                format!("must be between 1 and {}", Self::MAX_PAGE_SIZE),
+            ));
         }
         if let Some(language) = &self.default_language
             && !(language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase()))
         {
-            problems.push(FieldError {
-                field: "default_language".into(),
-                message: format!("`{language}` is not a two-letter ISO 639-1 code such as `da` or `en`"),
-            });
+            problems.push(FieldIssue::new(
+                "default_language",
+                format!("`{language}` is not a two-letter ISO 639-1 code such as `da` or `en`"),
+            ));
         }
         if problems.is_empty() {
             Ok(())
         } else {
-            Err(AppError::Validation(problems))
+            Err(ServiceError::Invalid(problems))
         }
     }
 
@@ -106,15 +108,23 @@ impl Preferences {
 }
 
 /// The user's preferences, defaults for anything never saved.
-pub async fn load(store: &dyn Store, user: UserId) -> AppResult<Preferences> {
+pub async fn load(store: &dyn Store, actor: Actor, user: UserId) -> ServiceResult<Preferences> {
+    actor.require_self_or_operator(user)?;
     let stored = store.user_preferences(user).await?;
     Ok(Preferences::from_stored(stored))
 }
 
 /// Validates and saves the user's preferences whole; the caller invalidates the cache.
-pub async fn save(store: &dyn Store, user: UserId, preferences: &Preferences) -> AppResult<()> {
+pub async fn save(
+    store: &dyn Store,
+    actor: Actor,
+    user: UserId,
+    preferences: &Preferences,
+) -> ServiceResult<()> {
+    actor.require_self_or_operator(user)?;
     preferences.validate()?;
-    let json = serde_json::to_value(preferences).map_err(AppError::internal)?;
+    let json = serde_json::to_value(preferences)
+        .map_err(|e| ServiceError::Internal(format!("preferences did not serialise: {e}")))?;
     store.set_user_preferences(user, &json).await?;
     Ok(())
 }
@@ -144,7 +154,7 @@ mod tests {
             default_language: Some("Danish".into()),
             ..Preferences::default()
         };
-        let Err(AppError::Validation(fields)) = bad.validate() else {
+        let Err(ServiceError::Invalid(fields)) = bad.validate() else {
             panic!("expected a validation error");
         };
         let names: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();

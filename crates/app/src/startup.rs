@@ -12,6 +12,9 @@ use web::auth::throttle::{MemoryThrottle, RedisThrottle};
 
 use crate::settings::Settings;
 
+/// The account `observatory demo` creates and signs its one visitor in as.
+pub const DEMO_USER: &str = "demo";
+
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ServeMode {
     pub workers: bool,
@@ -20,7 +23,7 @@ pub struct ServeMode {
 
 pub struct Application {
     listener: tokio::net::TcpListener,
-    router: axum::Router,
+    state: web::AppState,
     store: Arc<dyn Store>,
     workers: Option<WorkerHandle>,
 }
@@ -188,7 +191,7 @@ impl Application {
         let mut web_config = settings.web_config();
         if mode.demo {
             // The demo serves loopback only, for the one person who started it.
-            web_config.auto_login = Some(crate::commands::demo::DEMO_USER.to_owned());
+            web_config.auto_login = Some(DEMO_USER.to_owned());
         }
         let state = web::AppState::new(
             store.clone(),
@@ -198,13 +201,13 @@ impl Application {
             shared,
             workers.as_ref().map(WorkerHandle::liveness),
         );
-        web::auth::password::warm_up();
+        accounts::password::warm_up();
         let listener = tokio::net::TcpListener::bind(&settings.bind)
             .await
             .with_context(|| format!("binding {}", settings.bind))?;
         Ok(Self {
             listener,
-            router: web::router(state),
+            state,
             store,
             workers,
         })
@@ -224,7 +227,7 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         tracing::info!(address = %self.listener.local_addr()?, "listening");
-        web::serve(self.listener, self.router, shutdown).await?;
+        web::serve(self.listener, web::router(self.state), shutdown).await?;
         if let Some(workers) = self.workers {
             workers.shutdown().await;
         }

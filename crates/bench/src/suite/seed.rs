@@ -12,8 +12,8 @@ use store::{
     Store,
 };
 
-use crate::settings::Settings;
-use crate::startup::{Application, ServeMode};
+use app::settings::Settings;
+use app::startup::{Application, ServeMode};
 
 /// Sessions × queries × results per seeded account, as in the brief's benchmark.
 pub const SESSIONS: usize = 50;

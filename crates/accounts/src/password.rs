@@ -5,7 +5,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use password_hash::rand_core::OsRng;
 use std::sync::LazyLock;
 
-use crate::error::{AppError, AppResult};
+use contract::{ServiceError, ServiceResult};
 
 pub const MIN_PASSWORD_LEN: usize = 10;
 pub const MAX_PASSWORD_LEN: usize = 1024;
@@ -22,16 +22,17 @@ fn hash_blocking(password: &str) -> Result<String, argon2::password_hash::Error>
         .to_string())
 }
 
-pub fn validate_password(field: &str, password: &str) -> AppResult<()> {
+/// Checks a new password's length; `field` names it as the request does.
+pub fn validate_password(field: &str, password: &str) -> ServiceResult<()> {
     let len = password.chars().count();
     if len < MIN_PASSWORD_LEN {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             field,
             format!("must be at least {MIN_PASSWORD_LEN} characters"),
         ));
     }
     if password.len() > MAX_PASSWORD_LEN {
-        return Err(AppError::field(
+        return Err(ServiceError::field(
             field,
             format!("must be at most {MAX_PASSWORD_LEN} bytes"),
         ));
@@ -39,15 +40,15 @@ pub fn validate_password(field: &str, password: &str) -> AppResult<()> {
     Ok(())
 }
 
-pub async fn hash(password: String) -> AppResult<String> {
+pub async fn hash(password: String) -> ServiceResult<String> {
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
-        .map_err(AppError::internal)?
-        .map_err(|e| AppError::internal(anyhow::anyhow!("hashing failed: {e}")))
+        .map_err(|e| ServiceError::Internal(format!("the hashing thread failed: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("hashing failed: {e}")))
 }
 
 /// Verifies `password` against `stored`, or against a dummy hash when there is no user.
-pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool> {
+pub async fn verify(password: String, stored: Option<String>) -> ServiceResult<bool> {
     let matched = tokio::task::spawn_blocking(move || {
         let real = stored.is_some();
         let phc = stored.unwrap_or_else(|| DUMMY_HASH.clone());
@@ -61,7 +62,7 @@ pub async fn verify(password: String, stored: Option<String>) -> AppResult<bool>
         real && ok
     })
     .await
-    .map_err(AppError::internal)?;
+    .map_err(|e| ServiceError::Internal(format!("the verifying thread failed: {e}")))?;
     Ok(matched)
 }
 
