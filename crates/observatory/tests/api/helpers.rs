@@ -21,8 +21,6 @@ pub struct TestApp {
     pub redis_prefix: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
-    /// Whether the test said it leaves jobs unfinished on purpose.
-    leaves_jobs: bool,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -102,13 +100,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMo
         redis_prefix,
         shutdown: Some(tx),
         server: Some(server),
-        leaves_jobs: false,
     }
 }
 
 impl Drop for TestApp {
     /// Stops the server, then (as crates.io's test app does) fails the test if it left a
-    /// job queued or running: a test waits for what it starts, or says it leaves it.
+    /// job queued or running: a test waits for what it starts, or cancels it.
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -116,7 +113,7 @@ impl Drop for TestApp {
         if let Some(server) = self.server.take() {
             server.abort();
         }
-        if self.leaves_jobs || std::thread::panicking() {
+        if std::thread::panicking() {
             return;
         }
         let unfinished = unfinished_jobs(&self.db.url);
@@ -159,10 +156,22 @@ fn unfinished_jobs(url: &str) -> Vec<String> {
 }
 
 impl TestApp {
-    /// Tells the drop check that this test leaves jobs queued or running on purpose (it
-    /// tests a server without workers, or one stopped mid-job).
-    pub fn leaves_jobs_unfinished(&mut self) {
-        self.leaves_jobs = true;
+    /// Cancels the caller's queued jobs through the API, as a test with no workers must
+    /// before it ends.
+    pub async fn cancel_jobs(&self, token: &str, ids: &[i64]) {
+        for id in ids {
+            let res = self
+                .request(Method::POST, &format!("/api/jobs/{id}/cancel"), Some(token))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::ACCEPTED, "cancelling job {id}");
+            let job: Value = res.json().await.unwrap();
+            assert_eq!(
+                job["status"], "cancelled",
+                "job {id} was queued, so cancels at once"
+            );
+        }
     }
 
     pub fn url(&self, path: &str) -> String {

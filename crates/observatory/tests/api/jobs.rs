@@ -107,6 +107,7 @@ async fn users_never_see_each_others_jobs() {
         "not_found",
     )
     .await;
+    app.cancel_jobs(&admin, &[id]).await;
 }
 
 #[tokio::test]
@@ -146,6 +147,7 @@ async fn job_lists_page_by_cursor() {
         .collect();
     assert_eq!(got, ids);
     assert!(second["next_cursor"].is_null());
+    app.cancel_jobs(&admin, &ids).await;
 }
 
 #[tokio::test]
