@@ -11,8 +11,11 @@ use crate::network_sql::pack_terms;
 use crate::rows::saturating_i32;
 use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, PostgresStore, StoreResult, TermKind};
 
-impl PostgresStore {
-    pub(crate) async fn insert_search_results(
+#[async_trait::async_trait]
+impl crate::backend::BulkWrites for PostgresStore {
+    type Db = Postgres;
+
+    async fn insert_search_results(
         tx: &mut Transaction<'_, Postgres>,
         session_id: i64,
         query_id: i64,
@@ -73,7 +76,7 @@ impl PostgresStore {
 
     /// Adds URLs to a crawl's frontier; a URL already there is left as it is. Returns how
     /// many were new.
-    pub(crate) async fn insert_frontier(
+    async fn insert_frontier(
         tx: &mut Transaction<'_, Postgres>,
         crawl_id: i64,
         urls: &[NewFrontierUrl],
@@ -111,7 +114,7 @@ impl PostgresStore {
 
     /// Replaces the analyses of a batch of pages: their earlier analyses (and terms, by
     /// cascade) go, then one statement per table writes every page's rows.
-    pub(crate) async fn replace_page_terms(
+    async fn replace_page_terms(
         tx: &mut Transaction<'_, Postgres>,
         run_id: i64,
         owner_id: i64,

@@ -15,8 +15,11 @@ use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, SqliteStore, Store
 /// 16 columns × 500 rows stays far below SQLite's 32,766 parameters.
 const ROWS_PER_INSERT: usize = 500;
 
-impl SqliteStore {
-    pub(crate) async fn insert_search_results(
+#[async_trait::async_trait]
+impl crate::backend::BulkWrites for SqliteStore {
+    type Db = Sqlite;
+
+    async fn insert_search_results(
         tx: &mut Transaction<'_, Sqlite>,
         session_id: i64,
         query_id: i64,
@@ -28,7 +31,8 @@ impl SqliteStore {
         for chunk in results.chunks(ROWS_PER_INSERT) {
             let mut insert = QueryBuilder::new(
                 "INSERT INTO search_results (session_id, query_id, ordinal, rank, page, url, normalized_url, \
-                 host, domain, title, snippet, published, excluded, exclusion_reason, raw_page_id, fetched_at) ",
+                 host, domain, title, snippet, published, excluded, exclusion_reason, raw_page_id, \
+                 fetched_at) ",
             );
             insert.push_values(chunk, |mut row, r| {
                 row.push_bind(session_id)
@@ -55,7 +59,7 @@ impl SqliteStore {
 
     /// Adds URLs to a crawl's frontier; a URL already there is left as it is. Returns how
     /// many were new.
-    pub(crate) async fn insert_frontier(
+    async fn insert_frontier(
         tx: &mut Transaction<'_, Sqlite>,
         crawl_id: i64,
         urls: &[NewFrontierUrl],
@@ -64,7 +68,8 @@ impl SqliteStore {
         let mut added = 0;
         for chunk in urls.chunks(ROWS_PER_INSERT) {
             let mut insert = QueryBuilder::new(
-                "INSERT INTO crawl_frontier (crawl_id, url, site, depth, parent_url, state, reason, updated_at) ",
+                "INSERT INTO crawl_frontier (crawl_id, url, site, depth, parent_url, state, reason, \
+                 updated_at) ",
             );
             insert.push_values(chunk, |mut row, u| {
                 let state = if u.skipped.is_some() { "skipped" } else { "queued" };
@@ -85,7 +90,7 @@ impl SqliteStore {
 
     /// Replaces the analyses of a batch of pages: their earlier analyses (and terms, by
     /// cascade) go, then multi-row statements write every page's rows.
-    pub(crate) async fn replace_page_terms(
+    async fn replace_page_terms(
         tx: &mut Transaction<'_, Sqlite>,
         run_id: i64,
         owner_id: i64,

@@ -5,421 +5,462 @@ macro_rules! page_columns {
     () => {
         "id, crawl_id, url, final_url, host, domain, depth, parent_url, redirects, status_code, \
          content_type, headers, content_hash, title, text, words, language, language_confidence, \
-         description, published, outlinks, extraction_method, error_reason, fetched_at, rendered, render_error"
+         description, published, outlinks, extraction_method, error_reason, fetched_at, rendered, \
+         render_error"
     };
 }
 
-macro_rules! impl_crawl_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::CrawlStore for $store {
-            async fn create_crawl(&self, new: $crate::NewCrawl) -> $crate::StoreResult<$crate::CrawlJob> {
-                let now = $crate::rows::now();
-                let mut tx = self.begin_write().await?;
-                let row: $crate::crawl_rows::CrawlJobRow = sqlx::query_as(
-                    "INSERT INTO crawl_jobs (owner_id, name, config, sources, status, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, 'queued', $5, $5) RETURNING *",
-                )
-                .bind(new.owner_id)
-                .bind(&new.name)
-                .bind(sqlx::types::Json(&new.config))
-                .bind(sqlx::types::Json(&new.sources))
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?;
-                Self::insert_frontier(&mut tx, row.id, &new.seeds, now).await?;
-                for session in &new.sessions {
-                    sqlx::query(
-                        "INSERT INTO crawl_sources (crawl_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                    )
-                    .bind(row.id)
-                    .bind(session)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                $crate::CrawlJob::try_from(row)
-            }
-
-            async fn set_crawl_job(&self, id: $crate::CrawlId, job_id: $crate::JobId) -> $crate::StoreResult<()> {
-                sqlx::query("UPDATE crawl_jobs SET job_id = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(job_id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
-            async fn crawl(
-                &self,
-                owner: $crate::UserId,
-                id: $crate::CrawlId,
-            ) -> $crate::StoreResult<Option<$crate::CrawlJob>> {
-                let row: Option<$crate::crawl_rows::CrawlJobRow> =
-                    sqlx::query_as("SELECT * FROM crawl_jobs WHERE id = $1 AND owner_id = $2")
-                        .bind(id)
-                        .bind(owner)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map($crate::CrawlJob::try_from).transpose()
-            }
-
-            async fn list_crawls(
-                &self,
-                owner: $crate::UserId,
-                page: $crate::PageRequest,
-            ) -> $crate::StoreResult<Vec<$crate::CrawlJob>> {
-                let rows: Vec<$crate::crawl_rows::CrawlJobRow> = sqlx::query_as(
-                    "SELECT * FROM crawl_jobs WHERE owner_id = $1 AND ($2 IS NULL OR id < $2) \
-                     ORDER BY id DESC LIMIT $3",
-                )
-                .bind(owner)
-                .bind(page.after)
-                .bind(i64::from(page.limit))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map($crate::CrawlJob::try_from).collect()
-            }
-
-            async fn delete_crawl(&self, owner: $crate::UserId, id: $crate::CrawlId) -> $crate::StoreResult<()> {
-                let done = sqlx::query("DELETE FROM crawl_jobs WHERE id = $1 AND owner_id = $2")
-                    .bind(id)
-                    .bind(owner)
-                    .execute(&self.pool)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err($crate::StoreError::NotFound);
-                }
-                Ok(())
-            }
-
-            async fn crawl_for_worker(&self, id: $crate::CrawlId) -> $crate::StoreResult<Option<$crate::CrawlJob>> {
-                let row: Option<$crate::crawl_rows::CrawlJobRow> =
-                    sqlx::query_as("SELECT * FROM crawl_jobs WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map($crate::CrawlJob::try_from).transpose()
-            }
-
-            async fn set_crawl_status(
-                &self,
-                id: $crate::CrawlId,
-                status: $crate::CrawlStatus,
-            ) -> $crate::StoreResult<()> {
-                let now = $crate::rows::now();
-                sqlx::query(
-                    "UPDATE crawl_jobs SET status = $2, updated_at = $3, \
-                     started_at = CASE WHEN $2 = 'running' THEN COALESCE(started_at, $3) ELSE started_at END, \
-                     finished_at = CASE WHEN $4 THEN $3 ELSE NULL END WHERE id = $1",
-                )
-                .bind(id)
-                .bind(status.as_str())
-                .bind(now)
-                .bind(status.is_terminal())
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn requeue_in_flight(&self, crawl: $crate::CrawlId) -> $crate::StoreResult<u64> {
-                let done = sqlx::query(
-                    "UPDATE crawl_frontier SET state = 'queued', updated_at = $2 \
-                     WHERE crawl_id = $1 AND state = 'fetching'",
-                )
-                .bind(crawl)
-                .bind($crate::rows::now())
-                .execute(&self.pool)
-                .await?;
-                Ok(done.rows_affected())
-            }
-
-            async fn claim_frontier(
-                &self,
-                crawl: $crate::CrawlId,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::FrontierItem>> {
-                let mut tx = self.begin_write().await?;
-                let rows: Vec<$crate::crawl_rows::FrontierRow> = sqlx::query_as(
-                    "SELECT id, crawl_id, url, site, depth, parent_url, attempts FROM crawl_frontier \
-                     WHERE crawl_id = $1 AND state = 'queued' ORDER BY depth, id LIMIT $2",
-                )
-                .bind(crawl)
-                .bind(i64::from(limit))
-                .fetch_all(&mut *tx)
-                .await?;
-                if !rows.is_empty() {
-                    let mut update = sqlx::QueryBuilder::new("UPDATE crawl_frontier SET state = 'fetching', updated_at = ");
-                    update.push_bind($crate::rows::now()).push(" WHERE id IN (");
-                    let mut ids = update.separated(", ");
-                    for r in &rows {
-                        ids.push_bind(r.id);
-                    }
-                    update.push(")");
-                    update.build().execute(&mut *tx).await?;
-                }
-                tx.commit().await?;
-                Ok(rows.into_iter().map($crate::FrontierItem::from).collect())
-            }
-
-            async fn finish_frontier_batch(
-                &self,
-                owner: $crate::UserId,
-                finished: &[(&$crate::FrontierItem, &$crate::FrontierResult)],
-            ) -> $crate::StoreResult<u64> {
-                if finished.is_empty() {
-                    return Ok(0);
-                }
-                let now = $crate::rows::now();
-                let mut tx = self.begin_write().await?;
-                let mut links: std::collections::BTreeMap<i64, Vec<$crate::NewFrontierUrl>> = Default::default();
-                for &(item, result) in finished {
-                    if let Some(body) = &result.body {
-                        sqlx::query(
-                            "INSERT INTO page_bodies (hash, size, body_zstd) VALUES ($1, $2, $3) \
-                             ON CONFLICT (hash) DO NOTHING",
-                        )
-                        .bind(&body.hash)
-                        .bind(body.size)
-                        .bind(&body.zstd)
-                        .execute(&mut *tx)
-                        .await?;
-                    }
-                    let page_id: Option<i64> = match &result.page {
-                        Some(p) => Some(
-                            sqlx::query_scalar(
-                                "INSERT INTO pages (crawl_id, owner_id, frontier_id, url, final_url, host, domain, depth, \
-                                 parent_url, redirects, status_code, content_type, headers, content_hash, title, text, words, \
-                                 language, language_confidence, description, published, outlinks, extraction_method, \
-                                 error_reason, fetched_at, rendered, render_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
-                                 $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, \
-                                 $27) RETURNING id",
-                            )
-                            .bind(item.crawl_id)
-                            .bind(owner)
-                            .bind(item.id)
-                            .bind(&p.url)
-                            .bind(&p.final_url)
-                            .bind(&p.host)
-                            .bind(&p.domain)
-                            .bind(p.depth)
-                            .bind(&p.parent_url)
-                            .bind(sqlx::types::Json(&p.redirects))
-                            .bind(p.status_code)
-                            .bind(&p.content_type)
-                            .bind(sqlx::types::Json(&p.headers))
-                            .bind(&p.content_hash)
-                            .bind(&p.title)
-                            .bind(&p.text)
-                            .bind(p.words)
-                            .bind(&p.language)
-                            .bind(p.language_confidence)
-                            .bind(&p.description)
-                            .bind(&p.published)
-                            .bind(sqlx::types::Json(&p.outlinks))
-                            .bind(&p.extraction_method)
-                            .bind(&p.error_reason)
-                            .bind(p.fetched_at.unwrap_or(now))
-                            .bind(p.rendered)
-                            .bind(&p.render_error)
-                            .fetch_one(&mut *tx)
-                            .await?,
-                        ),
-                        None => None,
-                    };
-                    sqlx::query(
-                        "UPDATE crawl_frontier SET state = $2, reason = $3, page_id = $4, attempts = attempts + 1, \
-                         updated_at = $5 WHERE id = $1",
-                    )
-                    .bind(item.id)
-                    .bind(result.state.as_str())
-                    .bind(&result.reason)
-                    .bind(page_id)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    links.entry(item.crawl_id).or_default().extend(result.links.iter().cloned());
-                }
-                let mut added = 0;
-                for (crawl_id, urls) in &links {
-                    added += Self::insert_frontier(&mut tx, *crawl_id, urls, now).await?;
-                }
-                tx.commit().await?;
-                Ok(added)
-            }
-
-            async fn frontier_counts(
-                &self,
-                owner: $crate::UserId,
-                crawl: $crate::CrawlId,
-            ) -> $crate::StoreResult<Vec<$crate::FrontierCount>> {
-                let rows: Vec<$crate::crawl_rows::FrontierCountRow> = sqlx::query_as(
-                    "SELECT f.state, f.reason, COUNT(*) AS count FROM crawl_frontier f \
-                     JOIN crawl_jobs c ON c.id = f.crawl_id WHERE f.crawl_id = $1 AND c.owner_id = $2 \
-                     GROUP BY f.state, f.reason ORDER BY f.state, f.reason",
-                )
-                .bind(crawl)
-                .bind(owner)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map($crate::FrontierCount::try_from).collect()
-            }
-
-            async fn frontier_counts_between(
-                &self,
-                owner: $crate::UserId,
-                lowest: $crate::CrawlId,
-                highest: $crate::CrawlId,
-            ) -> $crate::StoreResult<Vec<($crate::CrawlId, $crate::FrontierCount)>> {
-                let rows: Vec<$crate::crawl_rows::JobFrontierCountRow> = sqlx::query_as(
-                    "SELECT f.crawl_id, f.state, f.reason, COUNT(*) AS count FROM crawl_frontier f \
-                     JOIN crawl_jobs c ON c.id = f.crawl_id \
-                     WHERE c.owner_id = $1 AND f.crawl_id BETWEEN $2 AND $3 \
-                     GROUP BY f.crawl_id, f.state, f.reason ORDER BY f.crawl_id, f.state, f.reason",
-                )
-                .bind(owner)
-                .bind(lowest)
-                .bind(highest)
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter()
-                    .map(|r| {
-                        let crawl = r.crawl_id;
-                        $crate::FrontierCount::try_from($crate::crawl_rows::FrontierCountRow {
-                            state: r.state,
-                            reason: r.reason,
-                            count: r.count,
-                        })
-                        .map(|c| (crawl, c))
-                    })
-                    .collect()
-            }
-
-            async fn frontier_urls(&self, crawl: $crate::CrawlId) -> $crate::StoreResult<Vec<String>> {
-                Ok(sqlx::query_scalar("SELECT url FROM crawl_frontier WHERE crawl_id = $1")
-                    .bind(crawl)
-                    .fetch_all(&self.pool)
-                    .await?)
-            }
-
-            async fn site_load(&self, crawl: $crate::CrawlId) -> $crate::StoreResult<Vec<(String, i64)>> {
-                Ok(sqlx::query_as(
-                    "SELECT site, COUNT(*) FROM crawl_frontier WHERE crawl_id = $1 AND state <> 'skipped' \
-                     GROUP BY site",
-                )
-                .bind(crawl)
-                .fetch_all(&self.pool)
-                .await?)
-            }
-
-            async fn list_pages(
-                &self,
-                owner: $crate::UserId,
-                crawl: $crate::CrawlId,
-                filter: &$crate::PageFilter,
-                page: $crate::PageRequest,
-            ) -> $crate::StoreResult<Vec<$crate::Page>> {
-                let rows: Vec<$crate::crawl_rows::PageRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::crawl_sql::page_columns!(), " FROM pages WHERE crawl_id = $1 AND owner_id = $2 \
-                     AND ($3 IS NULL OR (error_reason IS NOT NULL) = $3) AND ($4 IS NULL OR domain = $4) \
-                     AND ($5 IS NULL OR language = $5) AND ($6 IS NULL OR id > $6) ORDER BY id LIMIT $7"),
-                )
-                .bind(crawl)
-                .bind(owner)
-                .bind(filter.failed)
-                .bind(filter.domain.as_deref())
-                .bind(filter.language.as_deref())
-                .bind(page.after)
-                .bind(i64::from(page.limit))
-                .fetch_all(&self.pool)
-                .await?;
-                Ok(rows.into_iter().map($crate::Page::from).collect())
-            }
-
-            async fn page(&self, owner: $crate::UserId, id: $crate::PageId) -> $crate::StoreResult<Option<$crate::Page>> {
-                let row: Option<$crate::crawl_rows::PageRow> =
-                    sqlx::query_as(concat!("SELECT ", $crate::crawl_sql::page_columns!(), " FROM pages WHERE id = $1 AND owner_id = $2"))
-                        .bind(id)
-                        .bind(owner)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                Ok(row.map($crate::Page::from))
-            }
-
-            async fn page_body(
-                &self,
-                owner: $crate::UserId,
-                id: $crate::PageId,
-            ) -> $crate::StoreResult<Option<Vec<u8>>> {
-                Ok(sqlx::query_scalar(
-                    "SELECT b.body_zstd FROM pages p JOIN page_bodies b ON b.hash = p.content_hash \
-                     WHERE p.id = $1 AND p.owner_id = $2",
-                )
-                .bind(id)
-                .bind(owner)
-                .fetch_optional(&self.pool)
-                .await?)
-            }
-
-            async fn page_languages(
-                &self,
-                owner: $crate::UserId,
-                crawl: $crate::CrawlId,
-            ) -> $crate::StoreResult<Vec<$crate::LanguageCount>> {
-                Ok(sqlx::query_as(
-                    "SELECT language, COUNT(*) AS pages, CAST(COALESCE(SUM(words), 0) AS BIGINT) AS words \
-                     FROM pages WHERE crawl_id = $1 AND owner_id = $2 AND error_reason IS NULL \
-                     GROUP BY language ORDER BY COUNT(*) DESC, language",
-                )
-                .bind(crawl)
-                .bind(owner)
-                .fetch_all(&self.pool)
-                .await?)
-            }
-
-            async fn search_pages(
-                &self,
-                owner: $crate::UserId,
-                search: &$crate::PageSearch,
-                after: Option<$crate::HitCursor>,
-                limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::PageHit>> {
-                let query = <$store>::compile_text_query(&search.query);
-                let rows: Vec<$crate::crawl_rows::PageHitRow> = sqlx::query_as(<$store>::PAGE_SEARCH_SQL)
-                    .bind(owner)
-                    .bind(query)
-                    .bind(search.crawl)
-                    .bind(search.session)
-                    .bind(search.domain.as_deref())
-                    .bind(search.language.as_deref())
-                    .bind(after.map(|c| c.score))
-                    .bind(after.map(|c| c.id))
-                    .bind(i64::from(limit))
-                    .fetch_all(&self.pool)
-                    .await?;
-                Ok(rows.into_iter().map($crate::PageHit::from).collect())
-            }
-
-            async fn reusable_page(
-                &self,
-                owner: $crate::UserId,
-                url: &str,
-                fetched_since: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::StoreResult<Option<$crate::Page>> {
-                let row: Option<$crate::crawl_rows::PageRow> = sqlx::query_as(
-                    concat!("SELECT ", $crate::crawl_sql::page_columns!(), " FROM pages WHERE owner_id = $1 AND url = $2 \
-                     AND fetched_at >= $3 AND error_reason IS NULL ORDER BY fetched_at DESC LIMIT 1"),
-                )
-                .bind(owner)
-                .bind(url)
-                .bind(fetched_since)
-                .fetch_optional(&self.pool)
-                .await?;
-                Ok(row.map($crate::Page::from))
-            }
+#[async_trait::async_trait]
+impl<B> crate::CrawlStore for B
+where
+    B: crate::backend::SqlBackend + std::fmt::Debug + 'static,
+    for<'c> &'c mut <B::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = B::Db>,
+    <B::Db as sqlx::Database>::Arguments: sqlx::IntoArguments<B::Db>,
+    for<'q> &'q str: sqlx::ColumnIndex<<B::Db as sqlx::Database>::Row>,
+    for<'q> &'q str: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<bool>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<chrono::DateTime<chrono::Utc>>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<sqlx::types::Json<serde_json::Value>>: sqlx::Encode<'q, B::Db>,
+    for<'q> String: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> Vec<u8>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> bool: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> chrono::DateTime<chrono::Utc>:
+        sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> f64: sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> i32: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> i64: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> sqlx::types::Json<&'q Vec<String>>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> sqlx::types::Json<&'q crate::NetworkScope>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> sqlx::types::Json<&'q serde_json::Value>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> sqlx::types::Json<serde_json::Value>: sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> usize: sqlx::ColumnIndex<<B::Db as sqlx::Database>::Row>,
+{
+    async fn create_crawl(&self, new: crate::NewCrawl) -> crate::StoreResult<crate::CrawlJob> {
+        let now = crate::rows::now();
+        let mut tx = self.begin_write().await?;
+        let row: crate::crawl_rows::CrawlJobRow = sqlx::query_as(
+            "INSERT INTO crawl_jobs (owner_id, name, config, sources, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'queued', $5, $5) RETURNING *",
+        )
+        .bind(new.owner_id)
+        .bind(&new.name)
+        .bind(sqlx::types::Json(&new.config))
+        .bind(sqlx::types::Json(&new.sources))
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        Self::insert_frontier(&mut tx, row.id, &new.seeds, now).await?;
+        for session in &new.sessions {
+            sqlx::query(
+                "INSERT INTO crawl_sources (crawl_id, session_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(row.id)
+            .bind(session)
+            .execute(&mut *tx)
+            .await?;
         }
-    };
+        tx.commit().await?;
+        crate::CrawlJob::try_from(row)
+    }
+
+    async fn set_crawl_job(&self, id: crate::CrawlId, job_id: crate::JobId) -> crate::StoreResult<()> {
+        sqlx::query("UPDATE crawl_jobs SET job_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(job_id)
+            .execute(self.sql_pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn crawl(
+        &self,
+        owner: crate::UserId,
+        id: crate::CrawlId,
+    ) -> crate::StoreResult<Option<crate::CrawlJob>> {
+        let row: Option<crate::crawl_rows::CrawlJobRow> =
+            sqlx::query_as("SELECT * FROM crawl_jobs WHERE id = $1 AND owner_id = $2")
+                .bind(id)
+                .bind(owner)
+                .fetch_optional(self.sql_pool())
+                .await?;
+        row.map(crate::CrawlJob::try_from).transpose()
+    }
+
+    async fn list_crawls(
+        &self,
+        owner: crate::UserId,
+        page: crate::PageRequest,
+    ) -> crate::StoreResult<Vec<crate::CrawlJob>> {
+        let rows: Vec<crate::crawl_rows::CrawlJobRow> = sqlx::query_as(
+            "SELECT * FROM crawl_jobs WHERE owner_id = $1 AND ($2 IS NULL OR id < $2) \
+             ORDER BY id DESC LIMIT $3",
+        )
+        .bind(owner)
+        .bind(page.after)
+        .bind(i64::from(page.limit))
+        .fetch_all(self.sql_pool())
+        .await?;
+        rows.into_iter().map(crate::CrawlJob::try_from).collect()
+    }
+
+    async fn delete_crawl(&self, owner: crate::UserId, id: crate::CrawlId) -> crate::StoreResult<()> {
+        let done = sqlx::query("DELETE FROM crawl_jobs WHERE id = $1 AND owner_id = $2")
+            .bind(id)
+            .bind(owner)
+            .execute(self.sql_pool())
+            .await?;
+        if B::rows_affected(&done) == 0 {
+            return Err(crate::StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    async fn crawl_for_worker(&self, id: crate::CrawlId) -> crate::StoreResult<Option<crate::CrawlJob>> {
+        let row: Option<crate::crawl_rows::CrawlJobRow> =
+            sqlx::query_as("SELECT * FROM crawl_jobs WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.sql_pool())
+                .await?;
+        row.map(crate::CrawlJob::try_from).transpose()
+    }
+
+    async fn set_crawl_status(
+        &self,
+        id: crate::CrawlId,
+        status: crate::CrawlStatus,
+    ) -> crate::StoreResult<()> {
+        let now = crate::rows::now();
+        sqlx::query(
+            "UPDATE crawl_jobs SET status = $2, updated_at = $3, \
+             started_at = CASE WHEN $2 = 'running' THEN COALESCE(started_at, $3) ELSE started_at END, \
+             finished_at = CASE WHEN $4 THEN $3 ELSE NULL END WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .bind(now)
+        .bind(status.is_terminal())
+        .execute(self.sql_pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn requeue_in_flight(&self, crawl: crate::CrawlId) -> crate::StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE crawl_frontier SET state = 'queued', updated_at = $2 \
+             WHERE crawl_id = $1 AND state = 'fetching'",
+        )
+        .bind(crawl)
+        .bind(crate::rows::now())
+        .execute(self.sql_pool())
+        .await?;
+        Ok(B::rows_affected(&done))
+    }
+
+    async fn claim_frontier(
+        &self,
+        crawl: crate::CrawlId,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::FrontierItem>> {
+        let mut tx = self.begin_write().await?;
+        let rows: Vec<crate::crawl_rows::FrontierRow> = sqlx::query_as(
+            "SELECT id, crawl_id, url, site, depth, parent_url, attempts FROM crawl_frontier \
+             WHERE crawl_id = $1 AND state = 'queued' ORDER BY depth, id LIMIT $2",
+        )
+        .bind(crawl)
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await?;
+        if !rows.is_empty() {
+            let mut update =
+                sqlx::QueryBuilder::new("UPDATE crawl_frontier SET state = 'fetching', updated_at = ");
+            update.push_bind(crate::rows::now()).push(" WHERE id IN (");
+            let mut ids = update.separated(", ");
+            for r in &rows {
+                ids.push_bind(r.id);
+            }
+            update.push(")");
+            update.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.into_iter().map(crate::FrontierItem::from).collect())
+    }
+
+    async fn finish_frontier_batch(
+        &self,
+        owner: crate::UserId,
+        finished: &[(&crate::FrontierItem, &crate::FrontierResult)],
+    ) -> crate::StoreResult<u64> {
+        if finished.is_empty() {
+            return Ok(0);
+        }
+        let now = crate::rows::now();
+        let mut tx = self.begin_write().await?;
+        let mut links: std::collections::BTreeMap<i64, Vec<crate::NewFrontierUrl>> = Default::default();
+        for &(item, result) in finished {
+            if let Some(body) = &result.body {
+                sqlx::query(
+                    "INSERT INTO page_bodies (hash, size, body_zstd) VALUES ($1, $2, $3) \
+                     ON CONFLICT (hash) DO NOTHING",
+                )
+                .bind(&body.hash)
+                .bind(body.size)
+                .bind(&body.zstd)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let page_id: Option<i64> = match &result.page {
+                Some(p) => Some(
+                    sqlx::query_scalar(
+                        "INSERT INTO pages (crawl_id, owner_id, frontier_id, url, final_url, host, domain, \
+                         depth, \
+                         parent_url, redirects, status_code, content_type, headers, content_hash, title, \
+                         text, words, \
+                         language, language_confidence, description, published, outlinks, extraction_method, \
+                         error_reason, fetched_at, rendered, render_error) VALUES ($1, $2, $3, $4, $5, $6, \
+                         $7, $8, \
+                         $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
+                         $25, $26, \
+                         $27) RETURNING id",
+                    )
+                    .bind(item.crawl_id)
+                    .bind(owner)
+                    .bind(item.id)
+                    .bind(&p.url)
+                    .bind(&p.final_url)
+                    .bind(&p.host)
+                    .bind(&p.domain)
+                    .bind(p.depth)
+                    .bind(&p.parent_url)
+                    .bind(sqlx::types::Json(&p.redirects))
+                    .bind(p.status_code)
+                    .bind(&p.content_type)
+                    .bind(sqlx::types::Json(&p.headers))
+                    .bind(&p.content_hash)
+                    .bind(&p.title)
+                    .bind(&p.text)
+                    .bind(p.words)
+                    .bind(&p.language)
+                    .bind(p.language_confidence)
+                    .bind(&p.description)
+                    .bind(&p.published)
+                    .bind(sqlx::types::Json(&p.outlinks))
+                    .bind(&p.extraction_method)
+                    .bind(&p.error_reason)
+                    .bind(p.fetched_at.unwrap_or(now))
+                    .bind(p.rendered)
+                    .bind(&p.render_error)
+                    .fetch_one(&mut *tx)
+                    .await?,
+                ),
+                None => None,
+            };
+            sqlx::query(
+                "UPDATE crawl_frontier SET state = $2, reason = $3, page_id = $4, attempts = attempts + 1, \
+                 updated_at = $5 WHERE id = $1",
+            )
+            .bind(item.id)
+            .bind(result.state.as_str())
+            .bind(&result.reason)
+            .bind(page_id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            links
+                .entry(item.crawl_id)
+                .or_default()
+                .extend(result.links.iter().cloned());
+        }
+        let mut added = 0;
+        for (crawl_id, urls) in &links {
+            added += Self::insert_frontier(&mut tx, *crawl_id, urls, now).await?;
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+
+    async fn frontier_counts(
+        &self,
+        owner: crate::UserId,
+        crawl: crate::CrawlId,
+    ) -> crate::StoreResult<Vec<crate::FrontierCount>> {
+        let rows: Vec<crate::crawl_rows::FrontierCountRow> = sqlx::query_as(
+            "SELECT f.state, f.reason, COUNT(*) AS count FROM crawl_frontier f \
+             JOIN crawl_jobs c ON c.id = f.crawl_id WHERE f.crawl_id = $1 AND c.owner_id = $2 \
+             GROUP BY f.state, f.reason ORDER BY f.state, f.reason",
+        )
+        .bind(crawl)
+        .bind(owner)
+        .fetch_all(self.sql_pool())
+        .await?;
+        rows.into_iter().map(crate::FrontierCount::try_from).collect()
+    }
+
+    async fn frontier_counts_between(
+        &self,
+        owner: crate::UserId,
+        lowest: crate::CrawlId,
+        highest: crate::CrawlId,
+    ) -> crate::StoreResult<Vec<(crate::CrawlId, crate::FrontierCount)>> {
+        let rows: Vec<crate::crawl_rows::JobFrontierCountRow> = sqlx::query_as(
+            "SELECT f.crawl_id, f.state, f.reason, COUNT(*) AS count FROM crawl_frontier f \
+             JOIN crawl_jobs c ON c.id = f.crawl_id \
+             WHERE c.owner_id = $1 AND f.crawl_id BETWEEN $2 AND $3 \
+             GROUP BY f.crawl_id, f.state, f.reason ORDER BY f.crawl_id, f.state, f.reason",
+        )
+        .bind(owner)
+        .bind(lowest)
+        .bind(highest)
+        .fetch_all(self.sql_pool())
+        .await?;
+        rows.into_iter()
+            .map(|r| {
+                let crawl = r.crawl_id;
+                crate::FrontierCount::try_from(crate::crawl_rows::FrontierCountRow {
+                    state: r.state,
+                    reason: r.reason,
+                    count: r.count,
+                })
+                .map(|c| (crawl, c))
+            })
+            .collect()
+    }
+
+    async fn frontier_urls(&self, crawl: crate::CrawlId) -> crate::StoreResult<Vec<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT url FROM crawl_frontier WHERE crawl_id = $1")
+                .bind(crawl)
+                .fetch_all(self.sql_pool())
+                .await?,
+        )
+    }
+
+    async fn site_load(&self, crawl: crate::CrawlId) -> crate::StoreResult<Vec<(String, i64)>> {
+        Ok(sqlx::query_as(
+            "SELECT site, COUNT(*) FROM crawl_frontier WHERE crawl_id = $1 AND state <> 'skipped' \
+             GROUP BY site",
+        )
+        .bind(crawl)
+        .fetch_all(self.sql_pool())
+        .await?)
+    }
+
+    async fn list_pages(
+        &self,
+        owner: crate::UserId,
+        crawl: crate::CrawlId,
+        filter: &crate::PageFilter,
+        page: crate::PageRequest,
+    ) -> crate::StoreResult<Vec<crate::Page>> {
+        let rows: Vec<crate::crawl_rows::PageRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::crawl_sql::page_columns!(),
+            " FROM pages WHERE crawl_id = $1 AND owner_id = $2 \
+             AND ($3 IS NULL OR (error_reason IS NOT NULL) = $3) AND ($4 IS NULL OR domain = $4) \
+             AND ($5 IS NULL OR language = $5) AND ($6 IS NULL OR id > $6) ORDER BY id LIMIT $7"
+        ))
+        .bind(crawl)
+        .bind(owner)
+        .bind(filter.failed)
+        .bind(filter.domain.as_deref())
+        .bind(filter.language.as_deref())
+        .bind(page.after)
+        .bind(i64::from(page.limit))
+        .fetch_all(self.sql_pool())
+        .await?;
+        Ok(rows.into_iter().map(crate::Page::from).collect())
+    }
+
+    async fn page(&self, owner: crate::UserId, id: crate::PageId) -> crate::StoreResult<Option<crate::Page>> {
+        let row: Option<crate::crawl_rows::PageRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::crawl_sql::page_columns!(),
+            " FROM pages WHERE id = $1 AND owner_id = $2"
+        ))
+        .bind(id)
+        .bind(owner)
+        .fetch_optional(self.sql_pool())
+        .await?;
+        Ok(row.map(crate::Page::from))
+    }
+
+    async fn page_body(
+        &self,
+        owner: crate::UserId,
+        id: crate::PageId,
+    ) -> crate::StoreResult<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar(
+            "SELECT b.body_zstd FROM pages p JOIN page_bodies b ON b.hash = p.content_hash \
+             WHERE p.id = $1 AND p.owner_id = $2",
+        )
+        .bind(id)
+        .bind(owner)
+        .fetch_optional(self.sql_pool())
+        .await?)
+    }
+
+    async fn page_languages(
+        &self,
+        owner: crate::UserId,
+        crawl: crate::CrawlId,
+    ) -> crate::StoreResult<Vec<crate::LanguageCount>> {
+        Ok(sqlx::query_as(
+            "SELECT language, COUNT(*) AS pages, CAST(COALESCE(SUM(words), 0) AS BIGINT) AS words \
+             FROM pages WHERE crawl_id = $1 AND owner_id = $2 AND error_reason IS NULL \
+             GROUP BY language ORDER BY COUNT(*) DESC, language",
+        )
+        .bind(crawl)
+        .bind(owner)
+        .fetch_all(self.sql_pool())
+        .await?)
+    }
+
+    async fn search_pages(
+        &self,
+        owner: crate::UserId,
+        search: &crate::PageSearch,
+        after: Option<crate::HitCursor>,
+        limit: u32,
+    ) -> crate::StoreResult<Vec<crate::PageHit>> {
+        let query = B::compile_text_query(&search.query);
+        let rows: Vec<crate::crawl_rows::PageHitRow> = sqlx::query_as(B::PAGE_SEARCH_SQL)
+            .bind(owner)
+            .bind(query)
+            .bind(search.crawl)
+            .bind(search.session)
+            .bind(search.domain.as_deref())
+            .bind(search.language.as_deref())
+            .bind(after.map(|c| c.score))
+            .bind(after.map(|c| c.id))
+            .bind(i64::from(limit))
+            .fetch_all(self.sql_pool())
+            .await?;
+        Ok(rows.into_iter().map(crate::PageHit::from).collect())
+    }
+
+    async fn reusable_page(
+        &self,
+        owner: crate::UserId,
+        url: &str,
+        fetched_since: chrono::DateTime<chrono::Utc>,
+    ) -> crate::StoreResult<Option<crate::Page>> {
+        let row: Option<crate::crawl_rows::PageRow> = sqlx::query_as(concat!(
+            "SELECT ",
+            crate::crawl_sql::page_columns!(),
+            " FROM pages WHERE owner_id = $1 AND url = $2 \
+             AND fetched_at >= $3 AND error_reason IS NULL ORDER BY fetched_at DESC LIMIT 1"
+        ))
+        .bind(owner)
+        .bind(url)
+        .bind(fetched_since)
+        .fetch_optional(self.sql_pool())
+        .await?;
+        Ok(row.map(crate::Page::from))
+    }
 }
 
-pub(crate) use impl_crawl_store;
 pub(crate) use page_columns;

@@ -8,6 +8,7 @@
 mod analysis_model;
 mod analysis_rows;
 mod analysis_sql;
+mod backend;
 mod bulk_postgres;
 mod bulk_sqlite;
 mod crawl_model;

@@ -121,261 +121,283 @@ pub(crate) fn sum_packed_terms(
     out
 }
 
-macro_rules! impl_network_store {
-    ($store:ty) => {
-        #[async_trait::async_trait]
-        impl $crate::NetworkStore for $store {
-            async fn create_network(&self, new: $crate::NewNetwork) -> $crate::StoreResult<$crate::Network> {
-                let now = $crate::rows::now();
-                let row: $crate::network_rows::NetworkRow = sqlx::query_as(
-                    "INSERT INTO networks (owner_id, name, kind, scope, params, status, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6) RETURNING *",
-                )
-                .bind(new.owner_id)
-                .bind(&new.name)
-                .bind(&new.kind)
-                .bind(sqlx::types::Json(&new.scope))
-                .bind(sqlx::types::Json(&new.params))
-                .bind(now)
-                .fetch_one(&self.pool)
-                .await?;
-                $crate::Network::try_from(row)
-            }
+#[async_trait::async_trait]
+impl<B> crate::NetworkStore for B
+where
+    B: crate::backend::SqlBackend + std::fmt::Debug + 'static,
+    for<'c> &'c mut <B::Db as sqlx::Database>::Connection: sqlx::Executor<'c, Database = B::Db>,
+    <B::Db as sqlx::Database>::Arguments: sqlx::IntoArguments<B::Db>,
+    for<'q> &'q str: sqlx::ColumnIndex<<B::Db as sqlx::Database>::Row>,
+    for<'q> &'q str: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> Option<&'q str>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<String>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<bool>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<chrono::DateTime<chrono::Utc>>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<sqlx::types::Json<serde_json::Value>>: sqlx::Encode<'q, B::Db>,
+    for<'q> String: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> Vec<u8>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> bool: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> chrono::DateTime<chrono::Utc>:
+        sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> f64: sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> i32: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> i64: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> sqlx::types::Json<&'q Vec<String>>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> sqlx::types::Json<&'q crate::NetworkScope>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> sqlx::types::Json<&'q serde_json::Value>: sqlx::Encode<'q, B::Db> + sqlx::Type<B::Db>,
+    for<'q> sqlx::types::Json<serde_json::Value>: sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
+    for<'q> usize: sqlx::ColumnIndex<<B::Db as sqlx::Database>::Row>,
+{
+    async fn create_network(&self, new: crate::NewNetwork) -> crate::StoreResult<crate::Network> {
+        let now = crate::rows::now();
+        let row: crate::network_rows::NetworkRow = sqlx::query_as(
+            "INSERT INTO networks (owner_id, name, kind, scope, params, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6) RETURNING *",
+        )
+        .bind(new.owner_id)
+        .bind(&new.name)
+        .bind(&new.kind)
+        .bind(sqlx::types::Json(&new.scope))
+        .bind(sqlx::types::Json(&new.params))
+        .bind(now)
+        .fetch_one(self.sql_pool())
+        .await?;
+        crate::Network::try_from(row)
+    }
 
-            async fn set_network_job(&self, id: $crate::NetworkId, job_id: $crate::JobId) -> $crate::StoreResult<()> {
-                sqlx::query("UPDATE networks SET job_id = $2 WHERE id = $1")
-                    .bind(id)
-                    .bind(job_id)
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
+    async fn set_network_job(&self, id: crate::NetworkId, job_id: crate::JobId) -> crate::StoreResult<()> {
+        sqlx::query("UPDATE networks SET job_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(job_id)
+            .execute(self.sql_pool())
+            .await?;
+        Ok(())
+    }
 
-            async fn network(
-                &self,
-                owner: $crate::UserId,
-                id: $crate::NetworkId,
-            ) -> $crate::StoreResult<Option<$crate::Network>> {
-                let row: Option<$crate::network_rows::NetworkRow> =
-                    sqlx::query_as("SELECT * FROM networks WHERE id = $1 AND owner_id = $2")
-                        .bind(id)
-                        .bind(owner)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map($crate::Network::try_from).transpose()
-            }
-
-            async fn network_for_worker(&self, id: $crate::NetworkId) -> $crate::StoreResult<Option<$crate::Network>> {
-                let row: Option<$crate::network_rows::NetworkRow> =
-                    sqlx::query_as("SELECT * FROM networks WHERE id = $1")
-                        .bind(id)
-                        .fetch_optional(&self.pool)
-                        .await?;
-                row.map($crate::Network::try_from).transpose()
-            }
-
-            async fn list_networks(
-                &self,
-                owner: $crate::UserId,
-                page: $crate::PageRequest,
-            ) -> $crate::StoreResult<Vec<$crate::Network>> {
-                let rows: Vec<$crate::network_rows::NetworkRow> = sqlx::query_as(
-                    "SELECT * FROM networks WHERE owner_id = $1 AND ($2 IS NULL OR id < $2) \
-                     ORDER BY id DESC LIMIT $3",
-                )
-                .bind(owner)
-                .bind(page.after)
-                .bind(i64::from(page.limit))
-                .fetch_all(&self.pool)
-                .await?;
-                rows.into_iter().map($crate::Network::try_from).collect()
-            }
-
-            async fn delete_network(&self, owner: $crate::UserId, id: $crate::NetworkId) -> $crate::StoreResult<()> {
-                let done = sqlx::query("DELETE FROM networks WHERE id = $1 AND owner_id = $2")
-                    .bind(id)
-                    .bind(owner)
-                    .execute(&self.pool)
-                    .await?;
-                if done.rows_affected() == 0 {
-                    return Err($crate::StoreError::NotFound);
-                }
-                Ok(())
-            }
-
-            async fn set_network_status(
-                &self,
-                id: $crate::NetworkId,
-                status: $crate::SearchStatus,
-                error: Option<&str>,
-            ) -> $crate::StoreResult<()> {
-                let now = $crate::rows::now();
-                sqlx::query(
-                    "UPDATE networks SET status = $2, error = $5, updated_at = $3, \
-                     started_at = CASE WHEN $2 = 'running' THEN COALESCE(started_at, $3) ELSE started_at END, \
-                     finished_at = CASE WHEN $4 THEN $3 ELSE NULL END WHERE id = $1",
-                )
-                .bind(id)
-                .bind(status.as_str())
-                .bind(now)
-                .bind(status.is_terminal())
-                .bind(error)
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-            async fn finish_network(
-                &self,
-                id: $crate::NetworkId,
-                outcome: &$crate::NetworkOutcome,
-            ) -> $crate::StoreResult<()> {
-                let now = $crate::rows::now();
-                let mut tx = self.begin_write().await?;
-                sqlx::query("DELETE FROM network_graphs WHERE network_id = $1")
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO network_graphs (network_id, graph_zstd) VALUES ($1, $2)")
-                    .bind(id)
-                    .bind(&outcome.graph_zstd)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query(
-                    "UPDATE networks SET status = 'done', error = NULL, node_count = $2, edge_count = $3, \
-                     report = $4, finished_at = $5, updated_at = $5 WHERE id = $1",
-                )
-                .bind(id)
-                .bind(outcome.node_count)
-                .bind(outcome.edge_count)
-                .bind(sqlx::types::Json(&outcome.report))
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-            async fn network_graph(
-                &self,
-                owner: $crate::UserId,
-                id: $crate::NetworkId,
-            ) -> $crate::StoreResult<Option<Vec<u8>>> {
-                Ok(sqlx::query_scalar(
-                    "SELECT g.graph_zstd FROM network_graphs g JOIN networks n ON n.id = g.network_id \
-                     WHERE n.id = $1 AND n.owner_id = $2",
-                )
+    async fn network(
+        &self,
+        owner: crate::UserId,
+        id: crate::NetworkId,
+    ) -> crate::StoreResult<Option<crate::Network>> {
+        let row: Option<crate::network_rows::NetworkRow> =
+            sqlx::query_as("SELECT * FROM networks WHERE id = $1 AND owner_id = $2")
                 .bind(id)
                 .bind(owner)
-                .fetch_optional(&self.pool)
-                .await?)
-            }
+                .fetch_optional(self.sql_pool())
+                .await?;
+        row.map(crate::Network::try_from).transpose()
+    }
 
-            async fn scope_crawls(
-                &self,
-                owner: $crate::UserId,
-                scope: &$crate::NetworkScope,
-            ) -> $crate::StoreResult<Vec<$crate::CrawlId>> {
-                let n_crawls = scope.crawls.len();
-                let sql = format!(
-                    "SELECT id FROM crawl_jobs WHERE owner_id = $1 AND (id IN ({}) \
-                        OR id IN (SELECT crawl_id FROM crawl_sources WHERE session_id IN ({}))) ORDER BY id",
-                    $crate::network_sql::placeholders(2, n_crawls),
-                    $crate::network_sql::placeholders(2 + n_crawls, scope.sessions.len()),
-                );
-                let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(owner);
-                for id in scope.crawls.iter().chain(&scope.sessions) {
-                    q = q.bind(*id);
-                }
-                Ok(q.fetch_all(&self.pool).await?)
-            }
+    async fn network_for_worker(&self, id: crate::NetworkId) -> crate::StoreResult<Option<crate::Network>> {
+        let row: Option<crate::network_rows::NetworkRow> =
+            sqlx::query_as("SELECT * FROM networks WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.sql_pool())
+                .await?;
+        row.map(crate::Network::try_from).transpose()
+    }
 
-            async fn network_search_hits(
-                &self,
-                owner: $crate::UserId,
-                sessions: &[$crate::SearchSessionId],
-            ) -> $crate::StoreResult<Vec<$crate::NetworkSearchHit>> {
-                let sql = format!(
-                    "SELECT r.session_id, q.text AS query, CAST(r.rank AS BIGINT) AS rank, r.url, r.host, r.domain \
-                     FROM search_results r JOIN search_queries q ON q.id = r.query_id \
-                     JOIN search_sessions s ON s.id = r.session_id \
-                     WHERE s.owner_id = $1 AND r.session_id IN ({}) AND r.excluded = FALSE \
-                     ORDER BY r.session_id, r.ordinal",
-                    $crate::network_sql::placeholders(2, sessions.len()),
-                );
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
-                for id in sessions {
-                    q = q.bind(*id);
-                }
-                Ok(q.fetch_all(&self.pool).await?)
-            }
+    async fn list_networks(
+        &self,
+        owner: crate::UserId,
+        page: crate::PageRequest,
+    ) -> crate::StoreResult<Vec<crate::Network>> {
+        let rows: Vec<crate::network_rows::NetworkRow> = sqlx::query_as(
+            "SELECT * FROM networks WHERE owner_id = $1 AND ($2 IS NULL OR id < $2) \
+             ORDER BY id DESC LIMIT $3",
+        )
+        .bind(owner)
+        .bind(page.after)
+        .bind(i64::from(page.limit))
+        .fetch_all(self.sql_pool())
+        .await?;
+        rows.into_iter().map(crate::Network::try_from).collect()
+    }
 
-            async fn network_term_counts(
-                &self,
-                owner: $crate::UserId,
-                crawls: &[$crate::CrawlId],
-                kind: $crate::TermKind,
-                unit: $crate::SiteUnit,
-                languages: &[String],
-            ) -> $crate::StoreResult<Vec<$crate::SiteTermCount>> {
-                let site = match unit {
-                    $crate::SiteUnit::Domain => "a.domain",
-                    $crate::SiteUnit::Host => "p.host",
-                    $crate::SiteUnit::Url => "p.url",
-                };
-                let language_filter = if languages.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " AND a.language IN ({})",
-                        $crate::network_sql::placeholders(2 + crawls.len(), languages.len())
-                    )
-                };
-                // One row per page with its terms packed into one text: far fewer rows to
-                // decode than one per (page, term); the sums per website are made below.
-                let sql = format!(
-                    "SELECT {site} AS site, CASE WHEN a.packed THEN {column} ELSE ({terms}) END AS terms \
-                     FROM page_analyses a JOIN pages p ON p.id = a.page_id \
-                     WHERE a.page_id IN ({pages}){language_filter} ORDER BY a.page_id",
-                    column = $crate::network_sql::packed_column(kind),
-                    terms = $crate::network_sql::packed_terms(kind),
-                    pages = $crate::network_sql::analysed_pages_subquery(crawls.len()),
-                );
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
-                for id in crawls {
-                    q = q.bind(*id);
-                }
-                for l in languages {
-                    q = q.bind(l);
-                }
-                let rows: Vec<(String, Option<String>)> = q.fetch_all(&self.pool).await?;
-                Ok($crate::network_sql::sum_packed_terms(rows, kind))
-            }
-
-            async fn network_page_links(
-                &self,
-                owner: $crate::UserId,
-                crawls: &[$crate::CrawlId],
-            ) -> $crate::StoreResult<Vec<$crate::PageOutlinks>> {
-                let sql = format!(
-                    "SELECT p.url, p.host, p.domain, p.outlinks FROM pages p WHERE p.id IN \
-                        (SELECT MAX(id) FROM pages WHERE owner_id = $1 AND crawl_id IN ({}) \
-                         AND error_reason IS NULL AND status_code BETWEEN 200 AND 299 GROUP BY url) \
-                     ORDER BY p.id",
-                    $crate::network_sql::placeholders(2, crawls.len()),
-                );
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
-                for id in crawls {
-                    q = q.bind(*id);
-                }
-                let rows: Vec<$crate::network_rows::PageOutlinksRow> = q.fetch_all(&self.pool).await?;
-                Ok(rows.into_iter().map($crate::PageOutlinks::from).collect())
-            }
+    async fn delete_network(&self, owner: crate::UserId, id: crate::NetworkId) -> crate::StoreResult<()> {
+        let done = sqlx::query("DELETE FROM networks WHERE id = $1 AND owner_id = $2")
+            .bind(id)
+            .bind(owner)
+            .execute(self.sql_pool())
+            .await?;
+        if B::rows_affected(&done) == 0 {
+            return Err(crate::StoreError::NotFound);
         }
-    };
-}
+        Ok(())
+    }
 
-pub(crate) use impl_network_store;
+    async fn set_network_status(
+        &self,
+        id: crate::NetworkId,
+        status: crate::SearchStatus,
+        error: Option<&str>,
+    ) -> crate::StoreResult<()> {
+        let now = crate::rows::now();
+        sqlx::query(
+            "UPDATE networks SET status = $2, error = $5, updated_at = $3, \
+             started_at = CASE WHEN $2 = 'running' THEN COALESCE(started_at, $3) ELSE started_at END, \
+             finished_at = CASE WHEN $4 THEN $3 ELSE NULL END WHERE id = $1",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .bind(now)
+        .bind(status.is_terminal())
+        .bind(error)
+        .execute(self.sql_pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn finish_network(
+        &self,
+        id: crate::NetworkId,
+        outcome: &crate::NetworkOutcome,
+    ) -> crate::StoreResult<()> {
+        let now = crate::rows::now();
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM network_graphs WHERE network_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("INSERT INTO network_graphs (network_id, graph_zstd) VALUES ($1, $2)")
+            .bind(id)
+            .bind(&outcome.graph_zstd)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE networks SET status = 'done', error = NULL, node_count = $2, edge_count = $3, \
+             report = $4, finished_at = $5, updated_at = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(outcome.node_count)
+        .bind(outcome.edge_count)
+        .bind(sqlx::types::Json(&outcome.report))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn network_graph(
+        &self,
+        owner: crate::UserId,
+        id: crate::NetworkId,
+    ) -> crate::StoreResult<Option<Vec<u8>>> {
+        Ok(sqlx::query_scalar(
+            "SELECT g.graph_zstd FROM network_graphs g JOIN networks n ON n.id = g.network_id \
+             WHERE n.id = $1 AND n.owner_id = $2",
+        )
+        .bind(id)
+        .bind(owner)
+        .fetch_optional(self.sql_pool())
+        .await?)
+    }
+
+    async fn scope_crawls(
+        &self,
+        owner: crate::UserId,
+        scope: &crate::NetworkScope,
+    ) -> crate::StoreResult<Vec<crate::CrawlId>> {
+        let n_crawls = scope.crawls.len();
+        let sql = format!(
+            "SELECT id FROM crawl_jobs WHERE owner_id = $1 AND (id IN ({}) \
+                OR id IN (SELECT crawl_id FROM crawl_sources WHERE session_id IN ({}))) ORDER BY id",
+            crate::network_sql::placeholders(2, n_crawls),
+            crate::network_sql::placeholders(2 + n_crawls, scope.sessions.len()),
+        );
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(owner);
+        for id in scope.crawls.iter().chain(&scope.sessions) {
+            q = q.bind(*id);
+        }
+        Ok(q.fetch_all(self.sql_pool()).await?)
+    }
+
+    async fn network_search_hits(
+        &self,
+        owner: crate::UserId,
+        sessions: &[crate::SearchSessionId],
+    ) -> crate::StoreResult<Vec<crate::NetworkSearchHit>> {
+        let sql = format!(
+            "SELECT r.session_id, q.text AS query, CAST(r.rank AS BIGINT) AS rank, r.url, r.host, r.domain \
+             FROM search_results r JOIN search_queries q ON q.id = r.query_id \
+             JOIN search_sessions s ON s.id = r.session_id \
+             WHERE s.owner_id = $1 AND r.session_id IN ({}) AND r.excluded = FALSE \
+             ORDER BY r.session_id, r.ordinal",
+            crate::network_sql::placeholders(2, sessions.len()),
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
+        for id in sessions {
+            q = q.bind(*id);
+        }
+        Ok(q.fetch_all(self.sql_pool()).await?)
+    }
+
+    async fn network_term_counts(
+        &self,
+        owner: crate::UserId,
+        crawls: &[crate::CrawlId],
+        kind: crate::TermKind,
+        unit: crate::SiteUnit,
+        languages: &[String],
+    ) -> crate::StoreResult<Vec<crate::SiteTermCount>> {
+        let site = match unit {
+            crate::SiteUnit::Domain => "a.domain",
+            crate::SiteUnit::Host => "p.host",
+            crate::SiteUnit::Url => "p.url",
+        };
+        let language_filter = if languages.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " AND a.language IN ({})",
+                crate::network_sql::placeholders(2 + crawls.len(), languages.len())
+            )
+        };
+        // One row per page with its terms packed into one text: far fewer rows to
+        // decode than one per (page, term); the sums per website are made below.
+        let sql = format!(
+            "SELECT {site} AS site, CASE WHEN a.packed THEN {column} ELSE ({terms}) END AS terms \
+             FROM page_analyses a JOIN pages p ON p.id = a.page_id \
+             WHERE a.page_id IN ({pages}){language_filter} ORDER BY a.page_id",
+            column = crate::network_sql::packed_column(kind),
+            terms = crate::network_sql::packed_terms(kind),
+            pages = crate::network_sql::analysed_pages_subquery(crawls.len()),
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
+        for id in crawls {
+            q = q.bind(*id);
+        }
+        for l in languages {
+            q = q.bind(l);
+        }
+        let rows: Vec<(String, Option<String>)> = q.fetch_all(self.sql_pool()).await?;
+        Ok(crate::network_sql::sum_packed_terms(rows, kind))
+    }
+
+    async fn network_page_links(
+        &self,
+        owner: crate::UserId,
+        crawls: &[crate::CrawlId],
+    ) -> crate::StoreResult<Vec<crate::PageOutlinks>> {
+        let sql = format!(
+            "SELECT p.url, p.host, p.domain, p.outlinks FROM pages p WHERE p.id IN \
+                (SELECT MAX(id) FROM pages WHERE owner_id = $1 AND crawl_id IN ({}) \
+                 AND error_reason IS NULL AND status_code BETWEEN 200 AND 299 GROUP BY url) \
+             ORDER BY p.id",
+            crate::network_sql::placeholders(2, crawls.len()),
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
+        for id in crawls {
+            q = q.bind(*id);
+        }
+        let rows: Vec<crate::network_rows::PageOutlinksRow> = q.fetch_all(self.sql_pool()).await?;
+        Ok(rows.into_iter().map(crate::PageOutlinks::from).collect())
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -9,11 +9,7 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgPoolOptions};
 use sqlx::{ConnectOptions, Connection};
 use sqlx::{PgPool, Postgres, Transaction};
 
-use crate::analysis_sql::impl_analysis_store;
-use crate::crawl_sql::impl_crawl_store;
-use crate::network_sql::impl_network_store;
-use crate::search_sql::impl_search_store;
-use crate::sql_store::impl_sql_store;
+use crate::backend::SqlBackend;
 use crate::{BackendKind, DbPool, Job, StoreError, StoreOptions, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -26,36 +22,6 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
-    const KIND: BackendKind = BackendKind::Postgres;
-    const QUEUE_WORKER_SILENCE_SQL: &'static str =
-        "SELECT EXTRACT(EPOCH FROM now() - last_seen)::float8 FROM apalis.workers WHERE id = $1";
-
-    /// The GIN index finds and ranks; `ts_headline` (costly) runs only on the returned page
-    /// of hits. Relevance is `ts_rank_cd` over title (weight A) and text (weight B).
-    /// `ts_headline` drops anything shaped like an HTML tag, so `<` travels as U+0001 and
-    /// is turned back into `&lt;` when the snippet is escaped.
-    const PAGE_SEARCH_SQL: &'static str = "\
-        SELECT h.*, ts_headline('simple', replace(coalesce(p.text, ''), '<', chr(1)), to_tsquery('simple', $2), \
-                 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || \
-                 ', MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=\" … \"') AS snippet \
-        FROM ( \
-            SELECT p.id, p.crawl_id, p.url, p.final_url, p.domain, p.title, p.language, p.words, \
-                   p.fetched_at, ts_rank_cd(p.search_vector, q)::float8 AS score \
-            FROM pages p, to_tsquery('simple', $2) q \
-            WHERE p.search_vector @@ q AND p.owner_id = $1 \
-              AND ($3::bigint IS NULL OR p.crawl_id = $3) \
-              AND ($4::bigint IS NULL OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $4)) \
-              AND ($5::text IS NULL OR p.domain = $5) AND ($6::text IS NULL OR p.language = $6) \
-              AND ($7::float8 IS NULL OR ts_rank_cd(p.search_vector, q)::float8 < $7 \
-                   OR (ts_rank_cd(p.search_vector, q)::float8 = $7 AND p.id > $8)) \
-            ORDER BY score DESC, p.id LIMIT $9 \
-        ) h JOIN pages p ON p.id = h.id \
-        ORDER BY h.score DESC, h.id";
-
-    fn compile_text_query(query: &crate::TextQuery) -> String {
-        query.to_tsquery()
-    }
-
     pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Self> {
         let connect_options = PgConnectOptions::from_str(url)?;
         let pool = PgPoolOptions::new()
@@ -73,6 +39,49 @@ impl PostgresStore {
             probe: Arc::new(tokio::sync::Mutex::new(None)),
             probe_options: connect_options.log_statements(log::LevelFilter::Off),
         })
+    }
+}
+
+#[async_trait::async_trait]
+impl SqlBackend for PostgresStore {
+    fn sql_pool(&self) -> &sqlx::Pool<Postgres> {
+        &self.pool
+    }
+
+    fn rows_affected(result: &<Postgres as sqlx::Database>::QueryResult) -> u64 {
+        result.rows_affected()
+    }
+
+    const KIND: BackendKind = BackendKind::Postgres;
+    const QUEUE_WORKER_SILENCE_SQL: &'static str =
+        "SELECT EXTRACT(EPOCH FROM now() - last_seen)::float8 FROM apalis.workers WHERE id = $1";
+
+    /// The GIN index finds and ranks; `ts_headline` (costly) runs only on the returned page
+    /// of hits. Relevance is `ts_rank_cd` over title (weight A) and text (weight B).
+    /// `ts_headline` drops anything shaped like an HTML tag, so `<` travels as U+0001 and
+    /// is turned back into `&lt;` when the snippet is escaped.
+    const PAGE_SEARCH_SQL: &'static str = "\
+        SELECT h.*, ts_headline('simple', replace(coalesce(p.text, ''), '<', chr(1)), to_tsquery('simple', \
+        $2), \
+                 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || \
+                 ', MaxFragments=2, MaxWords=24, MinWords=8, FragmentDelimiter=\" … \"') AS snippet \
+        FROM ( \
+            SELECT p.id, p.crawl_id, p.url, p.final_url, p.domain, p.title, p.language, p.words, \
+                   p.fetched_at, ts_rank_cd(p.search_vector, q)::float8 AS score \
+            FROM pages p, to_tsquery('simple', $2) q \
+            WHERE p.search_vector @@ q AND p.owner_id = $1 \
+              AND ($3::bigint IS NULL OR p.crawl_id = $3) \
+              AND ($4::bigint IS NULL OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id \
+              = $4)) \
+              AND ($5::text IS NULL OR p.domain = $5) AND ($6::text IS NULL OR p.language = $6) \
+              AND ($7::float8 IS NULL OR ts_rank_cd(p.search_vector, q)::float8 < $7 \
+                   OR (ts_rank_cd(p.search_vector, q)::float8 = $7 AND p.id > $8)) \
+            ORDER BY score DESC, p.id LIMIT $9 \
+        ) h JOIN pages p ON p.id = h.id \
+        ORDER BY h.score DESC, h.id";
+
+    fn compile_text_query(query: &crate::TextQuery) -> String {
+        query.to_tsquery()
     }
 
     /// Pings over the probe connection, opening it again when the last one broke. The
@@ -131,9 +140,3 @@ impl PostgresStore {
         Ok(done.rows_affected())
     }
 }
-
-impl_sql_store!(PostgresStore);
-impl_search_store!(PostgresStore);
-impl_crawl_store!(PostgresStore);
-impl_analysis_store!(PostgresStore);
-impl_network_store!(PostgresStore);

@@ -7,11 +7,7 @@ use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use crate::analysis_sql::impl_analysis_store;
-use crate::crawl_sql::impl_crawl_store;
-use crate::network_sql::impl_network_store;
-use crate::search_sql::impl_search_store;
-use crate::sql_store::impl_sql_store;
+use crate::backend::SqlBackend;
 use crate::{BackendKind, DbPool, Job, StoreError, StoreOptions, StoreResult};
 
 #[derive(Debug, Clone)]
@@ -20,6 +16,34 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Self> {
+        let connect = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(options.busy_timeout)
+            .foreign_keys(true)
+            .log_statements(options.statement_log_level())
+            .log_slow_statements(log::LevelFilter::Warn, options.slow_query);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(options.max_connections.max(2))
+            .acquire_timeout(options.acquire_timeout)
+            .connect_with(connect)
+            .await?;
+        Ok(Self { pool })
+    }
+}
+
+#[async_trait::async_trait]
+impl SqlBackend for SqliteStore {
+    fn sql_pool(&self) -> &sqlx::Pool<Sqlite> {
+        &self.pool
+    }
+
+    fn rows_affected(result: &<Sqlite as sqlx::Database>::QueryResult) -> u64 {
+        result.rows_affected()
+    }
+
     /// The embedded database has no server to lose: a probe is a ping through the pool.
     async fn probe_connection(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -51,23 +75,6 @@ impl SqliteStore {
 
     fn compile_text_query(query: &crate::TextQuery) -> String {
         query.to_fts5()
-    }
-
-    pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Self> {
-        let connect = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(options.busy_timeout)
-            .foreign_keys(true)
-            .log_statements(options.statement_log_level())
-            .log_slow_statements(log::LevelFilter::Warn, options.slow_query);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(options.max_connections.max(2))
-            .acquire_timeout(options.acquire_timeout)
-            .connect_with(connect)
-            .await?;
-        Ok(Self { pool })
     }
 
     /// Write transactions take the write lock up front. A deferred transaction that reads
@@ -111,9 +118,3 @@ impl SqliteStore {
         Ok(done.rows_affected())
     }
 }
-
-impl_sql_store!(SqliteStore);
-impl_search_store!(SqliteStore);
-impl_crawl_store!(SqliteStore);
-impl_analysis_store!(SqliteStore);
-impl_network_store!(SqliteStore);

@@ -84,8 +84,6 @@ pub struct DemoRun {
     pub settings: Settings,
 }
 
-/// The demo's account; `observatory demo` signs browsers on loopback in as it.
-
 pub async fn run(settings: &Settings, options: DemoOptions) -> anyhow::Result<()> {
     if options.serve {
         crate::startup::check_demo_bind(&options.bind, options.allow_remote, "--allow-remote")?;
