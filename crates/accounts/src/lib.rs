@@ -72,19 +72,20 @@ mod tests {
 
     #[test]
     fn actors_are_told_apart_by_what_they_may_do() {
+        let (four, five) = (UserId::new(4), UserId::new(5));
         assert!(Actor::Operator.require_administrator().is_ok());
-        assert!(Actor::signed_in(4, true).require_administrator().is_ok());
+        assert!(Actor::signed_in(four, true).require_administrator().is_ok());
         assert!(matches!(
-            Actor::signed_in(4, false).require_administrator(),
+            Actor::signed_in(four, false).require_administrator(),
             Err(ServiceError::Forbidden(_))
         ));
-        assert!(Actor::User(4).require_self_or_operator(4).is_ok());
-        assert!(Actor::Operator.require_self_or_operator(4).is_ok());
+        assert!(Actor::User(four).require_self_or_operator(four).is_ok());
+        assert!(Actor::Operator.require_self_or_operator(four).is_ok());
         assert!(matches!(
-            Actor::Admin(5).require_self_or_operator(4),
+            Actor::Admin(five).require_self_or_operator(four),
             Err(ServiceError::NotFound)
         ));
         assert_eq!(Actor::Operator.account(), None);
-        assert_eq!(Actor::User(4).account(), Some(4));
+        assert_eq!(Actor::User(four).account(), Some(four));
     }
 }

@@ -21,7 +21,7 @@ pub const MIN_WORDS: usize = 20;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AnalysisPayload {
-    pub analysis_id: i64,
+    pub analysis_id: store::AnalysisId,
 }
 
 /// What a run counts; stored with the run.

@@ -82,7 +82,7 @@ pub async fn create_analysis(
 pub async fn current_analysis(
     store: &dyn Store,
     owner: UserId,
-    id: i64,
+    id: store::AnalysisId,
 ) -> Result<AnalysisState, ServiceError> {
     let run = store.analysis(owner, id).await?.ok_or(ServiceError::NotFound)?;
     let counts = store.analysis_counts(run.id).await?;

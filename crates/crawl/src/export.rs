@@ -80,8 +80,8 @@ pub const COLUMNS: [&str; 25] = [
 
 #[derive(Serialize)]
 struct Record<'a> {
-    id: i64,
-    crawl_id: i64,
+    id: store::PageId,
+    crawl_id: CrawlId,
     url: &'a str,
     final_url: Option<&'a str>,
     host: &'a str,
@@ -264,7 +264,7 @@ pub fn stream(
                     Ok(pages) if pages.is_empty() => None,
                     Ok(pages) => {
                         s.done = pages.len() < BATCH as usize;
-                        s.after = pages.last().map(|p| p.id);
+                        s.after = pages.last().map(|p| p.id.get());
                         let mut bytes = Vec::with_capacity(pages.len() * 4096);
                         for p in &pages {
                             bytes.extend(encode(format, p));
@@ -292,8 +292,8 @@ mod tests {
 
     fn page() -> Page {
         Page {
-            id: 7,
-            crawl_id: 2,
+            id: store::PageId::new(7),
+            crawl_id: store::CrawlId::new(2),
             url: "https://ens.dk/vind".into(),
             final_url: Some("https://www.ens.dk/vind".into()),
             host: "www.ens.dk".into(),

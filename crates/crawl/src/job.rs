@@ -37,7 +37,7 @@ const WRITE_BATCH: usize = 64;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CrawlJobPayload {
-    pub crawl_id: i64,
+    pub crawl_id: store::CrawlId,
 }
 
 /// What the operator decides for every job: where the crawler may connect and who it is.
@@ -499,7 +499,10 @@ impl CrawlRun<'_> {
     /// Earlier successful fetches of this user that the batch may reuse. Looked up here,
     /// before the fetches run side by side: a fetch future suspended while holding a pool
     /// connection would starve the loop that writes results (a deadlock on small pools).
-    async fn reusable(&self, items: &[FrontierItem]) -> Result<HashMap<i64, store::Page>, store::StoreError> {
+    async fn reusable(
+        &self,
+        items: &[FrontierItem],
+    ) -> Result<HashMap<store::FrontierId, store::Page>, store::StoreError> {
         let mut found = HashMap::new();
         if self.config.recollect {
             return Ok(found);

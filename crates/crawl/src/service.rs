@@ -22,7 +22,8 @@ pub struct CrawlRequest {
     pub name: String,
     /// Search sessions whose unique URL lists are the seeds.
     #[serde(default)]
-    pub session_ids: Vec<i64>,
+    #[schema(value_type = Vec<i64>)]
+    pub session_ids: Vec<store::SearchSessionId>,
     /// More seed URLs.
     #[serde(default)]
     pub urls: Vec<String>,
@@ -150,7 +151,7 @@ async fn queue(
     registry: &Registry,
     owner: UserId,
     crawl: CrawlId,
-) -> Result<i64, ServiceError> {
+) -> Result<store::JobId, ServiceError> {
     let payload = serde_json::to_value(CrawlJobPayload { crawl_id: crawl })
         .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = registry

@@ -32,7 +32,7 @@ pub(crate) fn views_of(job: &Job) -> Vec<cache::Namespace> {
         Queue::Analysis => cache::resource::ANALYSES,
         Queue::Network => cache::resource::NETWORKS,
     };
-    vec![cache::Namespace::new(resource, job.owner_id)]
+    vec![cache::Namespace::new(resource, job.owner_id.get())]
 }
 
 impl JobContext {

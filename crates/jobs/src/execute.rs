@@ -18,7 +18,7 @@ impl Executor {
     /// `Err` only for platform failures, so that the queue retries the task later.
     pub async fn execute(&self, job_id: JobId, worker: &str) -> Result<(), StoreError> {
         let Some(job) = self.store.claim_job(job_id, worker).await? else {
-            tracing::debug!(job_id, "job no longer runnable; skipping");
+            tracing::debug!(job_id = %job_id, "job no longer runnable; skipping");
             return Ok(());
         };
         let queue = job.queue.as_str();
@@ -37,7 +37,11 @@ impl Executor {
                 Ok(Err(JobError::Cancelled)) => JobOutcome::Cancelled,
                 Ok(Err(JobError::Failed(message))) => JobOutcome::Failed(message),
                 Ok(Err(JobError::Store(e))) if ctx.job().attempts < store::QUEUE_MAX_ATTEMPTS as i32 => {
-                    tracing::warn!(job_id, error = %e, "job hit a storage error; the queue will retry it");
+                    tracing::warn!(
+                        job_id = %job_id,
+                        error = %e,
+                        "job hit a storage error; the queue will retry it"
+                    );
                     return Err(e);
                 }
                 // The queue gives up after its last attempt; say so on the job rather than
@@ -56,7 +60,13 @@ impl Executor {
             JobOutcome::Failed(_) => "failed",
             JobOutcome::Cancelled => "cancelled",
         };
-        tracing::info!(job_id, %kind, status, elapsed_ms = started.elapsed().as_millis() as u64, "job finished");
+        tracing::info!(
+            job_id = %job_id,
+            %kind,
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "job finished"
+        );
         metrics::counter!("observatory_jobs_finished_total", "queue" => queue, "status" => status)
             .increment(1);
         metrics::histogram!("observatory_job_duration_seconds", "queue" => queue)

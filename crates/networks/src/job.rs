@@ -16,7 +16,7 @@ pub const KIND: &str = "network";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkPayload {
-    pub network_id: i64,
+    pub network_id: store::NetworkId,
 }
 
 /// What a built network's record carries besides its counts.
@@ -84,7 +84,7 @@ impl JobHandler for RunNetwork {
 
 const STEPS: i64 = 4;
 
-async fn execute(ctx: &JobContext, id: i64) -> Result<Value, JobError> {
+async fn execute(ctx: &JobContext, id: store::NetworkId) -> Result<Value, JobError> {
     let store = ctx.store().clone();
     let Some(network) = store.network_for_worker(id).await? else {
         return Err(JobError::Failed("the network was deleted".into()));

@@ -49,7 +49,7 @@ pub async fn load(
         let hits = hits
             .into_iter()
             .map(|h| SearchHit {
-                session: h.session_id,
+                session: h.session_id.get(),
                 query: h.query,
                 rank: u32::try_from(h.rank.max(1)).unwrap_or(u32::MAX),
                 url: h.url,

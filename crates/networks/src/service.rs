@@ -66,7 +66,11 @@ pub async fn create_network(
     get_network(store, owner, network.id).await
 }
 
-pub async fn get_network(store: &dyn Store, owner: UserId, id: i64) -> Result<Network, ServiceError> {
+pub async fn get_network(
+    store: &dyn Store,
+    owner: UserId,
+    id: store::NetworkId,
+) -> Result<Network, ServiceError> {
     store.network(owner, id).await?.ok_or(ServiceError::NotFound)
 }
 
@@ -78,7 +82,11 @@ pub async fn list_networks(
     Ok(store.list_networks(owner, page).await?)
 }
 
-pub async fn delete_network(store: &dyn Store, owner: UserId, id: i64) -> Result<(), ServiceError> {
+pub async fn delete_network(
+    store: &dyn Store,
+    owner: UserId,
+    id: store::NetworkId,
+) -> Result<(), ServiceError> {
     match store.delete_network(owner, id).await {
         Err(StoreError::NotFound) => Err(ServiceError::NotFound),
         other => Ok(other?),
@@ -89,7 +97,7 @@ pub async fn delete_network(store: &dyn Store, owner: UserId, id: i64) -> Result
 pub async fn stored_graph(
     store: &dyn Store,
     owner: UserId,
-    id: i64,
+    id: store::NetworkId,
 ) -> Result<Option<graph::Graph>, ServiceError> {
     let Some(bytes) = store.network_graph(owner, id).await? else {
         return Ok(None);
@@ -107,7 +115,7 @@ pub struct ExportFile {
 pub async fn export_network(
     store: &dyn Store,
     owner: UserId,
-    id: i64,
+    id: store::NetworkId,
     format: Format,
     color_by: ColorBy,
 ) -> Result<ExportFile, ServiceError> {
@@ -141,7 +149,9 @@ pub async fn export_network(
 
 /// Where a file came from, for each format's metadata.
 pub fn export_meta(network: &Network) -> ExportMeta {
-    let scope = |ids: &[i64]| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+    fn scope<Id: std::fmt::Display>(ids: &[Id]) -> String {
+        ids.iter().map(Id::to_string).collect::<Vec<_>>().join(", ")
+    }
     ExportMeta {
         title: network.name.clone(),
         creator: format!("Issue Observatory {}", env!("CARGO_PKG_VERSION")),

@@ -357,13 +357,16 @@ pub enum SearchAction {
     /// Your sessions, newest first.
     List,
     /// A session's queries, counts and top domains.
-    Show { id: i64 },
+    Show { id: store::SearchSessionId },
     /// Run a session again as a new snapshot, with a progress bar.
-    Rerun { id: i64 },
+    Rerun { id: store::SearchSessionId },
     /// Compare two sessions: URL/domain Jaccard and RBO per shared query.
-    Compare { a: i64, b: i64 },
+    Compare {
+        a: store::SearchSessionId,
+        b: store::SearchSessionId,
+    },
     /// Delete a session and everything it holds.
-    Delete { id: i64 },
+    Delete { id: store::SearchSessionId },
 }
 
 #[derive(Debug, Args)]
@@ -373,7 +376,7 @@ pub struct CrawlArgs {
     pub as_user: String,
     /// A search session whose unique URLs are seeds (repeatable).
     #[arg(long = "session")]
-    pub sessions: Vec<i64>,
+    pub sessions: Vec<store::SearchSessionId>,
     /// A seed URL (repeatable).
     #[arg(long = "url")]
     pub urls: Vec<String>,
@@ -382,7 +385,7 @@ pub struct CrawlArgs {
     pub urls_file: Option<PathBuf>,
     /// Continue a cancelled or failed scraping job instead of starting one.
     #[arg(long, conflicts_with_all = ["sessions", "urls", "urls_file"])]
-    pub resume: Option<i64>,
+    pub resume: Option<store::CrawlId>,
     #[arg(long)]
     pub name: Option<String>,
     /// 1 = the listed URLs; 2 = also pages they link to on the same site; 3 = keep following.
@@ -420,10 +423,10 @@ pub struct AnalyzeArgs {
     pub as_user: String,
     /// The scraping job whose pages to analyse.
     #[arg(long, conflicts_with = "session")]
-    pub job: Option<i64>,
+    pub job: Option<store::CrawlId>,
     /// Or: the pages of every scraping job started from this search session.
     #[arg(long)]
-    pub session: Option<i64>,
+    pub session: Option<store::SearchSessionId>,
     /// Count proper nouns as nouns too.
     #[arg(long)]
     pub propn: bool,
@@ -451,10 +454,10 @@ pub enum PagesAction {
         query: String,
         /// Only pages of this scraping job.
         #[arg(long)]
-        job: Option<i64>,
+        job: Option<store::CrawlId>,
         /// Only pages of scraping jobs started from this search session.
         #[arg(long)]
-        session: Option<i64>,
+        session: Option<store::SearchSessionId>,
         #[arg(long)]
         domain: Option<String>,
         /// ISO 639-1, e.g. da.
@@ -471,7 +474,7 @@ pub enum PagesAction {
     Export {
         /// The scraping job.
         #[arg(long)]
-        job: i64,
+        job: store::CrawlId,
         /// jsonl or csv.
         #[arg(long, default_value = "jsonl")]
         format: crawl::ExportFormat,

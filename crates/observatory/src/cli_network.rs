@@ -21,10 +21,10 @@ pub enum NetworkAction {
     /// Your networks, newest first.
     List,
     /// A network's parameters, statistics and backbone report.
-    Show { id: i64 },
+    Show { id: store::NetworkId },
     /// Write a built network to a file (format from the extension, or --format).
     Download {
-        id: i64,
+        id: store::NetworkId,
         #[arg(long)]
         out: PathBuf,
         /// gexf, graphml, csv (zip) or json; default from --out's extension.
@@ -35,7 +35,7 @@ pub enum NetworkAction {
         color: ColorArg,
     },
     /// Delete a network.
-    Delete { id: i64 },
+    Delete { id: store::NetworkId },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -59,10 +59,10 @@ pub struct BuildArgs {
     pub kind: networks::spec::NetworkType,
     /// A search session in the scope (repeatable).
     #[arg(long = "session")]
-    pub sessions: Vec<i64>,
+    pub sessions: Vec<store::SearchSessionId>,
     /// A scraping job in the scope (repeatable).
     #[arg(long = "job")]
-    pub jobs: Vec<i64>,
+    pub jobs: Vec<store::CrawlId>,
     #[arg(long)]
     pub name: Option<String>,
     /// What a website is: domain (registrable), host or url.

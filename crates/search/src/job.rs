@@ -26,7 +26,7 @@ pub const KIND: &str = "search_session";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchJobPayload {
-    pub session_id: i64,
+    pub session_id: store::SearchSessionId,
 }
 
 pub struct RunSearchSession {
@@ -253,7 +253,7 @@ impl OnPage for Checkpoints<'_> {
 }
 
 /// Marks what is left of the session cancelled when the owner asked to stop.
-async fn stop(store: &Arc<dyn store::Store>, session: i64, e: JobError) -> JobError {
+async fn stop(store: &Arc<dyn store::Store>, session: store::SearchSessionId, e: JobError) -> JobError {
     if matches!(e, JobError::Cancelled) {
         let cancelled = async {
             store.cancel_unfinished_queries(session).await?;
@@ -315,7 +315,7 @@ fn outcome(query: &SearchQuery, params: &SessionParams, run: QueryRun) -> QueryO
         ),
     };
     if let Some(e) = &error {
-        tracing::warn!(query_id = query.id, error = %e, "search query failed");
+        tracing::warn!(query_id = %query.id, error = %e, "search query failed");
     }
     QueryOutcome {
         status,

@@ -262,8 +262,10 @@ pub struct QueryComparison {
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Comparison {
-    pub a: i64,
-    pub b: i64,
+    #[schema(value_type = i64)]
+    pub a: store::SearchSessionId,
+    #[schema(value_type = i64)]
+    pub b: store::SearchSessionId,
     pub rbo_p: f64,
     pub urls: SetOverlap,
     pub domains: SetOverlap,

@@ -132,7 +132,7 @@ fn benches(c: &mut Criterion) {
             })
             .await
             .unwrap();
-        let ids: Vec<i64> = store
+        let ids: Vec<store::SearchQueryId> = store
             .search_queries(owner.id, session.id)
             .await
             .unwrap()

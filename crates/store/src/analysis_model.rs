@@ -4,9 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{CrawlId, JobId, PageId, SearchStatus, UserId};
-
-pub type AnalysisId = i64;
+use crate::{AnalysisId, CrawlId, JobId, PageId, SearchStatus, UserId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisRun {

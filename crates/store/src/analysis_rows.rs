@@ -9,13 +9,13 @@ use crate::error::StoreError;
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct AnalysisRunRow {
-    pub id: i64,
-    pub owner_id: i64,
-    pub crawl_id: Option<i64>,
-    pub session_id: Option<i64>,
+    pub id: crate::AnalysisId,
+    pub owner_id: crate::UserId,
+    pub crawl_id: Option<crate::CrawlId>,
+    pub session_id: Option<crate::SearchSessionId>,
     pub options: Json<Value>,
     pub status: String,
-    pub job_id: Option<i64>,
+    pub job_id: Option<crate::JobId>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -51,8 +51,8 @@ impl TryFrom<AnalysisRunRow> for AnalysisRun {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct PageTextRow {
-    pub id: i64,
-    pub crawl_id: i64,
+    pub id: crate::PageId,
+    pub crawl_id: crate::CrawlId,
     pub domain: String,
     pub language: Option<String>,
     pub text: String,
@@ -72,8 +72,8 @@ impl From<PageTextRow> for PageText {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct PageAnalysisRow {
-    pub page_id: i64,
-    pub crawl_id: i64,
+    pub page_id: crate::PageId,
+    pub crawl_id: crate::CrawlId,
     pub domain: String,
     pub language: Option<String>,
     pub tokens: i32,

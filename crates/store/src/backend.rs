@@ -14,7 +14,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{Pool, Transaction};
 
 use crate::{
-    BackendKind, DbPool, Job, NewFrontierUrl, NewSearchResult, PageTermsRecord, StoreResult, TextQuery,
+    AnalysisId, BackendKind, CrawlId, DbPool, Job, NewFrontierUrl, NewSearchResult, PageTermsRecord,
+    SearchQueryId, SearchSessionId, StoreResult, TextQuery, UserId,
 };
 
 /// One SQL dialect and its pool.
@@ -49,8 +50,8 @@ pub(crate) trait BulkWrites: Send + Sync {
 
     async fn insert_search_results(
         tx: &mut Transaction<'_, Self::Db>,
-        session_id: i64,
-        query_id: i64,
+        session_id: SearchSessionId,
+        query_id: SearchQueryId,
         position: i32,
         results: &[NewSearchResult],
         raw_page_ids: &HashMap<i32, i64>,
@@ -60,15 +61,15 @@ pub(crate) trait BulkWrites: Send + Sync {
     /// Adds URLs to a crawl's frontier, skipping those already there; answers how many were new.
     async fn insert_frontier(
         tx: &mut Transaction<'_, Self::Db>,
-        crawl_id: i64,
+        crawl_id: CrawlId,
         urls: &[NewFrontierUrl],
         now: DateTime<Utc>,
     ) -> StoreResult<u64>;
 
     async fn replace_page_terms(
         tx: &mut Transaction<'_, Self::Db>,
-        run_id: i64,
-        owner_id: i64,
+        run_id: AnalysisId,
+        owner_id: UserId,
         pages: &[PageTermsRecord],
         analyzed_at: DateTime<Utc>,
     ) -> StoreResult<()>;

@@ -17,8 +17,8 @@ impl crate::backend::BulkWrites for PostgresStore {
 
     async fn insert_search_results(
         tx: &mut Transaction<'_, Postgres>,
-        session_id: i64,
-        query_id: i64,
+        session_id: crate::SearchSessionId,
+        query_id: crate::SearchQueryId,
         position: i32,
         results: &[NewSearchResult],
         raw_page_ids: &HashMap<i32, i64>,
@@ -78,7 +78,7 @@ impl crate::backend::BulkWrites for PostgresStore {
     /// many were new.
     async fn insert_frontier(
         tx: &mut Transaction<'_, Postgres>,
-        crawl_id: i64,
+        crawl_id: crate::CrawlId,
         urls: &[NewFrontierUrl],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
@@ -116,20 +116,20 @@ impl crate::backend::BulkWrites for PostgresStore {
     /// cascade) go, then one statement per table writes every page's rows.
     async fn replace_page_terms(
         tx: &mut Transaction<'_, Postgres>,
-        run_id: i64,
-        owner_id: i64,
+        run_id: crate::AnalysisId,
+        owner_id: crate::UserId,
         pages: &[PageTermsRecord],
         analyzed_at: DateTime<Utc>,
     ) -> StoreResult<()> {
         if pages.is_empty() {
             return Ok(());
         }
-        let page_id: Vec<i64> = pages.iter().map(|p| p.page_id).collect();
+        let page_id: Vec<i64> = pages.iter().map(|p| p.page_id.get()).collect();
         sqlx::query("DELETE FROM page_analyses WHERE page_id = ANY($1)")
             .bind(&page_id)
             .execute(&mut **tx)
             .await?;
-        let crawl_id: Vec<i64> = pages.iter().map(|p| p.crawl_id).collect();
+        let crawl_id: Vec<i64> = pages.iter().map(|p| p.crawl_id.get()).collect();
         let domain: Vec<&str> = pages.iter().map(|p| p.domain.as_str()).collect();
         let language: Vec<Option<&str>> = pages.iter().map(|p| p.language.as_deref()).collect();
         let tokens: Vec<i32> = pages.iter().map(|p| saturating_i32(p.tokens)).collect();
@@ -161,7 +161,7 @@ impl crate::backend::BulkWrites for PostgresStore {
 
         let nouns = pages
             .iter()
-            .flat_map(|p| p.nouns.iter().map(move |n| (p.page_id, n)));
+            .flat_map(|p| p.nouns.iter().map(move |n| (p.page_id.get(), n)));
         let (noun_page, (lemma, count)): (Vec<i64>, (Vec<&str>, Vec<i32>)) = nouns
             .map(|(page, n)| (page, (n.lemma.as_str(), saturating_i32(n.count))))
             .unzip();
@@ -179,7 +179,7 @@ impl crate::backend::BulkWrites for PostgresStore {
 
         let entities: Vec<(i64, &crate::EntityTerm)> = pages
             .iter()
-            .flat_map(|p| p.entities.iter().map(move |e| (p.page_id, e)))
+            .flat_map(|p| p.entities.iter().map(move |e| (p.page_id.get(), e)))
             .collect();
         if !entities.is_empty() {
             sqlx::query(
@@ -217,7 +217,7 @@ impl crate::backend::BulkWrites for PostgresStore {
 
         let keywords: Vec<(i64, &crate::KeywordTerm)> = pages
             .iter()
-            .flat_map(|p| p.keywords.iter().map(move |k| (p.page_id, k)))
+            .flat_map(|p| p.keywords.iter().map(move |k| (p.page_id.get(), k)))
             .collect();
         if !keywords.is_empty() {
             sqlx::query(

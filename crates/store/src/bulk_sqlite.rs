@@ -21,8 +21,8 @@ impl crate::backend::BulkWrites for SqliteStore {
 
     async fn insert_search_results(
         tx: &mut Transaction<'_, Sqlite>,
-        session_id: i64,
-        query_id: i64,
+        session_id: crate::SearchSessionId,
+        query_id: crate::SearchQueryId,
         position: i32,
         results: &[NewSearchResult],
         raw_page_ids: &HashMap<i32, i64>,
@@ -61,7 +61,7 @@ impl crate::backend::BulkWrites for SqliteStore {
     /// many were new.
     async fn insert_frontier(
         tx: &mut Transaction<'_, Sqlite>,
-        crawl_id: i64,
+        crawl_id: crate::CrawlId,
         urls: &[NewFrontierUrl],
         now: DateTime<Utc>,
     ) -> StoreResult<u64> {
@@ -92,8 +92,8 @@ impl crate::backend::BulkWrites for SqliteStore {
     /// cascade) go, then multi-row statements write every page's rows.
     async fn replace_page_terms(
         tx: &mut Transaction<'_, Sqlite>,
-        run_id: i64,
-        owner_id: i64,
+        run_id: crate::AnalysisId,
+        owner_id: crate::UserId,
         pages: &[PageTermsRecord],
         analyzed_at: DateTime<Utc>,
     ) -> StoreResult<()> {

@@ -4,11 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{JobId, SearchStatus, UserId};
+use crate::{CrawlId, FrontierId, JobId, PageId, SearchStatus, UserId};
 
-pub type CrawlId = i64;
-pub type FrontierId = i64;
-pub type PageId = i64;
 /// A scraping job moves through the same states as a search session.
 pub type CrawlStatus = SearchStatus;
 

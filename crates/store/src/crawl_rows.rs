@@ -9,13 +9,13 @@ use crate::error::StoreError;
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct CrawlJobRow {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: crate::CrawlId,
+    pub owner_id: crate::UserId,
     pub name: String,
     pub config: Json<Value>,
     pub sources: Json<Value>,
     pub status: String,
-    pub job_id: Option<i64>,
+    pub job_id: Option<crate::JobId>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -43,8 +43,8 @@ impl TryFrom<CrawlJobRow> for CrawlJob {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct FrontierRow {
-    pub id: i64,
-    pub crawl_id: i64,
+    pub id: crate::FrontierId,
+    pub crawl_id: crate::CrawlId,
     pub url: String,
     pub site: String,
     pub depth: i32,
@@ -68,8 +68,8 @@ impl From<FrontierRow> for FrontierItem {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct PageRow {
-    pub id: i64,
-    pub crawl_id: i64,
+    pub id: crate::PageId,
+    pub crawl_id: crate::CrawlId,
     pub url: String,
     pub final_url: Option<String>,
     pub host: String,
@@ -131,7 +131,7 @@ impl From<PageRow> for Page {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct JobFrontierCountRow {
-    pub crawl_id: i64,
+    pub crawl_id: crate::CrawlId,
     pub state: String,
     pub reason: Option<String>,
     pub count: i64,
@@ -157,8 +157,8 @@ impl TryFrom<FrontierCountRow> for FrontierCount {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct PageHitRow {
-    pub id: i64,
-    pub crawl_id: i64,
+    pub id: crate::PageId,
+    pub crawl_id: crate::CrawlId,
     pub url: String,
     pub final_url: Option<String>,
     pub domain: String,

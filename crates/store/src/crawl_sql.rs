@@ -22,6 +22,10 @@ where
     for<'q> Option<String>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<bool>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<chrono::DateTime<chrono::Utc>>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::CrawlId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -200,7 +204,8 @@ where
         }
         let now = crate::rows::now();
         let mut tx = self.begin_write().await?;
-        let mut links: std::collections::BTreeMap<i64, Vec<crate::NewFrontierUrl>> = Default::default();
+        let mut links: std::collections::BTreeMap<crate::CrawlId, Vec<crate::NewFrontierUrl>> =
+            Default::default();
         for &(item, result) in finished {
             if let Some(body) = &result.body {
                 sqlx::query(

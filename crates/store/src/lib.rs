@@ -15,6 +15,7 @@ mod crawl_model;
 mod crawl_rows;
 mod crawl_sql;
 mod error;
+mod ids;
 pub mod model;
 mod network_model;
 mod network_rows;
@@ -39,6 +40,10 @@ use chrono::{DateTime, Utc};
 pub use analysis_model::*;
 pub use crawl_model::*;
 pub use error::{StoreError, StoreResult};
+pub use ids::{
+    AnalysisId, CrawlId, FrontierId, JobId, NetworkId, PageId, SearchQueryId, SearchResultId,
+    SearchSessionId, UserId,
+};
 pub use model::*;
 pub use network_model::*;
 pub use postgres::PostgresStore;

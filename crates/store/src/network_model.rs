@@ -4,9 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{CrawlId, JobId, SearchSessionId, SearchStatus, UserId};
-
-pub type NetworkId = i64;
+use crate::{CrawlId, JobId, NetworkId, SearchSessionId, SearchStatus, UserId};
 
 /// The search sessions and scraping jobs a network is built from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -9,15 +9,15 @@ use crate::network_model::*;
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct NetworkRow {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: crate::NetworkId,
+    pub owner_id: crate::UserId,
     pub name: String,
     pub kind: String,
     pub scope: Json<Value>,
     pub params: Json<Value>,
     pub status: String,
     pub error: Option<String>,
-    pub job_id: Option<i64>,
+    pub job_id: Option<crate::JobId>,
     pub node_count: Option<i64>,
     pub edge_count: Option<i64>,
     pub report: Option<Json<Value>>,

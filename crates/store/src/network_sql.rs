@@ -133,6 +133,10 @@ where
     for<'q> Option<String>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<bool>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<chrono::DateTime<chrono::Utc>>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::CrawlId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -310,8 +314,11 @@ where
             crate::network_sql::placeholders(2 + n_crawls, scope.sessions.len()),
         );
         let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(owner);
-        for id in scope.crawls.iter().chain(&scope.sessions) {
-            q = q.bind(*id);
+        for crawl in &scope.crawls {
+            q = q.bind(*crawl);
+        }
+        for session in &scope.sessions {
+            q = q.bind(*session);
         }
         Ok(q.fetch_all(self.sql_pool()).await?)
     }
@@ -406,8 +413,8 @@ mod tests {
     #[test]
     fn terms_packed_at_write_time_sum_like_those_packed_in_sql() {
         let page = crate::PageTermsRecord {
-            page_id: 1,
-            crawl_id: 1,
+            page_id: crate::PageId::new(1),
+            crawl_id: crate::CrawlId::new(1),
             domain: "ens.dk".into(),
             language: Some("da".into()),
             tokens: 9,

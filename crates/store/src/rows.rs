@@ -20,7 +20,7 @@ pub(crate) fn now() -> DateTime<Utc> {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct UserRow {
-    pub id: i64,
+    pub id: crate::UserId,
     pub username: String,
     pub password_hash: String,
     pub is_admin: bool,
@@ -52,7 +52,7 @@ impl UserRow {
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SessionRow {
     pub id: String,
-    pub user_id: i64,
+    pub user_id: crate::UserId,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -96,8 +96,8 @@ impl LiveSessionRow {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct JobRow {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: crate::JobId,
+    pub owner_id: crate::UserId,
     pub kind: String,
     pub queue: String,
     pub priority: i32,

@@ -4,10 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{JobId, UserId};
-
-pub type SearchSessionId = i64;
-pub type SearchQueryId = i64;
+use crate::{JobId, SearchQueryId, SearchResultId, SearchSessionId, UserId};
 
 /// Where a session or one of its queries stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -152,7 +149,7 @@ pub struct QueryOutcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResult {
-    pub id: i64,
+    pub id: SearchResultId,
     /// Position in the session's result list (query order, then rank): its keyset key.
     pub ordinal: i64,
     pub session_id: SearchSessionId,

@@ -9,14 +9,14 @@ use crate::search_model::*;
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SearchSessionRow {
-    pub id: i64,
-    pub owner_id: i64,
+    pub id: crate::SearchSessionId,
+    pub owner_id: crate::UserId,
     pub name: String,
     pub engine: String,
     pub params: Json<Value>,
     pub status: String,
-    pub snapshot_of: Option<i64>,
-    pub job_id: Option<i64>,
+    pub snapshot_of: Option<crate::SearchSessionId>,
+    pub job_id: Option<crate::JobId>,
     pub created_at: DateTime<Utc>,
     pub started_at: Option<DateTime<Utc>>,
     pub finished_at: Option<DateTime<Utc>>,
@@ -45,8 +45,8 @@ impl TryFrom<SearchSessionRow> for SearchSession {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SearchQueryRow {
-    pub id: i64,
-    pub session_id: i64,
+    pub id: crate::SearchQueryId,
+    pub session_id: crate::SearchSessionId,
     pub position: i32,
     pub text: String,
     pub params: Json<Value>,
@@ -81,10 +81,10 @@ impl TryFrom<SearchQueryRow> for SearchQuery {
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SearchResultRow {
-    pub id: i64,
+    pub id: crate::SearchResultId,
     pub ordinal: i64,
-    pub session_id: i64,
-    pub query_id: i64,
+    pub session_id: crate::SearchSessionId,
+    pub query_id: crate::SearchQueryId,
     pub query_text: String,
     pub rank: i32,
     pub page: i32,
@@ -208,7 +208,7 @@ impl From<RankedUrlRow> for RankedUrl {
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct RawPageRow {
     pub id: i64,
-    pub query_id: i64,
+    pub query_id: crate::SearchQueryId,
     pub page: i32,
     pub request: Json<Value>,
     pub status: i32,
@@ -257,14 +257,14 @@ pub(crate) fn counts(
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SessionStatusCountRow {
-    pub session_id: i64,
+    pub session_id: crate::SearchSessionId,
     pub status: String,
     pub count: i64,
 }
 
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct SessionResultCountsRow {
-    pub session_id: i64,
+    pub session_id: crate::SearchSessionId,
     pub results: i64,
     pub excluded: i64,
     pub unique_urls: i64,
@@ -274,9 +274,9 @@ pub(crate) struct SessionResultCountsRow {
 pub(crate) fn counts_many(
     statuses: Vec<SessionStatusCountRow>,
     results: Vec<SessionResultCountsRow>,
-    out: &mut std::collections::HashMap<i64, SessionCounts>,
+    out: &mut std::collections::HashMap<crate::SearchSessionId, SessionCounts>,
 ) -> Result<(), StoreError> {
-    let mut by_session: std::collections::HashMap<i64, Vec<QueryStatusCountRow>> =
+    let mut by_session: std::collections::HashMap<crate::SearchSessionId, Vec<QueryStatusCountRow>> =
         std::collections::HashMap::new();
     for row in statuses {
         by_session
@@ -287,7 +287,7 @@ pub(crate) fn counts_many(
                 count: row.count,
             });
     }
-    let mut result_rows: std::collections::HashMap<i64, ResultCountsRow> = results
+    let mut result_rows: std::collections::HashMap<crate::SearchSessionId, ResultCountsRow> = results
         .into_iter()
         .map(|r| {
             (

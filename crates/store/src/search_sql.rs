@@ -5,8 +5,8 @@
 /// Stores a query's raw engine pages, then its results pointing at them.
 async fn write_query_results<B>(
     tx: &mut sqlx::Transaction<'_, B::Db>,
-    session_id: i64,
-    query_id: i64,
+    session_id: crate::SearchSessionId,
+    query_id: crate::SearchQueryId,
     position: i32,
     raw_pages: &[crate::NewRawPage],
     results: &[crate::NewSearchResult],
@@ -22,6 +22,10 @@ where
     for<'q> Option<String>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<bool>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<chrono::DateTime<chrono::Utc>>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::CrawlId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -71,6 +75,10 @@ where
     for<'q> Option<String>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<bool>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<chrono::DateTime<chrono::Utc>>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::CrawlId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -117,7 +125,7 @@ where
         .fetch_one(&mut *tx)
         .await?;
         for (position, q) in new.queries.iter().enumerate() {
-            let query_id: i64 = sqlx::query_scalar(
+            let query_id: crate::SearchQueryId = sqlx::query_scalar(
                 "INSERT INTO search_queries (session_id, position, text, params, status, result_count, \
                  started_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
             )
@@ -469,7 +477,7 @@ where
     ) -> crate::StoreResult<()> {
         let now = crate::rows::now();
         let mut tx = self.begin_write().await?;
-        let owner: Option<(i64, i32)> =
+        let owner: Option<(crate::SearchSessionId, i32)> =
             sqlx::query_as("SELECT session_id, position FROM search_queries WHERE id = $1")
                 .bind(query)
                 .fetch_optional(&mut *tx)

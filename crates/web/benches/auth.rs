@@ -27,7 +27,11 @@ fn benches(c: &mut Criterion) {
 
     let keys = TokenKeys::new(&SecretString::from("k".repeat(48)));
     let token = keys
-        .issue(1, "session", Utc::now() + chrono::Duration::hours(1))
+        .issue(
+            store::UserId::new(1),
+            "session",
+            Utc::now() + chrono::Duration::hours(1),
+        )
         .unwrap();
     c.bench_function("auth/jwt_verify", |b| b.iter(|| keys.verify(&token).unwrap()));
 }

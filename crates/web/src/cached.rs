@@ -27,12 +27,12 @@ impl IntoResponse for CachedJson {
 /// The key of a view of `resource` belonging to `owner`.
 pub fn view_key(
     resource: &'static str,
-    owner: i64,
+    owner: store::UserId,
     class: Class,
     entity: Option<i64>,
     variant: impl Into<String>,
 ) -> Key {
-    Key::new(Namespace::new(resource, owner), class, entity, variant)
+    Key::new(Namespace::new(resource, owner.get()), class, entity, variant)
 }
 
 /// The view under `key`, built by `build` on a miss. Errors (a 404 included) are never cached.
@@ -55,6 +55,9 @@ where
 }
 
 /// Marks the owner's views of `resource` stale after a write.
-pub async fn invalidate(state: &AppState, resource: &'static str, owner: i64) {
-    state.cache.invalidate(&[Namespace::new(resource, owner)]).await;
+pub async fn invalidate(state: &AppState, resource: &'static str, owner: store::UserId) {
+    state
+        .cache
+        .invalidate(&[Namespace::new(resource, owner.get())])
+        .await;
 }

@@ -112,7 +112,7 @@ impl RankedPaging {
         let more = rows.len() > self.limit as usize;
         rows.truncate(self.limit as usize);
         let next_cursor = if more {
-            rows.last().map(|h| encode_hit_cursor(h.score, h.id))
+            rows.last().map(|h| encode_hit_cursor(h.score, h.id.get()))
         } else {
             None
         };
@@ -133,7 +133,10 @@ fn decode_hit_cursor(cursor: &str) -> Option<store::HitCursor> {
     let (bits, id) = text.strip_prefix("r1:")?.split_once(':')?;
     let score = f64::from_bits(u64::from_str_radix(bits, 16).ok()?);
     let id: i64 = id.parse().ok()?;
-    (score.is_finite() && id > 0).then_some(store::HitCursor { score, id })
+    (score.is_finite() && id > 0).then_some(store::HitCursor {
+        score,
+        id: store::PageId::new(id),
+    })
 }
 
 fn encode_cursor(id: i64) -> String {
@@ -171,7 +174,7 @@ mod tests {
     fn hit_cursors_round_trip_exactly_and_reject_garbage() {
         for (score, id) in [(0.1 + 0.2, 7), (-3.5e-9, 1), (0.0, i64::MAX)] {
             let c = decode_hit_cursor(&encode_hit_cursor(score, id)).unwrap();
-            assert_eq!((c.score.to_bits(), c.id), (score.to_bits(), id));
+            assert_eq!((c.score.to_bits(), c.id.get()), (score.to_bits(), id));
         }
         for bad in [
             encode_cursor(3),

@@ -193,7 +193,7 @@ async fn pages_and_terms(store: &dyn Store, report: &mut Report) -> anyhow::Resu
                 skipped: None,
                 nouns: (0..NOUNS)
                     .map(|n| NounTerm {
-                        lemma: format!("navneord{}", (n * 37 + p.id as usize) % 5_000),
+                        lemma: format!("navneord{}", (n * 37 + p.id.get() as usize) % 5_000),
                         count: 1 + (n % 4) as i64,
                     })
                     .collect(),

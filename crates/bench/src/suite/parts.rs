@@ -216,7 +216,7 @@ async fn cache(instance: &Instance, report: &mut Report) -> anyhow::Result<()> {
     let owner = instance.owners[0];
     let cache = cache::Cache::local(&cache::CacheSettings::default());
     let key = cache::Key::new(
-        cache::Namespace::new(cache::resource::SEARCH, owner),
+        cache::Namespace::new(cache::resource::SEARCH, owner.get()),
         cache::Class::SessionLists,
         None,
         "bench",
@@ -234,7 +234,7 @@ async fn cache(instance: &Instance, report: &mut Report) -> anyhow::Result<()> {
                     },
                 )
                 .await?;
-            let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+            let ids: Vec<store::SearchSessionId> = rows.iter().map(|s| s.id).collect();
             let counts = store.search_session_counts_many(owner, &ids).await?;
             let body = serde_json::to_vec(&(rows, counts.len()))?;
             Ok::<_, anyhow::Error>(cache::Bytes::from(body))

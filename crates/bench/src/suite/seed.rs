@@ -24,7 +24,7 @@ pub struct Instance {
     pub base_url: String,
     pub store: Arc<dyn Store>,
     pub tokens: Vec<String>,
-    pub owners: Vec<i64>,
+    pub owners: Vec<store::UserId>,
     /// One session id per token (the first seeded one), for detail and result routes.
     pub session_ids: Vec<i64>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -112,7 +112,8 @@ pub async fn start(base: &Settings, database_url: Option<&str>, accounts: usize)
             let id = seed_session(store.as_ref(), user.id, s).await?;
             first.get_or_insert(id);
         }
-        session_ids.push(first.unwrap_or_default());
+        // Load paths are plain numbers, as a client would send them.
+        session_ids.push(first.map_or(0, store::SearchSessionId::get));
     }
     eprintln!(
         "seeded {accounts} accounts × {SESSIONS} sessions × {QUERIES} queries × {RESULTS} results in {:.1} s",
@@ -153,7 +154,11 @@ pub fn results(query: usize, count: usize) -> Vec<NewSearchResult> {
 
 /// A finished session of `QUERIES` queries with `RESULTS` results each, written the way a
 /// search job writes it.
-pub async fn seed_session(store: &dyn Store, owner: i64, n: usize) -> anyhow::Result<i64> {
+pub async fn seed_session(
+    store: &dyn Store,
+    owner: store::UserId,
+    n: usize,
+) -> anyhow::Result<store::SearchSessionId> {
     let session = store
         .create_search_session(NewSearchSession {
             owner_id: owner,

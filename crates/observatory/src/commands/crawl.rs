@@ -98,7 +98,7 @@ async fn crawl(
     Ok(())
 }
 
-async fn summary(store: &dyn Store, owner: UserId, id: i64) -> anyhow::Result<()> {
+async fn summary(store: &dyn Store, owner: UserId, id: store::CrawlId) -> anyhow::Result<()> {
     let crawl = crawl::service::current_crawl(store, owner, id)
         .await
         .map_err(service_error)?;

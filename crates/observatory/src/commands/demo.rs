@@ -233,7 +233,12 @@ async fn pipeline(
     result
 }
 
-async fn wait(store: &dyn Store, owner: UserId, job_id: Option<i64>, what: &str) -> anyhow::Result<()> {
+async fn wait(
+    store: &dyn Store,
+    owner: UserId,
+    job_id: Option<store::JobId>,
+    what: &str,
+) -> anyhow::Result<()> {
     let job_id = job_id.ok_or_else(|| anyhow::anyhow!("the {what} was not queued"))?;
     let job = follow_job(store, owner, job_id).await?;
     anyhow::ensure!(
@@ -482,7 +487,7 @@ async fn stages(
 }
 
 /// The biggest communities, each with its heaviest websites and terms.
-async fn communities(store: &dyn Store, owner: UserId, id: i64) -> anyhow::Result<Vec<String>> {
+async fn communities(store: &dyn Store, owner: UserId, id: store::NetworkId) -> anyhow::Result<Vec<String>> {
     let graph = networks::service::stored_graph(store, owner, id)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;

@@ -206,7 +206,7 @@ async fn build_network(
 async fn write_file(
     store: &dyn Store,
     owner: UserId,
-    id: i64,
+    id: store::NetworkId,
     out: &Path,
     format: Format,
     color_by: ColorBy,

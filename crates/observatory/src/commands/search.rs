@@ -196,13 +196,13 @@ async fn list(store: &dyn Store, user: &User) -> anyhow::Result<()> {
             );
         }
         match page.last() {
-            Some(last) if page.len() == 200 => after = Some(last.id),
+            Some(last) if page.len() == 200 => after = Some(last.id.get()),
             _ => return Ok(()),
         }
     }
 }
 
-async fn show(store: &dyn Store, user: &User, id: i64) -> anyhow::Result<()> {
+async fn show(store: &dyn Store, user: &User, id: store::SearchSessionId) -> anyhow::Result<()> {
     let session: SearchSession = search::service::current_session(store, user.id, id)
         .await
         .map_err(service_error)?;

@@ -74,7 +74,7 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
                     );
                 }
                 match page.last() {
-                    Some(last) if page.len() == 500 => after = Some(last.id),
+                    Some(last) if page.len() == 500 => after = Some(last.id.get()),
                     _ => break,
                 }
             }
@@ -126,9 +126,15 @@ pub async fn run(settings: &Settings, command: &UserCommand) -> anyhow::Result<(
 
 /// Tells servers sharing Redis that a user's cached views changed. Without Redis a running
 /// server notices when its entries expire (`cache.ttls`), as docs/performance.md says.
-async fn publish_invalidation(settings: &Settings, resource: &'static str, user: i64) -> anyhow::Result<()> {
+async fn publish_invalidation(
+    settings: &Settings,
+    resource: &'static str,
+    user: store::UserId,
+) -> anyhow::Result<()> {
     let cache = crate::startup::worker_cache(settings).await?;
-    cache.invalidate(&[cache::Namespace::new(resource, user)]).await;
+    cache
+        .invalidate(&[cache::Namespace::new(resource, user.get())])
+        .await;
     Ok(())
 }
 

@@ -188,6 +188,9 @@ async fn instances_sharing_redis_see_each_others_invalidations() {
         tokio::time::sleep(std::time::Duration::from_millis(10)).await;
     }
     assert!(seen, "the reader kept serving its stale list");
+    // The session's search runs on the writer's workers; let it finish before signing out.
+    let job = created["job_id"].as_i64().expect("the session's job");
+    writer.wait_for_job(job, &token).await;
 
     let out = writer
         .request(Method::POST, "/api/auth/logout", Some(&token))

@@ -24,7 +24,7 @@ fn worker(dir: &std::path::Path) -> Child {
         .expect("start observatory worker")
 }
 
-async fn done_pages(store: &dyn Store, owner: i64, crawl: i64) -> Vec<store::Page> {
+async fn done_pages(store: &dyn Store, owner: store::UserId, crawl: store::CrawlId) -> Vec<store::Page> {
     store
         .list_pages(
             owner,

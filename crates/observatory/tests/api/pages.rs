@@ -258,7 +258,7 @@ async fn stored_crawl(app: &TestApp, owner: store::UserId, n: usize) -> i64 {
                     status_code: Some(200),
                     headers: json!({}),
                     title: Some(format!("Artikel {}", item.id)),
-                    text: Some(varied_text(item.id as u64, 4 * 1024)),
+                    text: Some(varied_text(item.id.get() as u64, 4 * 1024)),
                     words: 150,
                     language: Some("da".into()),
                     ..NewPage::default()
@@ -274,7 +274,7 @@ async fn stored_crawl(app: &TestApp, owner: store::UserId, n: usize) -> i64 {
         .set_crawl_status(crawl.id, store::CrawlStatus::Done)
         .await
         .unwrap();
-    crawl.id
+    crawl.id.get()
 }
 
 /// Streamed exports arrive whole under gzip and brotli (the stream was polled after its

@@ -131,7 +131,7 @@ async fn app_logging_statements() -> TestApp {
 }
 
 /// `sessions` finished sessions of 2 queries × 3 results, plus crawls and networks.
-async fn seed(app: &TestApp, owner: i64, sessions: usize) {
+async fn seed(app: &TestApp, owner: store::UserId, sessions: usize) {
     let store = app.store.as_ref();
     for n in 0..sessions {
         let session = store
@@ -441,7 +441,7 @@ async fn slow_statements_are_logged_with_their_sql_never_their_values() {
     .await;
     let (user, token) = app.user_with_token("slowpoke", false).await;
     seed(&app, user.id, 1).await;
-    let session: i64 = app
+    let session: store::SearchSessionId = app
         .store
         .list_search_sessions(
             user.id,

@@ -51,7 +51,7 @@ async fn users_are_unique_listed_newest_first_and_disableable() {
     assert_eq!(first.iter().map(|u| u.id).collect::<Vec<_>>(), vec![c.id, b.id]);
     let rest = s
         .list_users(PageRequest {
-            after: Some(b.id),
+            after: Some(b.id.get()),
             limit: 2,
         })
         .await
@@ -61,7 +61,7 @@ async fn users_are_unique_listed_newest_first_and_disableable() {
     let disabled = s.set_user_disabled(b.id, true).await.unwrap();
     assert!(disabled.disabled);
     assert!(matches!(
-        s.set_user_disabled(9999, true).await,
+        s.set_user_disabled(store::UserId::new(9999), true).await,
         Err(StoreError::NotFound)
     ));
 
@@ -101,7 +101,11 @@ async fn preferences_are_per_user_replaced_whole_and_go_with_the_user() {
     assert_eq!(s.user_preferences(bob.id).await.unwrap(), json!({}));
 
     assert!(matches!(
-        s.set_user_preferences(alice.id + bob.id + 100, &json!({})).await,
+        s.set_user_preferences(
+            store::UserId::new(alice.id.get() + bob.id.get() + 100),
+            &json!({})
+        )
+        .await,
         Err(StoreError::NotFound)
     ));
     s.delete_user(alice.id).await.unwrap();
@@ -172,7 +176,7 @@ async fn jobs_are_owner_scoped_and_paginated() {
             a.id,
             &JobFilter::default(),
             PageRequest {
-                after: Some(j2.id),
+                after: Some(j2.id.get()),
                 limit: 50,
             },
         )

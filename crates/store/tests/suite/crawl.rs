@@ -64,7 +64,7 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
             name: "energi".into(),
             config: json!({"depth": 2}),
             sources: json!({"sessions": [1]}),
-            sessions: vec![1],
+            sessions: vec![store::SearchSessionId::new(1)],
             seeds: vec![
                 url("https://www.dr.dk/a", "dr.dk", 0),
                 url("https://ens.dk/", "ens.dk", 0),
@@ -354,17 +354,25 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
 
     assert!(s.crawl(mallory.id, crawl.id).await.unwrap().is_none());
     let between = s
-        .frontier_counts_between(alice.id, 1, crawl.id + 10)
+        .frontier_counts_between(
+            alice.id,
+            store::CrawlId::new(1),
+            store::CrawlId::new(crawl.id.get() + 10),
+        )
         .await
         .unwrap();
     assert_eq!(between.len(), 1);
     assert_eq!(between[0].0, crawl.id);
     assert_eq!((between[0].1.state, between[0].1.count), (FrontierState::Done, 1));
     assert!(
-        s.frontier_counts_between(mallory.id, 1, crawl.id + 10)
-            .await
-            .unwrap()
-            .is_empty()
+        s.frontier_counts_between(
+            mallory.id,
+            store::CrawlId::new(1),
+            store::CrawlId::new(crawl.id.get() + 10)
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     assert!(
         s.list_crawls(
@@ -484,7 +492,7 @@ async fn full_text_search_ranks_filters_highlights_and_pages() {
     let from_session = crawl_with_pages(
         s,
         alice.id,
-        vec![7],
+        vec![store::SearchSessionId::new(7)],
         &[
             (
                 "https://ens.dk/vind",
@@ -526,7 +534,7 @@ async fn full_text_search_ranks_filters_highlights_and_pages() {
     crawl_with_pages(
         s,
         bob.id,
-        vec![7],
+        vec![store::SearchSessionId::new(7)],
         &[(
             "https://bob.dk/",
             "bob.dk",
@@ -564,7 +572,7 @@ async fn full_text_search_ranks_filters_highlights_and_pages() {
         vec!["https://example.org/wind"]
     );
     let mut by_session = search("vindmøller");
-    by_session.session = Some(7);
+    by_session.session = Some(store::SearchSessionId::new(7));
     assert_eq!(hit_urls(s, alice.id, &by_session).await.len(), 3);
     by_session.crawl = Some(manual);
     assert!(hit_urls(s, alice.id, &by_session).await.is_empty());

@@ -301,7 +301,7 @@ async fn network_records_graphs_and_builder_rows() {
         .list_networks(
             alice.id,
             PageRequest {
-                after: Some(second_net.id),
+                after: Some(second_net.id.get()),
                 limit: 5,
             },
         )

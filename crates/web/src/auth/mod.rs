@@ -115,7 +115,7 @@ pub async fn start_session(
         .tokens
         .issue(user.id, &session_id, expires_at)
         .map_err(AppError::Internal)?;
-    tracing::info!(user_id = user.id, "login");
+    tracing::info!(user_id = %user.id, "login");
     Ok(IssuedToken {
         token,
         expires_at,
@@ -128,7 +128,7 @@ pub async fn start_session(
 /// invalidate; expiry is checked on every request.
 pub async fn authenticate(state: &AppState, token: &str) -> AppResult<AuthUser> {
     let claims = state.tokens.verify(token).ok_or(AppError::Unauthenticated)?;
-    let owner: i64 = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
+    let owner: store::UserId = claims.sub.parse().map_err(|_| AppError::Unauthenticated)?;
     let key = crate::cached::view_key(
         cache::resource::USERS,
         owner,

@@ -36,7 +36,12 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, session_id: &str, expires_at: DateTime<Utc>) -> anyhow::Result<String> {
+    pub fn issue(
+        &self,
+        user_id: store::UserId,
+        session_id: &str,
+        expires_at: DateTime<Utc>,
+    ) -> anyhow::Result<String> {
         let claims = Claims {
             sub: user_id.to_string(),
             sid: session_id.to_owned(),
@@ -75,13 +80,21 @@ mod tests {
         let keys = TokenKeys::new(&SecretString::from("k".repeat(40)));
         let other = TokenKeys::new(&SecretString::from("o".repeat(40)));
         let t = keys
-            .issue(7, "sid", Utc::now() + chrono::Duration::hours(1))
+            .issue(
+                store::UserId::new(7),
+                "sid",
+                Utc::now() + chrono::Duration::hours(1),
+            )
             .unwrap();
         let claims = keys.verify(&t).unwrap();
         assert_eq!((claims.sub.as_str(), claims.sid.as_str()), ("7", "sid"));
         assert!(other.verify(&t).is_none());
         let expired = keys
-            .issue(7, "sid", Utc::now() - chrono::Duration::seconds(5))
+            .issue(
+                store::UserId::new(7),
+                "sid",
+                Utc::now() - chrono::Duration::seconds(5),
+            )
             .unwrap();
         assert!(keys.verify(&expired).is_none());
         assert!(keys.verify("not.a.token").is_none());

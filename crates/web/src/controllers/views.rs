@@ -16,7 +16,7 @@ pub struct UserView {
 impl From<User> for UserView {
     fn from(u: User) -> Self {
         Self {
-            id: u.id,
+            id: u.id.get(),
             username: u.username,
             is_admin: u.is_admin,
             disabled: u.disabled,
@@ -49,7 +49,7 @@ pub struct JobView {
 impl From<Job> for JobView {
     fn from(j: Job) -> Self {
         Self {
-            id: j.id,
+            id: j.id.get(),
             kind: j.kind,
             queue: j.queue,
             priority: j.priority,

@@ -36,7 +36,7 @@ async fn start(
 pub async fn create_analysis(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::CrawlId>,
     ApiJson(body): ApiJson<AnalysisRequest>,
 ) -> AppResult<(StatusCode, ApiJson<AnalysisView>)> {
     start(&state, &user, AnalysisScope::Crawl(id), body).await
@@ -51,7 +51,7 @@ pub async fn create_analysis(
 pub async fn create_session_analysis(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
     ApiJson(body): ApiJson<AnalysisRequest>,
 ) -> AppResult<(StatusCode, ApiJson<AnalysisView>)> {
     start(&state, &user, AnalysisScope::Session(id), body).await

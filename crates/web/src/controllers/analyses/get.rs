@@ -15,10 +15,16 @@ use cache::{Class, resource};
 pub async fn get_analysis(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::AnalysisId>,
 ) -> AppResult<CachedJson> {
     let owner = user.user.id;
-    let key = view_key(resource::ANALYSES, owner, Class::AnalysisResults, Some(id), "run");
+    let key = view_key(
+        resource::ANALYSES,
+        owner,
+        Class::AnalysisResults,
+        Some(id.get()),
+        "run",
+    );
     cached_json(&state, &key, || async {
         let run = analysis::service::current_analysis(state.store.as_ref(), owner, id).await?;
         Ok(AnalysisView::from(run))

@@ -33,11 +33,11 @@ pub struct AnalysisView {
 impl From<analysis::service::AnalysisState> for AnalysisView {
     fn from(s: analysis::service::AnalysisState) -> Self {
         Self {
-            id: s.run.id,
+            id: s.run.id.get(),
             scope: s.run.scope,
             options: s.run.options,
             status: s.run.status,
-            job_id: s.run.job_id,
+            job_id: s.run.job_id.map(store::JobId::get),
             analysed: s.counts.analysed,
             skipped: s.counts.skipped,
             created_at: s.run.created_at,

@@ -17,7 +17,7 @@ use crate::state::AppState;
 pub async fn page_terms(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::PageId>,
 ) -> AppResult<ApiJson<PageTermsRecord>> {
     let terms = state
         .store
@@ -53,7 +53,7 @@ pub struct TopTerms {
 pub async fn top_terms(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::CrawlId>,
     ApiQuery(params): ApiQuery<TopTermsParams>,
 ) -> AppResult<ApiJson<TopTerms>> {
     scope_top_terms(&state, &user, AnalysisScope::Crawl(id), params).await
@@ -67,7 +67,7 @@ pub async fn top_terms(
 pub async fn session_top_terms(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
     ApiQuery(params): ApiQuery<TopTermsParams>,
 ) -> AppResult<ApiJson<TopTerms>> {
     scope_top_terms(&state, &user, AnalysisScope::Session(id), params).await

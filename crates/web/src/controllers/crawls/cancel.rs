@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn cancel_crawl(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::CrawlId>,
 ) -> AppResult<ApiJson<CrawlView>> {
     let crawl = crawl::service::cancel_crawl(state.store.as_ref(), user.user.id, id).await?;
     Ok(ApiJson(crawl_view(&state, crawl).await?))

@@ -36,7 +36,7 @@ pub struct ExportParams {
 pub async fn export_pages(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::CrawlId>,
     ApiQuery(params): ApiQuery<ExportParams>,
 ) -> AppResult<Response> {
     let format: ExportFormat = params
@@ -59,7 +59,7 @@ pub async fn export_pages(
         crawl::export::stream(state.store.clone(), user.user.id, id, filter, format).map(move |chunk| {
             chunk.map(|c| c.bytes).map_err(|e| {
                 // The status line is gone; cutting the body short is the only signal left.
-                tracing::error!(crawl = id, error = %e, "page export failed mid-stream");
+                tracing::error!(crawl = %id, error = %e, "page export failed mid-stream");
                 std::io::Error::other("export interrupted")
             })
         });

@@ -21,14 +21,11 @@ pub async fn list_crawls(
 ) -> AppResult<ApiJson<Page<CrawlView>>> {
     let paging = params.validate()?;
     let rows = state.store.list_crawls(user.user.id, paging.request()).await?;
-    let page = paging.page(rows, |c| c.id, |c| c);
+    let page = paging.page(rows, |c| c.id.get(), |c| c);
     // One query for the counters of the whole page (its ids are contiguous for this owner).
-    let (lowest, highest) = page
-        .items
-        .iter()
-        .fold((i64::MAX, i64::MIN), |(lo, hi), c| (lo.min(c.id), hi.max(c.id)));
-    let mut counts: HashMap<i64, Vec<FrontierCount>> = HashMap::new();
-    if !page.items.is_empty() {
+    let ids = page.items.iter().map(|c| c.id);
+    let mut counts: HashMap<store::CrawlId, Vec<FrontierCount>> = HashMap::new();
+    if let (Some(lowest), Some(highest)) = (ids.clone().min(), ids.max()) {
         for (crawl, count) in state
             .store
             .frontier_counts_between(user.user.id, lowest, highest)

@@ -31,7 +31,7 @@ pub struct PageListParams {
 pub async fn list_pages(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::CrawlId>,
     ApiQuery(params): ApiQuery<PageListParams>,
 ) -> AppResult<ApiJson<Page<PageSummary>>> {
     let paging = PageParams {
@@ -53,5 +53,5 @@ pub async fn list_pages(
         .store
         .list_pages(user.user.id, id, &filter, paging.request())
         .await?;
-    Ok(ApiJson(paging.page(rows, |p| p.id, PageSummary::from)))
+    Ok(ApiJson(paging.page(rows, |p| p.id.get(), PageSummary::from)))
 }

@@ -14,7 +14,7 @@ use crate::state::AppState;
 pub async fn resume_crawl(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::CrawlId>,
 ) -> AppResult<(StatusCode, ApiJson<CrawlView>)> {
     let crawl = crawl::service::resume_crawl(state.store.as_ref(), &state.registry, user.user.id, id).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(crawl_view(&state, crawl).await?)))

@@ -26,12 +26,12 @@ pub struct CrawlView {
 impl CrawlView {
     pub fn new(c: CrawlJob, counters: CrawlCounters) -> Self {
         Self {
-            id: c.id,
+            id: c.id.get(),
             name: c.name,
             config: c.config,
             sources: c.sources,
             status: c.status,
-            job_id: c.job_id,
+            job_id: c.job_id.map(store::JobId::get),
             counters,
             created_at: c.created_at,
             started_at: c.started_at,
@@ -61,8 +61,8 @@ pub struct PageSummary {
 impl From<Page> for PageSummary {
     fn from(p: Page) -> Self {
         Self {
-            id: p.id,
-            crawl_id: p.crawl_id,
+            id: p.id.get(),
+            crawl_id: p.crawl_id.get(),
             url: p.url,
             final_url: p.final_url,
             domain: p.domain,
@@ -118,8 +118,8 @@ pub struct PageView {
 impl From<Page> for PageView {
     fn from(p: Page) -> Self {
         Self {
-            id: p.id,
-            crawl_id: p.crawl_id,
+            id: p.id.get(),
+            crawl_id: p.crawl_id.get(),
             url: p.url,
             final_url: p.final_url,
             redirects: p.redirects,

@@ -16,7 +16,7 @@ use crate::state::AppState;
 pub async fn cancel_job(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::JobId>,
 ) -> AppResult<(StatusCode, ApiJson<JobView>)> {
     let job = state.store.request_cancel(user.user.id, id).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(job.into())))

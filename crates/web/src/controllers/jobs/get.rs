@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn get_job(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::JobId>,
 ) -> AppResult<ApiJson<JobView>> {
     let job = state
         .store

@@ -44,5 +44,5 @@ pub async fn list_jobs(
         .store
         .list_jobs(user.user.id, &filter, paging.request())
         .await?;
-    Ok(ApiJson(paging.page(rows, |j| j.id, JobView::from)))
+    Ok(ApiJson(paging.page(rows, |j| j.id.get(), JobView::from)))
 }

@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn delete_network(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::NetworkId>,
 ) -> AppResult<StatusCode> {
     networks::service::delete_network(state.store.as_ref(), user.user.id, id).await?;
     crate::cached::invalidate(&state, cache::resource::NETWORKS, user.user.id).await;

@@ -32,7 +32,7 @@ pub struct DownloadParams {
 pub async fn download_network(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::NetworkId>,
     ApiQuery(params): ApiQuery<DownloadParams>,
 ) -> AppResult<Response> {
     let format: Format = params

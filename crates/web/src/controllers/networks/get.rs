@@ -15,14 +15,14 @@ use cache::{Class, resource};
 pub async fn get_network(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::NetworkId>,
 ) -> AppResult<CachedJson> {
     let owner = user.user.id;
     let key = view_key(
         resource::NETWORKS,
         owner,
         Class::NetworkMetadata,
-        Some(id),
+        Some(id.get()),
         "meta",
     );
     cached_json(&state, &key, || async {

@@ -29,7 +29,7 @@ pub async fn list_networks(
     );
     cached_json(&state, &key, || async {
         let rows = networks::service::list_networks(state.store.as_ref(), owner, paging.request()).await?;
-        Ok(paging.page(rows, |n| n.id, NetworkView::from))
+        Ok(paging.page(rows, |n| n.id.get(), NetworkView::from))
     })
     .await
 }

@@ -63,14 +63,14 @@ impl From<Network> for NetworkView {
             Vec::new()
         };
         Self {
-            id: n.id,
+            id: n.id.get(),
             name: n.name,
             kind: n.kind,
             scope: n.scope,
             params: n.params,
             status: n.status,
             error: n.error,
-            job_id: n.job_id,
+            job_id: n.job_id.map(store::JobId::get),
             node_count: n.node_count,
             edge_count: n.edge_count,
             report: n.report,

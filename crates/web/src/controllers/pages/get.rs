@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn get_page(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::PageId>,
 ) -> AppResult<ApiJson<PageView>> {
     let page = state
         .store

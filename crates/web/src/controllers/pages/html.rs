@@ -15,7 +15,7 @@ use crate::state::AppState;
 pub async fn get_page_html(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::PageId>,
 ) -> AppResult<Response> {
     let compressed = state
         .store

@@ -50,8 +50,8 @@ pub struct PageHitView {
 impl From<PageHit> for PageHitView {
     fn from(h: PageHit) -> Self {
         Self {
-            id: h.id,
-            crawl_id: h.crawl_id,
+            id: h.id.get(),
+            crawl_id: h.crawl_id.get(),
             url: h.url,
             final_url: h.final_url,
             domain: h.domain,
@@ -82,8 +82,8 @@ pub async fn search_pages(
     let query = TextQuery::parse(q).map_err(|e| AppError::field("q", e.to_string()))?;
     let search = PageSearch {
         query,
-        crawl: params.job,
-        session: params.session,
+        crawl: params.job.map(store::CrawlId::new),
+        session: params.session.map(store::SearchSessionId::new),
         domain: params.domain.map(|d| d.trim().to_ascii_lowercase()),
         language: params.language.map(|l| l.trim().to_ascii_lowercase()),
     };

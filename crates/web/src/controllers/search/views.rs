@@ -29,13 +29,13 @@ pub struct SearchSessionView {
 impl SearchSessionView {
     pub fn new(s: SearchSession, counts: SessionCounts) -> Self {
         Self {
-            id: s.id,
+            id: s.id.get(),
             name: s.name,
             engine: s.engine,
             params: s.params,
             status: s.status,
-            snapshot_of: s.snapshot_of,
-            job_id: s.job_id,
+            snapshot_of: s.snapshot_of.map(store::SearchSessionId::get),
+            job_id: s.job_id.map(store::JobId::get),
             counts,
             created_at: s.created_at,
             started_at: s.started_at,
@@ -66,7 +66,7 @@ pub struct SearchQueryView {
 impl From<SearchQuery> for SearchQueryView {
     fn from(q: SearchQuery) -> Self {
         Self {
-            id: q.id,
+            id: q.id.get(),
             position: q.position,
             text: q.text,
             params: q.params,
@@ -117,8 +117,8 @@ pub struct SearchResultView {
 impl From<SearchResult> for SearchResultView {
     fn from(r: SearchResult) -> Self {
         Self {
-            id: r.id,
-            query_id: r.query_id,
+            id: r.id.get(),
+            query_id: r.query_id.get(),
             query: r.query_text,
             rank: r.rank,
             page: r.page,

@@ -13,7 +13,7 @@ use crate::state::AppState;
 pub async fn delete_user(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::UserId>,
 ) -> AppResult<StatusCode> {
     accounts::users::delete_user(state.store.as_ref(), admin.actor(), id).await?;
     for resource in cache::resource::ALL {

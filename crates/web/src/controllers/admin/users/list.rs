@@ -18,5 +18,5 @@ pub async fn list_users(
 ) -> AppResult<ApiJson<Page<UserView>>> {
     let paging = params.validate()?;
     let rows = state.store.list_users(paging.request()).await?;
-    Ok(ApiJson(paging.page(rows, |u| u.id, UserView::from)))
+    Ok(ApiJson(paging.page(rows, |u| u.id.get(), UserView::from)))
 }

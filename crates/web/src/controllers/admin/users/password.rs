@@ -23,7 +23,7 @@ pub struct ResetPasswordRequest {
 pub async fn reset_password(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::UserId>,
     ApiJson(body): ApiJson<ResetPasswordRequest>,
 ) -> AppResult<StatusCode> {
     accounts::users::reset_password(state.store.as_ref(), admin.actor(), id, body.new_password).await?;

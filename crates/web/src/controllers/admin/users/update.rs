@@ -22,7 +22,7 @@ pub struct UpdateUserRequest {
 pub async fn update_user(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::UserId>,
     ApiJson(body): ApiJson<UpdateUserRequest>,
 ) -> AppResult<ApiJson<UserView>> {
     let user = accounts::users::set_disabled(state.store.as_ref(), admin.actor(), id, body.disabled).await?;

@@ -15,7 +15,7 @@ use crate::state::AppState;
 pub async fn compare_sessions(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath((id, other)): ApiPath<(i64, i64)>,
+    ApiPath((id, other)): ApiPath<(store::SearchSessionId, store::SearchSessionId)>,
 ) -> AppResult<ApiJson<Comparison>> {
     Ok(ApiJson(
         search::service::compare_sessions(state.store.as_ref(), user.user.id, id, other).await?,

@@ -14,7 +14,7 @@ use crate::state::AppState;
 pub async fn delete_session(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
 ) -> AppResult<StatusCode> {
     search::service::delete_session(state.store.as_ref(), user.user.id, id).await?;
     crate::cached::invalidate(&state, cache::resource::SEARCH, user.user.id).await;

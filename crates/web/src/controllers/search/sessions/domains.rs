@@ -18,7 +18,7 @@ use cache::{Class, resource};
 pub async fn list_domains(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<CachedJson> {
     let owner = user.user.id;
@@ -27,7 +27,7 @@ pub async fn list_domains(
         resource::SEARCH,
         owner,
         Class::Statistics,
-        Some(id),
+        Some(id.get()),
         format!("domains:{:?}:{:?}", params.limit, params.cursor),
     );
     cached_json(&state, &key, || async {

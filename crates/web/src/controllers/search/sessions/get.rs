@@ -15,10 +15,16 @@ use cache::{Class, resource};
 pub async fn get_session(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
 ) -> AppResult<CachedJson> {
     let owner = user.user.id;
-    let key = view_key(resource::SEARCH, owner, Class::SessionLists, Some(id), "detail");
+    let key = view_key(
+        resource::SEARCH,
+        owner,
+        Class::SessionLists,
+        Some(id.get()),
+        "detail",
+    );
     cached_json(&state, &key, || async {
         let session = search::service::current_session(state.store.as_ref(), owner, id).await?;
         let queries = state.store.search_queries(owner, id).await?;

@@ -47,10 +47,14 @@ pub async fn list_sessions(
     cached_json(&state, &key, || async {
         let rows = state
             .store
-            .list_search_sessions(owner, params.snapshot_of, paging.request())
+            .list_search_sessions(
+                owner,
+                params.snapshot_of.map(store::SearchSessionId::new),
+                paging.request(),
+            )
             .await?;
-        let page = paging.page(rows, |s| s.id, |s| s);
-        let ids: Vec<i64> = page.items.iter().map(|s| s.id).collect();
+        let page = paging.page(rows, |s| s.id.get(), |s| s);
+        let ids: Vec<store::SearchSessionId> = page.items.iter().map(|s| s.id).collect();
         let mut counts = state.store.search_session_counts_many(owner, &ids).await?;
         Ok(Page {
             items: page

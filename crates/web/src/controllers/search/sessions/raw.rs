@@ -32,7 +32,7 @@ pub struct RawPageView {
 pub async fn get_raw_page(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath((id, raw_id)): ApiPath<(i64, i64)>,
+    ApiPath((id, raw_id)): ApiPath<(store::SearchSessionId, i64)>,
 ) -> AppResult<ApiJson<RawPageView>> {
     let page = state
         .store
@@ -44,7 +44,7 @@ pub async fn get_raw_page(
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
     Ok(ApiJson(RawPageView {
         id: page.id,
-        query_id: page.query_id,
+        query_id: page.query_id.get(),
         page: page.page,
         request: page.request,
         status: page.status,

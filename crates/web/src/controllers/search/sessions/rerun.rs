@@ -16,7 +16,7 @@ use crate::state::AppState;
 pub async fn rerun_session(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
 ) -> AppResult<(StatusCode, ApiJson<SearchSessionView>)> {
     let session = search::service::rerun_session(
         state.store.as_ref(),

@@ -34,7 +34,7 @@ pub struct ResultListParams {
 pub async fn list_results(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
     ApiQuery(params): ApiQuery<ResultListParams>,
 ) -> AppResult<CachedJson> {
     let owner = user.user.id;
@@ -47,7 +47,7 @@ pub async fn list_results(
         resource::SEARCH,
         owner,
         Class::SearchResults,
-        Some(id),
+        Some(id.get()),
         format!("results:{params:?}"),
     );
     cached_json(&state, &key, || async {
@@ -57,7 +57,7 @@ pub async fn list_results(
             .await?
             .ok_or(AppError::NotFound)?;
         let filter = ResultFilter {
-            query_id: params.query_id,
+            query_id: params.query_id.map(store::SearchQueryId::new),
             domain: params.domain.as_deref().map(|d| d.trim().to_ascii_lowercase()),
             excluded: params.excluded,
         };

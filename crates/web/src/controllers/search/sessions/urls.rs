@@ -16,7 +16,7 @@ use crate::state::AppState;
 pub async fn list_urls(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<store::SearchSessionId>,
     ApiQuery(params): ApiQuery<PageParams>,
 ) -> AppResult<ApiJson<Page<SessionUrlView>>> {
     let paging = params.validate()?;
