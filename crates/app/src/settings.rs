@@ -57,6 +57,11 @@ pub struct CrawlSettings {
     pub languages: Vec<String>,
     /// The Chromium binary for scraping jobs with `render: always|auto` (Debian's package).
     pub chromium: PathBuf,
+    /// The shortest time between two requests to one host, whatever a job asks for (a
+    /// job's `delay_secs` and robots.txt `Crawl-delay` can only lengthen it).
+    pub min_delay_secs: f64,
+    /// The most requests to one host at once, whatever a job's `per_site_concurrency`.
+    pub max_per_host_concurrency: u32,
 }
 
 impl Default for CrawlSettings {
@@ -71,6 +76,8 @@ impl Default for CrawlSettings {
                 .map(|l| (*l).to_owned())
                 .collect(),
             chromium: PathBuf::from("/usr/bin/chromium"),
+            min_delay_secs: crawl::HostFloor::DEFAULT.min_delay.as_secs_f64(),
+            max_per_host_concurrency: crawl::HostFloor::DEFAULT.max_per_host,
         }
     }
 }
@@ -95,6 +102,10 @@ impl CrawlSettings {
             robots_agent: "IssueObservatory".into(),
             languages: self.languages.clone(),
             chromium: self.chromium.clone(),
+            host_floor: crawl::HostFloor {
+                min_delay: std::time::Duration::try_from_secs_f64(self.min_delay_secs).unwrap_or_default(),
+                max_per_host: self.max_per_host_concurrency,
+            },
         }
     }
 }
@@ -275,6 +286,14 @@ impl Settings {
 
     fn validate(&self) -> anyhow::Result<()> {
         extract::LanguageId::new(&self.crawl.languages).context("crawl.languages")?;
+        anyhow::ensure!(
+            (0.0..=3600.0).contains(&self.crawl.min_delay_secs),
+            "crawl.min_delay_secs must be between 0 and 3600"
+        );
+        anyhow::ensure!(
+            (1..=16).contains(&self.crawl.max_per_host_concurrency),
+            "crawl.max_per_host_concurrency must be between 1 and 16"
+        );
         store::BackendKind::from_url(&self.database_url)?;
         anyhow::ensure!(
             self.workers.concurrency >= 1,
@@ -436,6 +455,22 @@ mod tests {
         assert!(s.uses_development_secret());
         assert!(s.check_secret(false).is_err());
         assert!(s.check_secret(true).is_ok());
+    }
+
+    #[test]
+    fn the_host_politeness_floor_defaults_to_one_second_and_two_at_once() {
+        let s = Settings::load_with_env(None, env(&[])).unwrap();
+        assert_eq!(s.crawl.crawler().host_floor, crawl::HostFloor::DEFAULT);
+        let lowered =
+            Settings::load_with_env(None, env(&[("OBSERVATORY_CRAWL__MIN_DELAY_SECS", "0")])).unwrap();
+        assert_eq!(lowered.crawl.crawler().host_floor.min_delay, Duration::ZERO);
+        for (key, value) in [
+            ("OBSERVATORY_CRAWL__MIN_DELAY_SECS", "-1"),
+            ("OBSERVATORY_CRAWL__MAX_PER_HOST_CONCURRENCY", "0"),
+        ] {
+            let refused = Settings::load_with_env(None, env(&[(key, value)])).unwrap_err();
+            assert!(format!("{refused:#}").contains("crawl."), "{refused:#}");
+        }
     }
 
     #[test]

@@ -36,6 +36,9 @@ pub async fn run(settings: &Settings, pages: u32, database_url: Option<&str>) ->
         None => format!("sqlite://{}", scratch.path().join("bench.db").display()),
     };
     settings.crawl.private_hosts = web.hosts();
+    // Politeness off: the fixture web is ours.
+    settings.crawl.min_delay_secs = 0.0;
+    settings.crawl.max_per_host_concurrency = 16;
     settings.crawl.host_overrides = web.hosts().into_iter().map(|h| (h, web.addr().ip())).collect();
     let store = open_store(&settings).await?;
     let owner = store

@@ -46,6 +46,11 @@ fn benches(c: &mut Criterion) {
         robots_agent: "IssueObservatory".into(),
         languages: vec!["da".into(), "en".into()],
         chromium: "/usr/bin/chromium".into(),
+        // No floor: these fixture hosts are ours.
+        host_floor: crawl::HostFloor {
+            min_delay: std::time::Duration::ZERO,
+            max_per_host: 16,
+        },
     }));
     let store = db.store.clone();
     let workers = rt.block_on(async {

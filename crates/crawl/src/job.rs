@@ -22,7 +22,7 @@ use store::{
 
 use crate::config::{CrawlConfig, Rendering};
 use crate::fetch::{FetchConfig, Fetcher};
-use crate::politeness::Politeness;
+use crate::politeness::{HostFloor, Politeness};
 use crate::render::Renderer;
 use crate::robots::{RobotsCache, RobotsRule};
 use crate::scope::{LinkVerdict, judge_link, site_key};
@@ -50,6 +50,8 @@ pub struct CrawlerSettings {
     pub languages: Vec<String>,
     /// The Chromium binary for JavaScript rendering (Debian: `/usr/bin/chromium`).
     pub chromium: std::path::PathBuf,
+    /// The politeness no job can undercut.
+    pub host_floor: HostFloor,
 }
 
 pub struct RunCrawl {
@@ -122,6 +124,10 @@ impl RunCrawl {
             ),
         };
 
+        let (delay, per_host) = self
+            .settings
+            .host_floor
+            .apply(config.delay(), config.per_site_concurrency);
         store.set_crawl_status(crawl.id, SearchStatus::Running).await?;
         // Whatever a killed worker left in flight was never written: fetch it again.
         store.requeue_in_flight(crawl.id).await?;
@@ -134,11 +140,7 @@ impl RunCrawl {
             config: &config,
             fetcher,
             robots: RobotsCache::new(self.settings.robots_agent.clone(), Duration::from_secs(300)),
-            politeness: Politeness::new(
-                config.global_concurrency as usize,
-                config.per_site_concurrency as usize,
-                config.delay(),
-            ),
+            politeness: Politeness::new(config.global_concurrency as usize, per_host as usize, delay),
             languages: Arc::new(languages),
             renderer,
             budget: Mutex::new(Budget {
@@ -155,7 +157,13 @@ impl RunCrawl {
         let processed = worked?;
         store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
         let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
-        Ok(json!({ "crawl_id": crawl.id, "processed": processed, "frontier": counts }))
+        Ok(json!({
+            "crawl_id": crawl.id,
+            "processed": processed,
+            "frontier": counts,
+            // What the hosts got, after the operator's floor.
+            "politeness": { "delay_secs": delay.as_secs_f64(), "per_host_concurrency": per_host },
+        }))
     }
 }
 

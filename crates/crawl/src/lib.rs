@@ -21,7 +21,7 @@ pub use config::{CrawlConfig, Rendering, SiteScope};
 pub use export::ExportFormat;
 pub use fetch::{FetchConfig, FetchError, Fetched, Fetcher, user_agent};
 pub use job::{CrawlerSettings, RunCrawl};
-pub use politeness::{Permit, Politeness};
+pub use politeness::{HostFloor, Permit, Politeness};
 pub use render::{RenderError, Renderer};
 pub use robots::{RobotsCache, RobotsDecision};
 pub use ssrf::{AddressPolicy, is_public};

@@ -9,6 +9,39 @@ use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
 
+/// The politeness the operator guarantees every host, whatever a job asks for: a job may
+/// be stricter (a longer delay, fewer requests at once), never laxer. robots.txt
+/// `Crawl-delay` raises the delay further.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HostFloor {
+    /// The shortest time between two request starts to one host.
+    pub min_delay: Duration,
+    /// The most requests to one host at once.
+    pub max_per_host: u32,
+}
+
+impl HostFloor {
+    /// The installation default: one request per second, at most two at once.
+    pub const DEFAULT: HostFloor = HostFloor {
+        min_delay: Duration::from_secs(1),
+        max_per_host: 2,
+    };
+
+    /// The delay and concurrency a job gets: its own where stricter, the floor otherwise.
+    pub fn apply(&self, delay: Duration, per_host: u32) -> (Duration, u32) {
+        (
+            delay.max(self.min_delay),
+            per_host.clamp(1, self.max_per_host.max(1)),
+        )
+    }
+}
+
+impl Default for HostFloor {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
 #[derive(Debug)]
 struct SiteGate {
     slots: Arc<Semaphore>,

@@ -38,6 +38,11 @@ async fn harness_with_chromium(chromium: &str) -> Harness {
         robots_agent: "IssueObservatory".into(),
         languages: vec!["da".into(), "en".into(), "nb".into()],
         chromium: chromium.into(),
+        // No floor: these fixture hosts are ours.
+        host_floor: crawl::HostFloor {
+            min_delay: std::time::Duration::ZERO,
+            max_per_host: 16,
+        },
     }));
     let db = TestDb::new().await;
     let owner = db

@@ -71,6 +71,16 @@ pub(crate) struct Shared {
     pub leaks: std::sync::atomic::AtomicUsize,
     /// Requests per `host/path`, to prove what was (not) fetched again.
     pub hits: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    /// Every request's host, path and arrival time, in arrival order: the gaps a host saw.
+    pub arrivals: std::sync::Mutex<Vec<Arrival>>,
+}
+
+/// One request as the fixture web saw it arrive.
+#[derive(Debug, Clone)]
+pub struct Arrival {
+    pub host: String,
+    pub path: String,
+    pub at: std::time::Instant,
 }
 
 impl FixtureWeb {
@@ -82,6 +92,7 @@ impl FixtureWeb {
             port: addr.port(),
             leaks: Default::default(),
             hits: Default::default(),
+            arrivals: Default::default(),
         });
         let app = Router::new().fallback(route).with_state(shared.clone());
         let server = tokio::spawn(async move {
@@ -104,6 +115,15 @@ impl FixtureWeb {
                 (self.url(host, &format!("/{path}")), *n)
             })
             .collect()
+    }
+
+    /// Every request so far, in arrival order.
+    pub fn arrivals(&self) -> Vec<Arrival> {
+        self.shared
+            .arrivals
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// How many requests for `/leak` arrived (the `js.test` page's script tries one at
@@ -145,6 +165,15 @@ async fn route(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         .map(|h| h.split(':').next().unwrap_or_default().to_ascii_lowercase())
         .unwrap_or_default();
     let path = request.uri().path().to_owned();
+    shared
+        .arrivals
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .push(Arrival {
+            host: host.clone(),
+            path: path.clone(),
+            at: std::time::Instant::now(),
+        });
     *shared
         .hits
         .lock()

@@ -67,6 +67,10 @@ impl DemoWorld {
         settings.search.searxng.base_url = Some(self.engine.base_url());
         settings.search.searxng.requests_per_second = 0.0;
         settings.crawl.private_hosts = self.web.hosts();
+        // The demo's websites run in this process: the operator's politeness floor is for
+        // other people's servers.
+        settings.crawl.min_delay_secs = 0.0;
+        settings.crawl.max_per_host_concurrency = 16;
         settings.crawl.host_overrides = self
             .web
             .hosts()

@@ -375,7 +375,9 @@ async fn crawls_and_pages_run_from_the_command_line() {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let ip = web.addr().ip();
-    let mut config = String::from("[crawl]\nprivate_hosts = [");
+    // The fixture hosts are ours: no politeness floor.
+    let mut config =
+        String::from("[crawl]\nmin_delay_secs = 0\nmax_per_host_concurrency = 16\nprivate_hosts = [");
     config.push_str(
         &web.hosts()
             .iter()

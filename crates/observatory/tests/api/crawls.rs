@@ -291,3 +291,60 @@ async fn hostile_pages_fail_their_urls_and_the_job_finishes() {
     }
     assert_eq!(app.get("/health", None).await.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn no_job_undercuts_the_operator_s_politeness_floor() {
+    let web = FixtureWeb::start(FixtureConfig::default()).await.unwrap();
+    let (hosts, ip) = (web.hosts(), web.addr().ip());
+    let floor = Duration::from_millis(400);
+    let app = spawn_app_with(
+        move |s| {
+            for host in &hosts {
+                s.crawl.host_overrides.insert(host.clone(), ip);
+            }
+            s.crawl.private_hosts = hosts.clone();
+            s.crawl.min_delay_secs = floor.as_secs_f64();
+            s.crawl.max_per_host_concurrency = 1;
+        },
+        ServeMode {
+            workers: true,
+            demo: false,
+        },
+    )
+    .await;
+    let (_, token) = app.user_with_token("impatient", false).await;
+    // The job asks for no delay and eight requests at once.
+    let res = app
+        .post_json(
+            "/api/crawls",
+            Some(&token),
+            &json!({"name": "impatient", "urls": [web.url("site0.test", "/")],
+                "config": {"depth": 2, "max_pages_per_site": 6, "delay_secs": 0,
+                           "per_site_concurrency": 8, "retries": 0}}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    let id = json(res).await["id"].as_i64().unwrap();
+    let crawl = wait_for_crawl(&app, id, &token).await;
+    assert_eq!(crawl["status"], "done", "{crawl}");
+    let job = app.wait_for_job(crawl["job_id"].as_i64().unwrap(), &token).await;
+    assert_eq!(job["result"]["politeness"]["delay_secs"], 0.4, "{job}");
+    assert_eq!(job["result"]["politeness"]["per_host_concurrency"], 1, "{job}");
+
+    // Page requests (robots.txt is fetched once, before them) arrive at least the floor apart.
+    let starts: Vec<_> = web
+        .arrivals()
+        .into_iter()
+        .filter(|a| a.host == "site0.test" && a.path != "/robots.txt")
+        .map(|a| a.at)
+        .collect();
+    assert!(starts.len() >= 4, "only {} page requests", starts.len());
+    for pair in starts.windows(2) {
+        let gap = pair[1] - pair[0];
+        // 5% for the fixture web's own clock reading.
+        assert!(
+            gap >= floor.mul_f64(0.95),
+            "two requests {gap:?} apart, under the {floor:?} floor"
+        );
+    }
+}

@@ -69,6 +69,9 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings), mode: ServeMo
     settings.database.max_connections = 5;
     settings.workers.poll_interval_ms = 50;
     settings.workers.heartbeat_secs = 1;
+    // The fixture webs are ours; tests that need the operator's floor set their own.
+    settings.crawl.min_delay_secs = 0.0;
+    settings.crawl.max_per_host_concurrency = 16;
     // Tests poll job status far faster than a person would; the quota tests set their own.
     settings.rate_limits = generous_limits();
     if let Some(url) = redislink::test_url() {
