@@ -94,6 +94,22 @@ impl JobHandler for RunCrawl {
     }
 }
 
+/// URLs decided (neither queued nor in flight), and all URLs, on a frontier.
+fn decided_and_total(counts: &[store::FrontierCount]) -> (i64, i64) {
+    let total = counts.iter().map(|c| c.count).sum();
+    let open: i64 = counts
+        .iter()
+        .filter(|c| {
+            matches!(
+                c.state,
+                store::FrontierState::Queued | store::FrontierState::Fetching
+            )
+        })
+        .map(|c| c.count)
+        .sum();
+    (total - open, total)
+}
+
 impl RunCrawl {
     async fn execute(&self, ctx: &JobContext, payload: &CrawlJobPayload) -> Result<Value, JobError> {
         let store = ctx.store().clone();
@@ -131,6 +147,8 @@ impl RunCrawl {
         store.set_crawl_status(crawl.id, SearchStatus::Running).await?;
         // Whatever a killed worker left in flight was never written: fetch it again.
         store.requeue_in_flight(crawl.id).await?;
+        // What earlier runs decided counts in this run's progress (a takeover or a resume).
+        let (decided_before, _) = decided_and_total(&store.frontier_counts(crawl.owner_id, crawl.id).await?);
         let load: HashMap<String, i64> = store.site_load(crawl.id).await?.into_iter().collect();
         // Links already on the frontier (seeds, earlier attempts) never count twice.
         let seen: HashSet<String> = store.frontier_urls(crawl.id).await?.into_iter().collect();
@@ -148,6 +166,7 @@ impl RunCrawl {
                 per_site: load,
                 seen,
             }),
+            decided_before,
         };
 
         let worked = run.work(ctx).await;
@@ -157,6 +176,12 @@ impl RunCrawl {
         let processed = worked?;
         store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
         let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
+        // The last word on progress is the frontier itself: every URL decided, by any run.
+        let (decided, total) = decided_and_total(&counts);
+        match ctx.checkpoint(decided, Some(total), "done").await {
+            Ok(()) | Err(JobError::Cancelled) => {}
+            Err(e) => return Err(e),
+        }
         Ok(json!({
             "crawl_id": crawl.id,
             "processed": processed,
@@ -198,6 +223,8 @@ struct CrawlRun<'a> {
     /// Present when the job renders JavaScript.
     renderer: Option<Renderer>,
     budget: Mutex<Budget>,
+    /// URLs earlier runs of this job decided (done, failed or skipped).
+    decided_before: i64,
 }
 
 /// Why a fetched document yielded no page text.
@@ -437,13 +464,14 @@ impl CrawlRun<'_> {
                         .increment(1);
                 }
                 processed += finished.len() as i64;
-                let total = run.total();
+                let done = run.decided_before + processed;
+                let total = run.total().max(done);
                 let Some((item, result)) = finished.last() else {
                     continue;
                 };
                 if let Err(e) = ctx
                     .checkpoint(
-                        processed,
+                        done,
                         Some(total),
                         format!("{} {}", result.state.as_str(), item.url),
                     )

@@ -118,6 +118,14 @@ async fn a_worker_killed_mid_crawl_is_replaced_without_refetching_or_losing_page
     assert_eq!(status, JobStatus::Succeeded);
 
     let counts = store.frontier_counts(owner.id, crawl.id).await.unwrap();
+    // Progress counts every decided URL, those decided before the takeover included.
+    let decided: i64 = counts.iter().map(|c| c.count).sum();
+    let job = store.job(owner.id, job_id).await.unwrap().unwrap();
+    assert_eq!(
+        (job.progress.done, job.progress.total),
+        (decided, Some(decided)),
+        "exact progress after a takeover"
+    );
     let open: i64 = counts
         .iter()
         .filter(|c| matches!(c.state, FrontierState::Queued | FrontierState::Fetching))
