@@ -94,22 +94,6 @@ impl JobHandler for RunCrawl {
     }
 }
 
-/// URLs decided (neither queued nor in flight), and all URLs, on a frontier.
-fn decided_and_total(counts: &[store::FrontierCount]) -> (i64, i64) {
-    let total = counts.iter().map(|c| c.count).sum();
-    let open: i64 = counts
-        .iter()
-        .filter(|c| {
-            matches!(
-                c.state,
-                store::FrontierState::Queued | store::FrontierState::Fetching
-            )
-        })
-        .map(|c| c.count)
-        .sum();
-    (total - open, total)
-}
-
 impl RunCrawl {
     async fn execute(&self, ctx: &JobContext, payload: &CrawlJobPayload) -> Result<Value, JobError> {
         let store = ctx.store().clone();
@@ -148,7 +132,8 @@ impl RunCrawl {
         // Whatever a killed worker left in flight was never written: fetch it again.
         store.requeue_in_flight(crawl.id).await?;
         // What earlier runs decided counts in this run's progress (a takeover or a resume).
-        let (decided_before, _) = decided_and_total(&store.frontier_counts(crawl.owner_id, crawl.id).await?);
+        let decided_before =
+            crate::service::counters(&store.frontier_counts(crawl.owner_id, crawl.id).await?).decided();
         let load: HashMap<String, i64> = store.site_load(crawl.id).await?.into_iter().collect();
         // Links already on the frontier (seeds, earlier attempts) never count twice.
         let seen: HashSet<String> = store.frontier_urls(crawl.id).await?.into_iter().collect();
@@ -177,8 +162,11 @@ impl RunCrawl {
         store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
         let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
         // The last word on progress is the frontier itself: every URL decided, by any run.
-        let (decided, total) = decided_and_total(&counts);
-        match ctx.checkpoint(decided, Some(total), "done").await {
+        let final_counters = crate::service::counters(&counts);
+        match ctx
+            .checkpoint(final_counters.decided(), Some(final_counters.total()), "done")
+            .await
+        {
             Ok(()) | Err(JobError::Cancelled) => {}
             Err(e) => return Err(e),
         }

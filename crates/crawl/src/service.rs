@@ -233,6 +233,18 @@ pub struct CrawlCounters {
     pub reused: i64,
 }
 
+impl CrawlCounters {
+    /// URLs decided: fetched, failed or skipped (neither queued nor in flight).
+    pub fn decided(&self) -> i64 {
+        self.fetched + self.failed + self.skipped
+    }
+
+    /// Every URL on the frontier.
+    pub fn total(&self) -> i64 {
+        self.decided() + self.queued + self.fetching
+    }
+}
+
 pub fn counters(counts: &[FrontierCount]) -> CrawlCounters {
     let mut c = CrawlCounters::default();
     for row in counts {
