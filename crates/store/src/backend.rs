@@ -26,6 +26,11 @@ pub(crate) trait SqlBackend: BulkWrites {
     const QUEUE_WORKER_SILENCE_SQL: &'static str;
     /// Full-text search over a user's pages, ranked, with snippets (see `search_pages`).
     const PAGE_SEARCH_SQL: &'static str;
+    /// Appended to a `SELECT` whose rows a claim takes: rows another transaction holds are
+    /// passed over (PostgreSQL); SQLite's single writer needs nothing.
+    const SKIP_LOCKED: &'static str;
+    /// The database's clock, in milliseconds since the epoch: the host gates' one clock.
+    const NOW_MS_SQL: &'static str;
 
     fn sql_pool(&self) -> &Pool<Self::Db>;
     /// Rows a statement changed (each driver reports it in its own result type).

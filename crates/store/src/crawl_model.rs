@@ -98,6 +98,85 @@ pub struct FrontierItem {
     pub depth: i32,
     pub parent_url: Option<String>,
     pub attempts: i32,
+    /// Who holds the URL's lease (see [`FrontierClaim`]); only the holder can finish it.
+    pub holder: String,
+}
+
+/// A claim on a crawl's queued URLs by one worker run. The URLs stay the holder's until
+/// it finishes them or `lease_until` passes without a renewal; then any worker may claim
+/// them again (they were in flight at a crash).
+#[derive(Debug, Clone)]
+pub struct FrontierClaim<'a> {
+    pub holder: &'a str,
+    pub limit: u32,
+    /// At most this many URLs of one site per claim, so one claim interleaves sites.
+    pub per_site: u32,
+    /// Sites the claimer already holds enough URLs of.
+    pub skip_sites: &'a [String],
+    pub lease_until: DateTime<Utc>,
+}
+
+impl<'a> FrontierClaim<'a> {
+    /// A claim of `limit` URLs, shallowest first, for a holder that works alone.
+    pub fn alone(holder: &'a str, limit: u32) -> Self {
+        Self {
+            holder,
+            limit,
+            per_site: limit,
+            skip_sites: &[],
+            lease_until: Utc::now() + chrono::Duration::hours(1),
+        }
+    }
+}
+
+/// What is left of a crawl's frontier.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FrontierActivity {
+    /// URLs any worker may claim: queued, or held under a lease that lapsed.
+    pub claimable: i64,
+    /// URLs some worker holds under a live lease.
+    pub leased: i64,
+}
+
+impl FrontierActivity {
+    /// Nothing to claim and nothing in flight: the crawl is finished.
+    pub fn is_exhausted(&self) -> bool {
+        self.claimable == 0 && self.leased == 0
+    }
+}
+
+/// One request's ask of a host's gate.
+#[derive(Debug, Clone, Copy)]
+pub struct GateRequest<'a> {
+    /// The politeness key: the URL's host name, lower case, without port.
+    pub host: &'a str,
+    /// Names this request's slot, for the release.
+    pub token: &'a str,
+    /// The gap this request leaves before the next request to the host may start.
+    pub delay_ms: i64,
+    /// Requests to the host at once this requester accepts (counting its own).
+    pub max_in_flight: i64,
+    /// When the slot frees itself if it is never released (the worker died).
+    pub lease_ms: i64,
+}
+
+/// A host gate's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GateAnswer {
+    /// The request holds a slot and may start after `wait_ms`.
+    Granted { wait_ms: i64 },
+    /// The host has as many requests in flight as the requester accepts: ask again later.
+    Busy { retry_ms: i64 },
+}
+
+/// A robots.txt as fetched, shared by every job and process.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRobots {
+    /// The HTTP status; 0 when the server could not be reached.
+    pub status: i32,
+    /// The file, when the status was 2xx.
+    pub body: Option<String>,
+    pub fetched_at: DateTime<Utc>,
 }
 
 /// A raw body, content-addressed.

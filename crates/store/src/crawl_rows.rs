@@ -50,6 +50,7 @@ pub(crate) struct FrontierRow {
     pub depth: i32,
     pub parent_url: Option<String>,
     pub attempts: i32,
+    pub lease_owner: Option<String>,
 }
 
 impl From<FrontierRow> for FrontierItem {
@@ -62,6 +63,7 @@ impl From<FrontierRow> for FrontierItem {
             depth: r.depth,
             parent_url: r.parent_url,
             attempts: r.attempts,
+            holder: r.lease_owner.unwrap_or_default(),
         }
     }
 }

@@ -155,8 +155,8 @@ where
 
     async fn requeue_in_flight(&self, crawl: crate::CrawlId) -> crate::StoreResult<u64> {
         let done = sqlx::query(
-            "UPDATE crawl_frontier SET state = 'queued', updated_at = $2 \
-             WHERE crawl_id = $1 AND state = 'fetching'",
+            "UPDATE crawl_frontier SET state = 'queued', lease_owner = NULL, lease_expires = NULL, \
+             updated_at = $2 WHERE crawl_id = $1 AND state = 'fetching'",
         )
         .bind(crawl)
         .bind(crate::rows::now())
@@ -165,33 +165,127 @@ where
         Ok(B::rows_affected(&done))
     }
 
-    async fn claim_frontier(
+    async fn claim_frontier_leased(
         &self,
         crawl: crate::CrawlId,
-        limit: u32,
+        claim: &crate::FrontierClaim<'_>,
     ) -> crate::StoreResult<Vec<crate::FrontierItem>> {
+        // Frontier leases use the workers' clocks (a lease is tens of seconds; host gates,
+        // where milliseconds matter, use the database's).
+        let now = crate::rows::now();
         let mut tx = self.begin_write().await?;
-        let rows: Vec<crate::crawl_rows::FrontierRow> = sqlx::query_as(
-            "SELECT id, crawl_id, url, site, depth, parent_url, attempts FROM crawl_frontier \
-             WHERE crawl_id = $1 AND state = 'queued' ORDER BY depth, id LIMIT $2",
+        // A dead worker's URLs: back in the queue, so the claim below sees them in order.
+        sqlx::query(
+            "UPDATE crawl_frontier SET state = 'queued', lease_owner = NULL, lease_expires = NULL, \
+             updated_at = $2 WHERE crawl_id = $1 AND state = 'fetching' \
+             AND (lease_expires IS NULL OR lease_expires < $2)",
         )
         .bind(crawl)
-        .bind(i64::from(limit))
-        .fetch_all(&mut *tx)
+        .bind(now)
+        .execute(&mut *tx)
         .await?;
-        if !rows.is_empty() {
-            let mut update =
-                sqlx::QueryBuilder::new("UPDATE crawl_frontier SET state = 'fetching', updated_at = ");
-            update.push_bind(crate::rows::now()).push(" WHERE id IN (");
-            let mut ids = update.separated(", ");
-            for r in &rows {
-                ids.push_bind(r.id);
+        // The shallowest queued rows (a bounded window, so a claim costs the same on a
+        // frontier of any size), then at most `per_site` of each site, rank by rank: one
+        // claim interleaves sites instead of queueing one site's rows behind its delay.
+        let window = i64::from(claim.limit.max(1)).saturating_mul(8).min(4096);
+        let mut sql = sqlx::QueryBuilder::new(
+            "WITH candidates AS (SELECT id, site, depth FROM crawl_frontier WHERE crawl_id = ",
+        );
+        sql.push_bind(crawl).push(" AND state = 'queued'");
+        if !claim.skip_sites.is_empty() {
+            sql.push(" AND site NOT IN (");
+            let mut sites = sql.separated(", ");
+            for site in claim.skip_sites {
+                sites.push_bind(site.as_str());
             }
-            update.push(")");
-            update.build().execute(&mut *tx).await?;
+            sql.push(")");
         }
+        sql.push(" ORDER BY depth, id LIMIT ")
+            .push_bind(window)
+            .push(B::SKIP_LOCKED)
+            .push(
+                "), ranked AS (SELECT id, depth, ROW_NUMBER() OVER (PARTITION BY site ORDER BY depth, id) \
+                 AS rank FROM candidates) \
+                 UPDATE crawl_frontier SET state = 'fetching', lease_owner = ",
+            )
+            .push_bind(claim.holder)
+            .push(", lease_expires = ")
+            .push_bind(claim.lease_until)
+            .push(", updated_at = ")
+            .push_bind(now)
+            .push(" WHERE id IN (SELECT id FROM ranked WHERE rank <= ")
+            .push_bind(i64::from(claim.per_site.max(1)))
+            .push(" ORDER BY rank, depth, id LIMIT ")
+            .push_bind(i64::from(claim.limit))
+            .push(
+                ") AND state = 'queued' \
+                 RETURNING id, crawl_id, url, site, depth, parent_url, attempts, lease_owner",
+            );
+        let mut rows: Vec<crate::crawl_rows::FrontierRow> = sql.build_query_as().fetch_all(&mut *tx).await?;
         tx.commit().await?;
+        rows.sort_by_key(|r| (r.depth, r.id));
         Ok(rows.into_iter().map(crate::FrontierItem::from).collect())
+    }
+
+    async fn renew_frontier_leases(
+        &self,
+        crawl: crate::CrawlId,
+        holder: &str,
+        until: chrono::DateTime<chrono::Utc>,
+    ) -> crate::StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE crawl_frontier SET lease_expires = $3 \
+             WHERE crawl_id = $1 AND state = 'fetching' AND lease_owner = $2",
+        )
+        .bind(crawl)
+        .bind(holder)
+        .bind(until)
+        .execute(self.sql_pool())
+        .await?;
+        Ok(B::rows_affected(&done))
+    }
+
+    async fn release_frontier_leases(&self, crawl: crate::CrawlId, holder: &str) -> crate::StoreResult<u64> {
+        let done = sqlx::query(
+            "UPDATE crawl_frontier SET state = 'queued', lease_owner = NULL, lease_expires = NULL, \
+             updated_at = $3 WHERE crawl_id = $1 AND state = 'fetching' AND lease_owner = $2",
+        )
+        .bind(crawl)
+        .bind(holder)
+        .bind(crate::rows::now())
+        .execute(self.sql_pool())
+        .await?;
+        Ok(B::rows_affected(&done))
+    }
+
+    async fn frontier_activity(
+        &self,
+        crawl: crate::CrawlId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::StoreResult<crate::FrontierActivity> {
+        let (claimable, leased): (i64, i64) = sqlx::query_as(
+            "SELECT \
+             CAST(COALESCE(SUM(CASE WHEN state = 'queued' OR lease_expires IS NULL OR lease_expires < $2 \
+             THEN 1 ELSE 0 END), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(CASE WHEN state = 'fetching' AND lease_expires >= $2 THEN 1 ELSE 0 END), 0) \
+             AS BIGINT) \
+             FROM crawl_frontier WHERE crawl_id = $1 AND state IN ('queued', 'fetching')",
+        )
+        .bind(crawl)
+        .bind(now)
+        .fetch_one(self.sql_pool())
+        .await?;
+        Ok(crate::FrontierActivity { claimable, leased })
+    }
+
+    async fn crawls_wanting_workers(&self) -> crate::StoreResult<Vec<crate::CrawlId>> {
+        Ok(sqlx::query_scalar(
+            "SELECT c.id FROM crawl_jobs c WHERE c.status = 'running' AND EXISTS \
+             (SELECT 1 FROM crawl_frontier f WHERE f.crawl_id = c.id AND f.state = 'queued') \
+             ORDER BY c.id",
+        )
+        .fetch_all(self.sql_pool())
+        .await?)
     }
 
     async fn finish_frontier_batch(
@@ -207,6 +301,23 @@ where
         let mut links: std::collections::BTreeMap<crate::CrawlId, Vec<crate::NewFrontierUrl>> =
             Default::default();
         for &(item, result) in finished {
+            // Only the URL's holder records its outcome: had its lease lapsed and another
+            // worker taken the URL, that worker's outcome is the one stored.
+            let held = sqlx::query(
+                "UPDATE crawl_frontier SET state = $2, reason = $3, attempts = attempts + 1, \
+                 lease_expires = NULL, updated_at = $4 \
+                 WHERE id = $1 AND state = 'fetching' AND lease_owner = $5",
+            )
+            .bind(item.id)
+            .bind(result.state.as_str())
+            .bind(&result.reason)
+            .bind(now)
+            .bind(&item.holder)
+            .execute(&mut *tx)
+            .await?;
+            if B::rows_affected(&held) == 0 {
+                continue;
+            }
             if let Some(body) = &result.body {
                 sqlx::query(
                     "INSERT INTO page_bodies (hash, size, body_zstd) VALUES ($1, $2, $3) \
@@ -264,17 +375,13 @@ where
                 ),
                 None => None,
             };
-            sqlx::query(
-                "UPDATE crawl_frontier SET state = $2, reason = $3, page_id = $4, attempts = attempts + 1, \
-                 updated_at = $5 WHERE id = $1",
-            )
-            .bind(item.id)
-            .bind(result.state.as_str())
-            .bind(&result.reason)
-            .bind(page_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            if let Some(page_id) = page_id {
+                sqlx::query("UPDATE crawl_frontier SET page_id = $2 WHERE id = $1")
+                    .bind(item.id)
+                    .bind(page_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             links
                 .entry(item.crawl_id)
                 .or_default()

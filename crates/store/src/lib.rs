@@ -20,6 +20,7 @@ pub mod model;
 mod network_model;
 mod network_rows;
 mod network_sql;
+mod politeness_sql;
 mod postgres;
 mod rows;
 mod search_model;
@@ -231,10 +232,36 @@ pub trait CrawlStore: Send + Sync {
     async fn delete_crawl(&self, owner: UserId, id: CrawlId) -> StoreResult<()>;
     async fn crawl_for_worker(&self, id: CrawlId) -> StoreResult<Option<CrawlJob>>;
     async fn set_crawl_status(&self, id: CrawlId, status: CrawlStatus) -> StoreResult<()>;
-    /// URLs a killed worker left `fetching` go back to the queue (their pages were never written).
+    /// Every URL left `fetching` goes back to the queue, whoever holds it (a resume, when
+    /// no worker works the job).
     async fn requeue_in_flight(&self, crawl: CrawlId) -> StoreResult<u64>;
-    /// Takes up to `limit` queued URLs, shallowest first, and marks them `fetching`.
-    async fn claim_frontier(&self, crawl: CrawlId, limit: u32) -> StoreResult<Vec<FrontierItem>>;
+    /// Takes up to `limit` queued URLs, shallowest first, for a holder working alone.
+    async fn claim_frontier(&self, crawl: CrawlId, limit: u32) -> StoreResult<Vec<FrontierItem>> {
+        self.claim_frontier_leased(crawl, &FrontierClaim::alone("alone", limit))
+            .await
+    }
+    /// Leases queued URLs to `claim.holder`, interleaving sites (at most `per_site` per
+    /// site, shallowest first), skipping sites the holder already has enough of and rows
+    /// another claim holds (`FOR UPDATE SKIP LOCKED` on PostgreSQL). URLs whose lease
+    /// lapsed are queued again first.
+    async fn claim_frontier_leased(
+        &self,
+        crawl: CrawlId,
+        claim: &FrontierClaim<'_>,
+    ) -> StoreResult<Vec<FrontierItem>>;
+    /// Extends the holder's leases on the URLs it is still working on.
+    async fn renew_frontier_leases(
+        &self,
+        crawl: CrawlId,
+        holder: &str,
+        until: DateTime<Utc>,
+    ) -> StoreResult<u64>;
+    /// Gives the holder's unfinished URLs back to the queue (it stops: cancelled, failed).
+    async fn release_frontier_leases(&self, crawl: CrawlId, holder: &str) -> StoreResult<u64>;
+    /// What is left to claim and what is in flight, at `now`.
+    async fn frontier_activity(&self, crawl: CrawlId, now: DateTime<Utc>) -> StoreResult<FrontierActivity>;
+    /// Running crawls with queued URLs: work any idle crawl worker may help with.
+    async fn crawls_wanting_workers(&self) -> StoreResult<Vec<CrawlId>>;
     /// Records a URL's outcome with its page, body and discovered links in one transaction;
     /// returns how many links were new to the job.
     async fn finish_frontier(
@@ -246,7 +273,9 @@ pub trait CrawlStore: Send + Sync {
         self.finish_frontier_batch(owner, &[(item, result)]).await
     }
     /// Records several URLs' outcomes in one transaction (all or none), their discovered
-    /// links in one bulk insert; returns how many links were new to the job.
+    /// links in one bulk insert; returns how many links were new to the job. An outcome
+    /// whose holder no longer holds the URL (its lease lapsed and another worker took it)
+    /// is dropped: every URL is stored once.
     async fn finish_frontier_batch(
         &self,
         owner: UserId,
@@ -365,9 +394,29 @@ pub trait NetworkStore: Send + Sync {
     async fn network_page_links(&self, owner: UserId, crawls: &[CrawlId]) -> StoreResult<Vec<PageOutlinks>>;
 }
 
+/// What makes crawling polite across every job, user and process: per-host gates and the
+/// shared robots.txt cache.
+#[async_trait]
+pub trait PolitenessStore: Send + Sync {
+    /// Asks the host's gate for a request slot (one atomic step, on the database's clock).
+    async fn gate_acquire(&self, request: &GateRequest<'_>) -> StoreResult<GateAnswer>;
+    /// Frees a slot [`PolitenessStore::gate_acquire`] granted.
+    async fn gate_release(&self, host: &str, token: &str) -> StoreResult<()>;
+    async fn robots_txt(&self, origin: &str) -> StoreResult<Option<StoredRobots>>;
+    async fn put_robots_txt(&self, origin: &str, robots: &StoredRobots) -> StoreResult<()>;
+}
+
 #[async_trait]
 pub trait Store:
-    SearchStore + CrawlStore + AnalysisStore + NetworkStore + Send + Sync + std::fmt::Debug + 'static
+    SearchStore
+    + CrawlStore
+    + PolitenessStore
+    + AnalysisStore
+    + NetworkStore
+    + Send
+    + Sync
+    + std::fmt::Debug
+    + 'static
 {
     fn backend(&self) -> BackendKind;
     fn pool(&self) -> DbPool;

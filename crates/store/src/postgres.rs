@@ -60,6 +60,8 @@ impl SqlBackend for PostgresStore {
     /// of hits. Relevance is `ts_rank_cd` over title (weight A) and text (weight B).
     /// `ts_headline` drops anything shaped like an HTML tag, so `<` travels as U+0001 and
     /// is turned back into `&lt;` when the snippet is escaped.
+    const SKIP_LOCKED: &'static str = " FOR UPDATE SKIP LOCKED";
+    const NOW_MS_SQL: &'static str = "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
     const PAGE_SEARCH_SQL: &'static str = "\
         SELECT h.*, ts_headline('simple', replace(coalesce(p.text, ''), '<', chr(1)), to_tsquery('simple', \
         $2), \

@@ -57,6 +57,8 @@ impl SqlBackend for SqliteStore {
 
     /// FTS5 ranks and filters first; snippets are cut only for the page of hits returned.
     /// Relevance is −bm25 with the title weighted 4× the text.
+    const SKIP_LOCKED: &'static str = "";
+    const NOW_MS_SQL: &'static str = "CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER)";
     const PAGE_SEARCH_SQL: &'static str = "\
         SELECT h.*, snippet(pages_fts, 1, char(2), char(3), '…', 24) AS snippet FROM ( \
             SELECT p.id, p.crawl_id, p.url, p.final_url, p.domain, p.title, p.language, p.words, \

@@ -8,3 +8,4 @@ mod crawl;
 mod helpers;
 mod networks;
 mod search;
+mod shared_crawling;
