@@ -62,6 +62,12 @@ pub struct CrawlSettings {
     pub min_delay_secs: f64,
     /// The most requests to one host at once, whatever a job's `per_site_concurrency`.
     pub max_per_host_concurrency: u32,
+    /// How long a worker's claim on frontier URLs lasts without renewal: how soon the URLs
+    /// a dead worker held are fetched by the others.
+    pub frontier_lease_secs: u64,
+    /// Running crawls each worker process helps at once, besides the jobs it runs
+    /// (0: a crawl runs on its own worker only).
+    pub assist_crawls: usize,
 }
 
 impl Default for CrawlSettings {
@@ -78,6 +84,8 @@ impl Default for CrawlSettings {
             chromium: PathBuf::from("/usr/bin/chromium"),
             min_delay_secs: crawl::HostFloor::DEFAULT.min_delay.as_secs_f64(),
             max_per_host_concurrency: crawl::HostFloor::DEFAULT.max_per_host,
+            frontier_lease_secs: 30,
+            assist_crawls: 4,
         }
     }
 }
@@ -106,6 +114,9 @@ impl CrawlSettings {
                 min_delay: std::time::Duration::try_from_secs_f64(self.min_delay_secs).unwrap_or_default(),
                 max_per_host: self.max_per_host_concurrency,
             },
+            shared_redis: None,
+            frontier_lease: std::time::Duration::from_secs(self.frontier_lease_secs),
+            assist_crawls: self.assist_crawls,
         }
     }
 }
@@ -293,6 +304,14 @@ impl Settings {
         anyhow::ensure!(
             (1..=16).contains(&self.crawl.max_per_host_concurrency),
             "crawl.max_per_host_concurrency must be between 1 and 16"
+        );
+        anyhow::ensure!(
+            (2..=3600).contains(&self.crawl.frontier_lease_secs),
+            "crawl.frontier_lease_secs must be between 2 and 3600"
+        );
+        anyhow::ensure!(
+            self.crawl.assist_crawls <= 64,
+            "crawl.assist_crawls must be at most 64"
         );
         store::BackendKind::from_url(&self.database_url)?;
         anyhow::ensure!(

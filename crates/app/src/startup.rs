@@ -136,7 +136,14 @@ pub fn job_registry(settings: &Settings) -> anyhow::Result<(Registry, Arc<search
     let engines = Arc::new(settings.engines().context("configuring search engines")?);
     let registry = Registry::standard()
         .with(search::RunSearchSession::new(engines.clone()))
-        .with(crawl::RunCrawl::new(settings.crawl.crawler()))
+        .with(crawl::RunCrawl::new(crawl::CrawlerSettings {
+            // With Redis, host gates live there (the database while it is away).
+            shared_redis: settings.redis_url.as_ref().map(|url| crawl::RedisTarget {
+                url: url.expose_secret().to_owned(),
+                key_prefix: settings.redis_key_prefix.clone(),
+            }),
+            ..settings.crawl.crawler()
+        }))
         .with(analysis::RunAnalysis::new())
         .with(networks::RunNetwork::new());
     Ok((registry, engines))

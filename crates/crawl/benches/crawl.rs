@@ -51,6 +51,7 @@ fn benches(c: &mut Criterion) {
             min_delay: std::time::Duration::ZERO,
             max_per_host: 16,
         },
+        ..CrawlerSettings::default()
     }));
     let store = db.store.clone();
     let workers = rt.block_on(async {

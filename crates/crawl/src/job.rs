@@ -3,13 +3,17 @@
 //! identification. Each URL's outcome is written with its page and links in one transaction
 //! (together with whatever else finished meanwhile), so a killed worker's job resumes on
 //! another without refetching finished pages or losing any.
+//!
+//! One crawl uses every worker of the `crawl` queue: the job's own run (the owner) reports
+//! progress and ends the job, while every other crawl worker that has room lends a helper
+//! run ([`RunCrawl::assist`]). Runs lease frontier URLs (see `worklist`), so they never
+//! fetch the same URL, and a dead run's URLs return to the others when its lease lapses.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use jobs::{JobContext, JobError, JobHandler};
 use search::urlnorm::{self, WebUrl};
 use serde::{Deserialize, Serialize};
@@ -22,17 +26,19 @@ use store::{
 
 use crate::config::{CrawlConfig, Rendering};
 use crate::fetch::{FetchConfig, Fetcher};
+use crate::gate::{FailoverGate, HostGate, RedisGate, StoreGate, politeness_key};
 use crate::politeness::{HostFloor, Politeness};
 use crate::render::Renderer;
 use crate::robots::{RobotsCache, RobotsRule};
 use crate::scope::{LinkVerdict, judge_link, site_key};
 use crate::ssrf::AddressPolicy;
+use crate::worklist::Role;
 
 pub const KIND: &str = "crawl";
 /// Chromium tabs rendering at once in one job.
 const RENDER_TABS: usize = 4;
-/// Most finished URLs written in one transaction.
-const WRITE_BATCH: usize = 64;
+/// How often a worker with room looks for running crawls to help.
+const ASSIST_POLL: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,15 +58,124 @@ pub struct CrawlerSettings {
     pub chromium: std::path::PathBuf,
     /// The politeness no job can undercut.
     pub host_floor: HostFloor,
+    /// Where host gates live when Redis is configured (the database otherwise).
+    pub shared_redis: Option<RedisTarget>,
+    /// How long a run's claim on frontier URLs lasts without renewal: how soon a dead
+    /// worker's URLs go to the others.
+    pub frontier_lease: Duration,
+    /// Running crawls one worker process helps at once besides its own jobs (0: none).
+    pub assist_crawls: usize,
 }
 
+impl Default for CrawlerSettings {
+    fn default() -> Self {
+        Self {
+            policy: Arc::new(AddressPolicy::default()),
+            user_agent: crate::fetch::user_agent("https://github.com/issue-observatory/issue-observatory"),
+            robots_agent: "IssueObservatory".into(),
+            languages: vec!["da".into(), "en".into()],
+            chromium: "/usr/bin/chromium".into(),
+            host_floor: HostFloor::DEFAULT,
+            shared_redis: None,
+            frontier_lease: Duration::from_secs(30),
+            assist_crawls: 4,
+        }
+    }
+}
+
+/// A Redis server and key prefix (the URL may hold a password: never printed).
+#[derive(Clone)]
+pub struct RedisTarget {
+    pub url: String,
+    pub key_prefix: String,
+}
+
+impl std::fmt::Debug for RedisTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisTarget")
+            .field("url", &store::redact_url(&self.url))
+            .field("key_prefix", &self.key_prefix)
+            .finish()
+    }
+}
+
+/// The crawl job kind, and the helper runs it lends to other workers' crawls.
+#[derive(Clone)]
 pub struct RunCrawl {
     settings: CrawlerSettings,
+    shared: Arc<ProcessShared>,
+}
+
+/// What every run in this process shares.
+#[derive(Default)]
+struct ProcessShared {
+    /// Crawls some run in this process works on (an owner or a helper): helping them
+    /// again would only add a second claimer in the same process.
+    active: Mutex<HashSet<store::CrawlId>>,
+    /// The process's Redis connection for host gates, once made.
+    redis: tokio::sync::Mutex<Option<redislink::RedisLink>>,
+}
+
+/// Marks a crawl as worked in this process while it lives.
+struct ActiveCrawl {
+    shared: Arc<ProcessShared>,
+    id: store::CrawlId,
+}
+
+impl Drop for ActiveCrawl {
+    fn drop(&mut self) {
+        self.shared
+            .active
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.id);
+    }
 }
 
 impl RunCrawl {
     pub fn new(settings: CrawlerSettings) -> Self {
-        Self { settings }
+        Self {
+            settings,
+            shared: Arc::default(),
+        }
+    }
+
+    fn enter(&self, id: store::CrawlId) -> Option<ActiveCrawl> {
+        let fresh = self
+            .shared
+            .active
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id);
+        fresh.then(|| ActiveCrawl {
+            shared: self.shared.clone(),
+            id,
+        })
+    }
+
+    /// The installation's host gates: Redis when configured and reachable, else the database.
+    async fn gate(&self, store: &Arc<dyn Store>) -> Arc<dyn HostGate> {
+        let database = StoreGate(store.clone());
+        let Some(target) = &self.settings.shared_redis else {
+            return Arc::new(database);
+        };
+        let mut link = self.shared.redis.lock().await;
+        if link.is_none() {
+            match redislink::RedisLink::connect(&target.url).await {
+                Ok(connected) => *link = Some(connected),
+                Err(e) => {
+                    tracing::warn!(error = %e, "host gates in the database: Redis did not answer (asked again at the next run)");
+                    return Arc::new(database);
+                }
+            }
+        }
+        match link.as_ref() {
+            Some(link) => Arc::new(FailoverGate::new(
+                RedisGate::new(link.clone(), &target.key_prefix),
+                database,
+            )),
+            None => Arc::new(database),
+        }
     }
 }
 
@@ -78,6 +193,45 @@ impl JobHandler for RunCrawl {
         serde_json::from_value::<CrawlJobPayload>(payload.clone())
             .map(|_| ())
             .map_err(|e| e.to_string())
+    }
+
+    /// Lends this worker to running crawls other workers own, up to
+    /// `assist_crawls` at once, each until its frontier is exhausted.
+    async fn assist(&self, store: Arc<dyn Store>, shutdown: tokio_util::sync::CancellationToken) {
+        if self.settings.assist_crawls == 0 {
+            return;
+        }
+        let room = Arc::new(tokio::sync::Semaphore::new(self.settings.assist_crawls));
+        let mut helpers = tokio::task::JoinSet::new();
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                () = tokio::time::sleep(ASSIST_POLL) => {}
+            }
+            while helpers.try_join_next().is_some() {}
+            let wanted = match store.crawls_wanting_workers().await {
+                Ok(wanted) => wanted,
+                Err(e) => {
+                    tracing::debug!(error = %e, "could not look for crawls to help");
+                    continue;
+                }
+            };
+            for id in wanted {
+                let Ok(slot) = room.clone().try_acquire_owned() else {
+                    break;
+                };
+                let Some(active) = self.enter(id) else {
+                    continue;
+                };
+                let (this, store, stop) = (self.clone(), store.clone(), shutdown.clone());
+                helpers.spawn(async move {
+                    this.help(store, id, stop).await;
+                    drop((active, slot));
+                });
+            }
+        }
+        // Helpers see the shutdown, store what they finished and give the rest back.
+        while helpers.join_next().await.is_some() {}
     }
 
     async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError> {
@@ -102,6 +256,92 @@ impl RunCrawl {
         };
         let config: CrawlConfig = serde_json::from_value(crawl.config.clone())
             .map_err(|e| JobError::Failed(format!("stored configuration is unreadable: {e}")))?;
+        store.set_crawl_status(crawl.id, SearchStatus::Running).await?;
+        // A takeover: URLs the dead worker held return once its lease lapses (see worklist).
+        let _active = self.enter(crawl.id);
+        let run = self.open_run(&store, &crawl, &config).await?;
+        let worked = run.work(Role::Owner(ctx)).await;
+        let waits = run.politeness.waits();
+        let gates = run.politeness.gate_backend();
+        let (delay, per_host) = run.host_rules;
+        if let Some(renderer) = run.renderer {
+            renderer.close().await;
+        }
+        let processed = match worked {
+            Ok(processed) => processed,
+            Err(e) => {
+                if matches!(e, JobError::Cancelled) {
+                    store.set_crawl_status(crawl.id, SearchStatus::Cancelled).await?;
+                }
+                return Err(e);
+            }
+        };
+        store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
+        let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
+        // The last word on progress is the frontier itself: every URL decided, by any run.
+        let final_counters = crate::service::counters(&counts);
+        match ctx
+            .checkpoint(final_counters.decided(), Some(final_counters.total()), "done")
+            .await
+        {
+            Ok(()) | Err(JobError::Cancelled) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(json!({
+            "crawl_id": crawl.id,
+            // URLs this run decided; helpers on other workers decided the rest.
+            "processed": processed,
+            "frontier": counts,
+            // What the hosts got, after the operator's floor, and what this run waited.
+            "politeness": {
+                "delay_secs": delay.as_secs_f64(),
+                "per_host_concurrency": per_host,
+                "gates": gates,
+                "requests": waits.requests,
+                "wait_secs": waits.wait_secs,
+            },
+        }))
+    }
+
+    /// A helper run on a crawl another worker owns, until the crawl ends, its frontier
+    /// empties or this process shuts down.
+    async fn help(
+        &self,
+        store: Arc<dyn Store>,
+        id: store::CrawlId,
+        shutdown: tokio_util::sync::CancellationToken,
+    ) {
+        let outcome = async {
+            let Some(crawl) = store.crawl_for_worker(id).await? else {
+                return Ok(0);
+            };
+            let config: CrawlConfig = serde_json::from_value(crawl.config.clone())
+                .map_err(|e| JobError::Failed(format!("stored configuration is unreadable: {e}")))?;
+            let run = self.open_run(&store, &crawl, &config).await?;
+            let worked = run.work(Role::Helper(&shutdown)).await;
+            if let Some(renderer) = run.renderer {
+                renderer.close().await;
+            }
+            worked
+        }
+        .await;
+        match outcome {
+            Ok(processed) => {
+                tracing::info!(crawl = %id, processed, "helped a crawl");
+                metrics::counter!("observatory_crawl_assists_total").increment(1);
+            }
+            // The owner's run reports the crawl's failures; a helper only steps back.
+            Err(e) => tracing::warn!(crawl = %id, error = %e, "stopped helping a crawl"),
+        }
+    }
+
+    /// Everything one run of a crawl needs, owner or helper.
+    async fn open_run<'a>(
+        &self,
+        store: &'a Arc<dyn Store>,
+        crawl: &'a CrawlJob,
+        config: &'a CrawlConfig,
+    ) -> Result<CrawlRun<'a>, JobError> {
         let languages = extract::LanguageId::new(&self.settings.languages)
             .map_err(|e| JobError::Failed(e.to_string()))?;
         let mut fetch_config = FetchConfig::new(self.settings.user_agent.clone());
@@ -123,27 +363,35 @@ impl RunCrawl {
                 .map_err(|e| JobError::Failed(e.to_string()))?,
             ),
         };
-
         let (delay, per_host) = self
             .settings
             .host_floor
             .apply(config.delay(), config.per_site_concurrency);
-        store.set_crawl_status(crawl.id, SearchStatus::Running).await?;
-        // Whatever a killed worker left in flight was never written: fetch it again.
-        store.requeue_in_flight(crawl.id).await?;
-        // What earlier runs decided counts in this run's progress (a takeover or a resume).
-        let decided_before =
-            crate::service::counters(&store.frontier_counts(crawl.owner_id, crawl.id).await?).decided();
+        // A gate slot outlasts the longest request: every attempt timing out, plus backoff.
+        let request_lease = Duration::from_secs(config.timeout_secs)
+            .saturating_mul(u32::from(config.retries) + 1)
+            + Duration::from_secs(30);
         let load: HashMap<String, i64> = store.site_load(crawl.id).await?.into_iter().collect();
         // Links already on the frontier (seeds, earlier attempts) never count twice.
         let seen: HashSet<String> = store.frontier_urls(crawl.id).await?.into_iter().collect();
-        let run = CrawlRun {
-            store: &store,
-            crawl: &crawl,
-            config: &config,
+        Ok(CrawlRun {
+            store,
+            crawl,
+            config,
             fetcher,
-            robots: RobotsCache::new(self.settings.robots_agent.clone(), Duration::from_secs(300)),
-            politeness: Politeness::new(config.global_concurrency as usize, per_host as usize, delay),
+            robots: RobotsCache::shared(
+                self.settings.robots_agent.clone(),
+                Duration::from_secs(300),
+                store.clone(),
+            ),
+            politeness: Politeness::new(
+                self.gate(store).await,
+                config.global_concurrency as usize,
+                per_host,
+                delay,
+                request_lease,
+            ),
+            host_rules: (delay, per_host),
             languages: Arc::new(languages),
             renderer,
             budget: Mutex::new(Budget {
@@ -151,43 +399,32 @@ impl RunCrawl {
                 per_site: load,
                 seen,
             }),
-            decided_before,
-        };
-
-        let worked = run.work(ctx).await;
-        if let Some(renderer) = run.renderer {
-            renderer.close().await;
-        }
-        let processed = worked?;
-        store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
-        let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
-        // The last word on progress is the frontier itself: every URL decided, by any run.
-        let final_counters = crate::service::counters(&counts);
-        match ctx
-            .checkpoint(final_counters.decided(), Some(final_counters.total()), "done")
-            .await
-        {
-            Ok(()) | Err(JobError::Cancelled) => {}
-            Err(e) => return Err(e),
-        }
-        Ok(json!({
-            "crawl_id": crawl.id,
-            "processed": processed,
-            "frontier": counts,
-            // What the hosts got, after the operator's floor.
-            "politeness": { "delay_secs": delay.as_secs_f64(), "per_host_concurrency": per_host },
-        }))
+            holder: format!(
+                "{}:{}:{}",
+                hostname(),
+                std::process::id(),
+                &uuid::Uuid::new_v4().simple().to_string()[..8]
+            ),
+            lease: self.settings.frontier_lease,
+        })
     }
 }
 
-type ItemFuture<'a> = std::pin::Pin<Box<dyn Future<Output = (&'a FrontierItem, FrontierResult)> + Send + 'a>>;
+/// This machine's name, for lease holders (which worker fetched what).
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_owned())
+}
 
 /// URLs counted against the caps: per site and for the whole job.
-struct Budget {
-    per_site: HashMap<String, i64>,
-    total: i64,
+pub(crate) struct Budget {
+    pub(crate) per_site: HashMap<String, i64>,
+    pub(crate) total: i64,
     /// URLs this run has already decided about (duplicates do not count twice).
-    seen: HashSet<String>,
+    pub(crate) seen: HashSet<String>,
 }
 
 /// What one HTML document yields.
@@ -200,19 +437,23 @@ struct Analysis {
     raw: Vec<u8>,
 }
 
-struct CrawlRun<'a> {
-    store: &'a Arc<dyn Store>,
-    crawl: &'a CrawlJob,
-    config: &'a CrawlConfig,
+pub(crate) struct CrawlRun<'a> {
+    pub(crate) store: &'a Arc<dyn Store>,
+    pub(crate) crawl: &'a CrawlJob,
+    pub(crate) config: &'a CrawlConfig,
     fetcher: Arc<Fetcher>,
     robots: RobotsCache,
-    politeness: Politeness,
+    pub(crate) politeness: Politeness,
+    /// The delay and requests at once per host after the operator's floor.
+    pub(crate) host_rules: (Duration, u32),
     languages: Arc<extract::LanguageId>,
     /// Present when the job renders JavaScript.
     renderer: Option<Renderer>,
-    budget: Mutex<Budget>,
-    /// URLs earlier runs of this job decided (done, failed or skipped).
-    decided_before: i64,
+    pub(crate) budget: Mutex<Budget>,
+    /// Names this run's frontier leases (host, process and a run id).
+    pub(crate) holder: String,
+    /// How long a claim lasts without renewal.
+    pub(crate) lease: Duration,
 }
 
 /// Why a fetched document yielded no page text.
@@ -254,17 +495,18 @@ impl CrawlRun<'_> {
     }
 
     /// URLs on the frontier that count against the job budget.
-    fn total(&self) -> i64 {
+    pub(crate) fn total(&self) -> i64 {
         self.budget.lock().unwrap_or_else(|e| e.into_inner()).total
     }
 
     /// Decides one URL. Touches no database connection (see [`CrawlRun::reusable`]).
-    async fn process<'i>(
+    pub(crate) async fn process(
         &self,
-        item: &'i FrontierItem,
+        item: FrontierItem,
         previous: Option<store::Page>,
-    ) -> (&'i FrontierItem, FrontierResult) {
-        (item, self.process_inner(item, previous).await)
+    ) -> (FrontierItem, FrontierResult) {
+        let result = self.process_inner(&item, previous).await;
+        (item, result)
     }
 
     async fn process_inner(&self, item: &FrontierItem, previous: Option<store::Page>) -> FrontierResult {
@@ -274,10 +516,11 @@ impl CrawlRun<'_> {
         let Ok(target) = url::Url::parse(&url.url) else {
             return skipped("invalid_url");
         };
+        let host = politeness_key(&target);
         if self.config.robots {
             let decision = self.robots.check(&self.fetcher, &target).await;
             if let Some(delay) = decision.crawl_delay {
-                self.politeness.set_crawl_delay(&item.site, delay);
+                self.politeness.set_crawl_delay(&host, delay);
             }
             if decision.rule == RobotsRule::RefusedAddress {
                 // The robots.txt fetch was refused because the host is not public: that is
@@ -306,7 +549,7 @@ impl CrawlRun<'_> {
             return self.reused(item, previous);
         }
 
-        let permit = self.politeness.acquire(&item.site).await;
+        let permit = self.politeness.acquire(&host).await;
         let fetched = self.fetcher.fetch(&target).await;
         drop(permit);
         let mut page = fetched_page(item, &url);
@@ -372,7 +615,7 @@ impl CrawlRun<'_> {
         if self.wants_rendering(analysis.words)
             && let Some(renderer) = &self.renderer
         {
-            let permit = self.politeness.acquire(&item.site).await;
+            let permit = self.politeness.acquire(&host).await;
             let rendered = renderer
                 .render(&final_url, &analysis.raw, content_type.as_deref())
                 .await;
@@ -423,65 +666,6 @@ impl CrawlRun<'_> {
         }
     }
 
-    /// Works the frontier until it is empty; returns how many URLs were decided.
-    async fn work(&self, ctx: &JobContext) -> Result<i64, JobError> {
-        let (store, crawl, config, run) = (self.store, self.crawl, self.config, self);
-        let batch = (config.global_concurrency as usize * 2).clamp(8, 256) as u32;
-        let mut processed = 0i64;
-        loop {
-            let items = store.claim_frontier(crawl.id, batch).await?;
-            if items.is_empty() {
-                break;
-            }
-            let mut reusable = run.reusable(&items).await?;
-            let mut pending: Vec<ItemFuture<'_>> = Vec::with_capacity(items.len());
-            for item in &items {
-                pending.push(Box::pin(run.process(item, reusable.remove(&item.id))));
-            }
-            // Whatever has finished while the last batch was written goes in the next one
-            // transaction: one commit per page would bound the crawl by commit latency.
-            let mut outcomes = futures::stream::iter(pending)
-                .buffer_unordered(config.global_concurrency as usize)
-                .ready_chunks(WRITE_BATCH);
-            let mut cancelled = None;
-            while let Some(finished) = outcomes.next().await {
-                let refs: Vec<_> = finished.iter().map(|(item, result)| (*item, result)).collect();
-                store.finish_frontier_batch(crawl.owner_id, &refs).await?;
-                for (_, result) in &finished {
-                    metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
-                        .increment(1);
-                }
-                processed += finished.len() as i64;
-                let done = run.decided_before + processed;
-                let total = run.total().max(done);
-                let Some((item, result)) = finished.last() else {
-                    continue;
-                };
-                if let Err(e) = ctx
-                    .checkpoint(
-                        done,
-                        Some(total),
-                        format!("{} {}", result.state.as_str(), item.url),
-                    )
-                    .await
-                {
-                    cancelled = Some(e);
-                    break;
-                }
-            }
-            drop(outcomes);
-            if let Some(e) = cancelled {
-                // URLs claimed but not finished stay on the frontier for a resume.
-                store.requeue_in_flight(crawl.id).await?;
-                if matches!(e, JobError::Cancelled) {
-                    store.set_crawl_status(crawl.id, SearchStatus::Cancelled).await?;
-                }
-                return Err(e);
-            }
-        }
-        Ok(processed)
-    }
-
     fn wants_rendering(&self, static_words: i32) -> bool {
         match self.config.render {
             Rendering::Off => false,
@@ -523,7 +707,7 @@ impl CrawlRun<'_> {
     /// Earlier successful fetches of this user that the batch may reuse. Looked up here,
     /// before the fetches run side by side: a fetch future suspended while holding a pool
     /// connection would starve the loop that writes results (a deadlock on small pools).
-    async fn reusable(
+    pub(crate) async fn reusable(
         &self,
         items: &[FrontierItem],
     ) -> Result<HashMap<store::FrontierId, store::Page>, store::StoreError> {

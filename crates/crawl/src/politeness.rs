@@ -1,13 +1,19 @@
-//! Politeness: at most `per_site` requests at once to one site, request starts to a site at
-//! least `delay` apart (raised to the site's robots `Crawl-delay`), and at most `global`
-//! requests at once overall. Waiting for a busy site never holds a global slot.
+//! Politeness for one job's run: at most `per_host` requests at once to one host and
+//! request starts to a host at least `delay` apart (raised to the host's robots
+//! `Crawl-delay`), both enforced by the installation's shared [`HostGate`], so they hold
+//! across every job and process; and at most `global` requests at once in this run.
+//! Waiting for a host never holds a global slot.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use store::{GateAnswer, GateRequest};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+
+use crate::gate::HostGate;
 
 /// The politeness the operator guarantees every host, whatever a job asks for: a job may
 /// be stricter (a longer delay, fewer requests at once), never laxer. robots.txt
@@ -42,87 +48,180 @@ impl Default for HostFloor {
     }
 }
 
-#[derive(Debug)]
-struct SiteGate {
-    slots: Arc<Semaphore>,
-    next_start: tokio::sync::Mutex<Option<Instant>>,
-    delay: Mutex<Duration>,
-}
+/// How long a politeness wait was, per host class: hosts whose robots.txt asks for a
+/// `Crawl-delay` and the others.
+const WAIT_METRIC: &str = "observatory_politeness_wait_seconds";
 
 #[derive(Debug)]
 pub struct Politeness {
     global: Arc<Semaphore>,
-    per_site: usize,
-    default_delay: Duration,
-    sites: Mutex<HashMap<String, Arc<SiteGate>>>,
+    gate: Arc<dyn HostGate>,
+    per_host: u32,
+    delay: Duration,
+    /// How long a slot stays taken if its holder dies before releasing it.
+    lease: Duration,
+    /// Hosts whose robots.txt raised the delay.
+    crawl_delays: Mutex<HashMap<String, Duration>>,
+    waited_micros: AtomicU64,
+    requests: AtomicU64,
 }
 
-/// Held while a request runs; dropping it frees the slots. (The semaphores are never
-/// closed, so the permits are always present.)
+/// Time this run spent waiting for hosts' gates.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+pub struct PolitenessWaits {
+    pub requests: u64,
+    pub wait_secs: f64,
+}
+
+/// Held while a request runs; dropping it frees this run's global slot and the host's
+/// gate slot.
 #[derive(Debug)]
 pub struct Permit {
-    _site: Option<OwnedSemaphorePermit>,
     _global: Option<OwnedSemaphorePermit>,
+    slot: Option<(Arc<dyn HostGate>, String, String)>,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        let Some((gate, host, token)) = self.slot.take() else {
+            return;
+        };
+        // Releasing is a round trip; the request's caller should not wait for it. Were it
+        // lost, the slot's lease frees it.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(e) = gate.release(&host, &token).await {
+                    tracing::debug!(host, error = %e, "host gate slot not released; its lease will free it");
+                }
+            });
+        }
+    }
 }
 
 impl Politeness {
-    pub fn new(global: usize, per_site: usize, delay: Duration) -> Self {
+    /// `delay` and `per_host` are what the job gets after the operator's floor; `lease`
+    /// outlasts the longest request (timeouts and retries).
+    pub fn new(
+        gate: Arc<dyn HostGate>,
+        global: usize,
+        per_host: u32,
+        delay: Duration,
+        lease: Duration,
+    ) -> Self {
         Self {
             global: Arc::new(Semaphore::new(global.max(1))),
-            per_site: per_site.max(1),
-            default_delay: delay,
-            sites: Mutex::new(HashMap::new()),
+            gate,
+            per_host: per_host.max(1),
+            delay,
+            lease,
+            crawl_delays: Mutex::new(HashMap::new()),
+            waited_micros: AtomicU64::new(0),
+            requests: AtomicU64::new(0),
         }
     }
 
-    fn gate(&self, site: &str) -> Arc<SiteGate> {
-        let mut sites = self.sites.lock().unwrap_or_else(|e| e.into_inner());
-        sites
-            .entry(site.to_owned())
-            .or_insert_with(|| {
-                Arc::new(SiteGate {
-                    slots: Arc::new(Semaphore::new(self.per_site)),
-                    next_start: tokio::sync::Mutex::new(None),
-                    delay: Mutex::new(self.default_delay),
-                })
-            })
-            .clone()
-    }
-
-    /// Raises a site's delay to its robots `Crawl-delay` (never lowers it).
-    pub fn set_crawl_delay(&self, site: &str, crawl_delay: Duration) {
-        let gate = self.gate(site);
-        let mut delay = gate.delay.lock().unwrap_or_else(|e| e.into_inner());
+    /// Raises a host's delay to its robots `Crawl-delay` (never lowers it).
+    pub fn set_crawl_delay(&self, host: &str, crawl_delay: Duration) {
+        let mut delays = self.crawl_delays.lock().unwrap_or_else(|e| e.into_inner());
+        let delay = delays.entry(host.to_owned()).or_insert(crawl_delay);
         *delay = (*delay).max(crawl_delay);
     }
 
-    /// Waits until a request to `site` may start.
-    pub async fn acquire(&self, site: &str) -> Permit {
-        let gate = self.gate(site);
-        let site_permit = gate.slots.clone().acquire_owned().await.ok();
-        {
-            let mut next = gate.next_start.lock().await;
-            let delay = *gate.delay.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let start = next.map_or(now, |n| n.max(now));
-            *next = Some(start + delay);
-            tokio::time::sleep_until(start).await;
-        }
-        let global_permit = self.global.clone().acquire_owned().await.ok();
-        Permit {
-            _site: site_permit,
-            _global: global_permit,
+    fn delay_for(&self, host: &str) -> (Duration, &'static str) {
+        let delays = self.crawl_delays.lock().unwrap_or_else(|e| e.into_inner());
+        match delays.get(host) {
+            Some(d) if *d > self.delay => (*d, "crawl_delay"),
+            _ => (self.delay, "default"),
         }
     }
+
+    /// Waits until a request to `host` may start: the host's gate has granted a slot
+    /// and its start time has come, and this run has a global slot free.
+    pub async fn acquire(&self, host: &str) -> Permit {
+        let began = Instant::now();
+        let (delay, class) = self.delay_for(host);
+        let token = uuid::Uuid::new_v4().simple().to_string();
+        let request = GateRequest {
+            host,
+            token: &token,
+            delay_ms: millis(delay),
+            max_in_flight: i64::from(self.per_host),
+            lease_ms: millis(self.lease),
+        };
+        let mut failures = 0u32;
+        loop {
+            match self.gate.acquire(&request).await {
+                Ok(GateAnswer::Granted { wait_ms }) => {
+                    tokio::time::sleep(Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0))).await;
+                    break;
+                }
+                Ok(GateAnswer::Busy { retry_ms }) => {
+                    tokio::time::sleep(Duration::from_millis(
+                        u64::try_from(retry_ms).unwrap_or(20).max(1),
+                    ))
+                    .await;
+                }
+                Err(e) => {
+                    // No gate, no request: politeness is not given up when its store is away.
+                    failures += 1;
+                    if failures == 1 || failures.is_multiple_of(20) {
+                        tracing::warn!(host, error = %e, "host gate unavailable; waiting for it");
+                    }
+                    metrics::counter!("observatory_gate_errors_total").increment(1);
+                    tokio::time::sleep(Duration::from_millis(100 * u64::from(failures.min(20)))).await;
+                }
+            }
+        }
+        let waited = began.elapsed();
+        metrics::histogram!(WAIT_METRIC, "class" => class).record(waited.as_secs_f64());
+        self.waited_micros.fetch_add(
+            u64::try_from(waited.as_micros()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let slot = Some((self.gate.clone(), host.to_owned(), token));
+        let global = self.global.clone().acquire_owned().await.ok();
+        Permit {
+            _global: global,
+            slot,
+        }
+    }
+
+    /// What this run has waited so far.
+    pub fn waits(&self) -> PolitenessWaits {
+        PolitenessWaits {
+            requests: self.requests.load(Ordering::Relaxed),
+            wait_secs: self.waited_micros.load(Ordering::Relaxed) as f64 / 1e6,
+        }
+    }
+
+    /// Where the gates live (`redis` or `database`).
+    pub fn gate_backend(&self) -> &'static str {
+        self.gate.backend()
+    }
+}
+
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gate::StoreGate;
 
-    #[tokio::test(start_paused = true)]
-    async fn one_site_is_spaced_and_others_are_not_held_up() {
-        let p = Arc::new(Politeness::new(8, 1, Duration::from_secs(1)));
+    async fn gate() -> (store::testing::TestDb, Arc<dyn HostGate>) {
+        let db = store::testing::TestDb::new().await;
+        let gate: Arc<dyn HostGate> = Arc::new(StoreGate(db.store.clone()));
+        (db, gate)
+    }
+
+    const LEASE: Duration = Duration::from_secs(60);
+
+    #[tokio::test]
+    async fn one_host_is_spaced_and_others_are_not_held_up() {
+        let (_db, gate) = gate().await;
+        let p = Politeness::new(gate, 8, 1, Duration::from_millis(150), LEASE);
         let t0 = Instant::now();
         let mut starts = Vec::new();
         for _ in 0..3 {
@@ -130,43 +229,81 @@ mod tests {
             starts.push(t0.elapsed());
             drop(permit);
         }
-        assert_eq!(
-            starts,
-            vec![Duration::ZERO, Duration::from_secs(1), Duration::from_secs(2)]
+        assert!(
+            starts[1] >= Duration::from_millis(150) && starts[2] >= Duration::from_millis(300),
+            "{starts:?}"
         );
-        // Another site starts at once.
+        // Another host starts without waiting for dr.dk's delay.
         let before = Instant::now();
         let _other = p.acquire("tv2.dk").await;
-        assert_eq!(before.elapsed(), Duration::ZERO);
+        assert!(before.elapsed() < Duration::from_millis(150));
+        assert_eq!(p.waits().requests, 4);
     }
 
-    #[tokio::test(start_paused = true)]
+    #[tokio::test]
+    async fn two_runs_share_a_host_s_gate() {
+        // Two jobs (two runs, as in two processes) on one host: their starts interleave,
+        // each at least one delay after the last, whoever made it.
+        let (_db, gate) = gate().await;
+        let delay = Duration::from_millis(100);
+        let a = Arc::new(Politeness::new(gate.clone(), 8, 2, delay, LEASE));
+        let b = Arc::new(Politeness::new(gate, 8, 2, delay, LEASE));
+        let t0 = Instant::now();
+        let mut tasks = Vec::new();
+        for p in [a, b] {
+            for _ in 0..3 {
+                let p = p.clone();
+                tasks.push(tokio::spawn(async move {
+                    let permit = p.acquire("shared.dk").await;
+                    let at = t0.elapsed();
+                    drop(permit);
+                    at
+                }));
+            }
+        }
+        let mut starts = Vec::new();
+        for t in tasks {
+            starts.push(t.await.unwrap());
+        }
+        starts.sort();
+        for pair in starts.windows(2) {
+            // The gate's clock is the database's; allow for the sleep's rounding.
+            assert!(
+                pair[1] - pair[0] >= delay - Duration::from_millis(2),
+                "{starts:?}"
+            );
+        }
+    }
+
+    #[tokio::test]
     async fn crawl_delay_raises_the_spacing() {
-        let p = Politeness::new(8, 1, Duration::from_secs(1));
-        p.set_crawl_delay("slow.dk", Duration::from_secs(5));
+        let (_db, gate) = gate().await;
+        let p = Politeness::new(gate, 8, 1, Duration::ZERO, LEASE);
+        p.set_crawl_delay("slow.dk", Duration::from_millis(300));
         p.set_crawl_delay("slow.dk", Duration::from_millis(10));
         let t0 = Instant::now();
         drop(p.acquire("slow.dk").await);
         drop(p.acquire("slow.dk").await);
-        assert_eq!(t0.elapsed(), Duration::from_secs(5));
+        assert!(t0.elapsed() >= Duration::from_millis(295));
     }
 
-    #[tokio::test(start_paused = true)]
-    async fn per_site_and_global_concurrency_are_bounded() {
-        let p = Arc::new(Politeness::new(2, 1, Duration::ZERO));
+    #[tokio::test]
+    async fn per_host_and_global_concurrency_are_bounded() {
+        let (_db, gate) = gate().await;
+        let p = Arc::new(Politeness::new(gate, 2, 1, Duration::ZERO, LEASE));
         let a = p.acquire("a.dk").await;
         let b = p.acquire("b.dk").await;
-        // Global limit reached: a third site waits until a slot frees.
+        // Global limit reached: a third host waits until a slot frees.
         let p2 = p.clone();
         let waiter = tokio::spawn(async move { p2.acquire("c.dk").await });
-        tokio::time::sleep(Duration::from_secs(10)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(!waiter.is_finished());
         drop(a);
         let _c = waiter.await.unwrap();
-        // The same site never runs twice at once.
+        // The same host never runs twice at once.
         let p3 = p.clone();
         let same = tokio::spawn(async move { p3.acquire("b.dk").await });
-        tokio::time::sleep(Duration::from_secs(10)).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
         assert!(!same.is_finished());
         drop(b);
         drop(same.await.unwrap());

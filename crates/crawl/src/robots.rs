@@ -1,7 +1,11 @@
-//! robots.txt, fetched once per origin per job with the crawler's own user agent and
-//! cached: Google semantics (longest match, Allow/Disallow, `*`, `$`) via texting_robots.
-//! A 4xx robots.txt allows everything; a 5xx or an unreachable one disallows for now and is
-//! asked again after `retry_after`.
+//! robots.txt, fetched with the crawler's own user agent and cached: Google semantics
+//! (longest match, Allow/Disallow, `*`, `$`) via texting_robots. A 4xx robots.txt allows
+//! everything; a 5xx or an unreachable one disallows for now and is asked again after
+//! `retry_after`.
+//!
+//! With a store, what was fetched is shared by every job and process: a 2xx or 4xx answer
+//! for [`ROBOTS_LIFETIME`] (RFC 9309 § 2.4 allows caching for up to 24 hours), a 5xx or
+//! an unreachable server for `retry_after`. Each job also keeps what it read in memory.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,6 +17,8 @@ use url::Url;
 
 use crate::fetch::{FetchError, Fetcher};
 
+/// How long a fetched robots.txt (2xx or 4xx) is used by every job before it is asked again.
+pub const ROBOTS_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// Google reads at most 500 KiB of a robots.txt.
 const MAX_ROBOTS_BYTES: usize = 500 * 1024;
 
@@ -63,6 +69,8 @@ pub struct RobotsCache {
     agent: String,
     retry_after: Duration,
     entries: Mutex<HashMap<String, Arc<tokio::sync::Mutex<Option<Entry>>>>>,
+    /// Where every job and process shares what was fetched.
+    shared: Option<Arc<dyn store::Store>>,
 }
 
 impl std::fmt::Debug for RobotsCache {
@@ -80,6 +88,15 @@ impl RobotsCache {
             agent: agent.into(),
             retry_after,
             entries: Mutex::new(HashMap::new()),
+            shared: None,
+        }
+    }
+
+    /// A cache that reads and writes every job's shared robots.txt table in `store`.
+    pub fn shared(agent: impl Into<String>, retry_after: Duration, store: Arc<dyn store::Store>) -> Self {
+        Self {
+            shared: Some(store),
+            ..Self::new(agent, retry_after)
         }
     }
 
@@ -135,25 +152,80 @@ impl RobotsCache {
     }
 
     async fn load(&self, fetcher: &Fetcher, origin: &str) -> Entry {
-        let unavailable = Entry::Unavailable {
-            until: Instant::now() + self.retry_after,
-        };
+        if let Some(stored) = self.stored(origin).await {
+            return stored;
+        }
         let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else {
-            return unavailable;
+            return self.unavailable_since(chrono::Utc::now());
         };
-        match fetcher.fetch_text(&url, MAX_ROBOTS_BYTES).await {
-            Ok(f) if (200..300).contains(&f.status) => {
-                match Robot::new(&self.agent, f.body.as_deref().unwrap_or_default()) {
-                    Ok(robot) => Entry::Rules(Box::new(robot)),
-                    Err(_) => Entry::AllowAll,
-                }
+        let fetched = fetcher.fetch_text(&url, MAX_ROBOTS_BYTES).await;
+        let record = match &fetched {
+            // A refusal is this installation's address policy, not the origin's answer.
+            Err(FetchError::Refused(why)) => {
+                return Entry::Refused {
+                    until: Instant::now() + self.retry_after,
+                    why: why.clone(),
+                };
             }
-            Ok(f) if (400..500).contains(&f.status) => Entry::AllowAll,
-            Err(FetchError::Refused(why)) => Entry::Refused {
-                until: Instant::now() + self.retry_after,
-                why,
+            Ok(f) => store::StoredRobots {
+                status: i32::from(f.status),
+                body: (200..300)
+                    .contains(&f.status)
+                    .then(|| String::from_utf8_lossy(f.body.as_deref().unwrap_or_default()).into_owned()),
+                fetched_at: chrono::Utc::now(),
             },
-            Ok(_) | Err(_) => unavailable,
+            Err(_) => store::StoredRobots {
+                status: 0,
+                body: None,
+                fetched_at: chrono::Utc::now(),
+            },
+        };
+        if let Some(shared) = &self.shared
+            && let Err(e) = shared.put_robots_txt(origin, &record).await
+        {
+            tracing::warn!(origin, error = %e, "could not share a robots.txt with other jobs");
+        }
+        self.entry_of(&record)
+    }
+
+    /// What another job (or an earlier one) fetched, while it is fresh.
+    async fn stored(&self, origin: &str) -> Option<Entry> {
+        let shared = self.shared.as_ref()?;
+        let record = match shared.robots_txt(origin).await {
+            Ok(record) => record?,
+            Err(e) => {
+                tracing::warn!(origin, error = %e, "could not read the shared robots.txt; fetching it");
+                return None;
+            }
+        };
+        let age = (chrono::Utc::now() - record.fetched_at)
+            .to_std()
+            .unwrap_or_default();
+        let answered = (200..500).contains(&record.status);
+        let lifetime = if answered {
+            ROBOTS_LIFETIME
+        } else {
+            self.retry_after
+        };
+        (age < lifetime).then(|| self.entry_of(&record))
+    }
+
+    fn entry_of(&self, record: &store::StoredRobots) -> Entry {
+        match record.status {
+            200..=299 => match Robot::new(&self.agent, record.body.as_deref().unwrap_or_default().as_bytes())
+            {
+                Ok(robot) => Entry::Rules(Box::new(robot)),
+                Err(_) => Entry::AllowAll,
+            },
+            400..=499 => Entry::AllowAll,
+            _ => self.unavailable_since(record.fetched_at),
+        }
+    }
+
+    fn unavailable_since(&self, fetched_at: chrono::DateTime<chrono::Utc>) -> Entry {
+        let age = (chrono::Utc::now() - fetched_at).to_std().unwrap_or_default();
+        Entry::Unavailable {
+            until: Instant::now() + self.retry_after.saturating_sub(age),
         }
     }
 }

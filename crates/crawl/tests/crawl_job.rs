@@ -43,6 +43,7 @@ async fn harness_with_chromium(chromium: &str) -> Harness {
             min_delay: std::time::Duration::ZERO,
             max_per_host: 16,
         },
+        ..CrawlerSettings::default()
     }));
     let db = TestDb::new().await;
     let owner = db

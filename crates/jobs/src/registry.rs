@@ -17,6 +17,12 @@ pub trait JobHandler: Send + Sync + 'static {
     /// Rejects a payload before anything is stored.
     fn validate(&self, payload: &Value) -> Result<(), String>;
     async fn run(&self, ctx: &JobContext, payload: Value) -> Result<Value, JobError>;
+    /// Work this kind does on every worker process of its queue beside its jobs, until
+    /// `shutdown` is cancelled (a crawl lends workers with room to crawls other workers
+    /// own). Nothing by default.
+    async fn assist(&self, store: Arc<dyn Store>, shutdown: tokio_util::sync::CancellationToken) {
+        let _ = (store, shutdown);
+    }
 }
 
 #[derive(Debug, Error)]
@@ -54,6 +60,11 @@ impl Registry {
     pub fn with(mut self, handler: impl JobHandler) -> Self {
         self.handlers.insert(handler.kind(), Arc::new(handler));
         self
+    }
+
+    /// Every kind, in no particular order.
+    pub fn handlers(&self) -> impl Iterator<Item = &Arc<dyn JobHandler>> {
+        self.handlers.values()
     }
 
     pub fn get(&self, kind: &str) -> Option<&Arc<dyn JobHandler>> {

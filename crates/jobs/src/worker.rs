@@ -258,6 +258,13 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
         tasks.push(task);
     }
 
+    for handler in executor.registry.handlers() {
+        if options.queues.contains(&handler.queue()) {
+            let (handler, store, stop) = (handler.clone(), store.clone(), shutdown.clone());
+            tasks.push(tokio::spawn(async move { handler.assist(store, stop).await }));
+        }
+    }
+
     let last_heartbeat = Arc::new(AtomicI64::new(0));
     let beat = WorkerBeat {
         id: id.clone(),

@@ -51,7 +51,7 @@ async fn a_worker_killed_mid_crawl_is_replaced_without_refetching_or_losing_page
     let mut config = format!(
         "database_url = \"{database_url}\"\n\
          [workers]\nheartbeat_secs = 1\nmissed_heartbeats = 2\npoll_interval_ms = 100\n\
-         [crawl]\nmin_delay_secs = 0\nprivate_hosts = [{}]\n[crawl.host_overrides]\n",
+         [crawl]\nmin_delay_secs = 0\nfrontier_lease_secs = 3\nprivate_hosts = [{}]\n[crawl.host_overrides]\n",
         hosts.join(", ")
     );
     for host in web.hosts() {
