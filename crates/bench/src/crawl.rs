@@ -25,6 +25,7 @@ pub async fn run(settings: &Settings, pages: u32, database_url: Option<&str>) ->
     let web = FixtureWeb::start(FixtureConfig {
         sites,
         pages_per_site: PAGES_PER_SITE,
+        ..FixtureConfig::default()
     })
     .await
     .context("starting the fixture web")?;

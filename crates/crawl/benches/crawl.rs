@@ -20,6 +20,7 @@ fn benches(c: &mut Criterion) {
         let web = FixtureWeb::start(FixtureConfig {
             sites: SITES,
             pages_per_site: 31,
+            ..FixtureConfig::default()
         })
         .await
         .unwrap();

@@ -518,7 +518,10 @@ impl CrawlRun<'_> {
         };
         let host = politeness_key(&target);
         if self.config.robots {
-            let decision = self.robots.check(&self.fetcher, &target).await;
+            let decision = self
+                .robots
+                .check_politely(&self.fetcher, &target, &self.politeness)
+                .await;
             if let Some(delay) = decision.crawl_delay {
                 self.politeness.set_crawl_delay(&host, delay);
             }

@@ -16,6 +16,7 @@ use texting_robots::Robot;
 use url::Url;
 
 use crate::fetch::{FetchError, Fetcher};
+use crate::politeness::Politeness;
 
 /// How long a fetched robots.txt (2xx or 4xx) is used by every job before it is asked again.
 pub const ROBOTS_LIFETIME: Duration = Duration::from_secs(24 * 3600);
@@ -101,6 +102,26 @@ impl RobotsCache {
     }
 
     pub async fn check(&self, fetcher: &Fetcher, url: &Url) -> RobotsDecision {
+        self.check_with(fetcher, url, None).await
+    }
+
+    /// As [`RobotsCache::check`], with a robots.txt fetch waiting for the host's gate like
+    /// any other request to it.
+    pub async fn check_politely(
+        &self,
+        fetcher: &Fetcher,
+        url: &Url,
+        politeness: &Politeness,
+    ) -> RobotsDecision {
+        self.check_with(fetcher, url, Some(politeness)).await
+    }
+
+    async fn check_with(
+        &self,
+        fetcher: &Fetcher,
+        url: &Url,
+        politeness: Option<&Politeness>,
+    ) -> RobotsDecision {
         let origin = url.origin().ascii_serialization();
         let slot = {
             let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -111,7 +132,7 @@ impl RobotsCache {
         let stale = entry.is_none()
             || matches!(&*entry, Some(Entry::Unavailable { until } | Entry::Refused { until, .. }) if Instant::now() >= *until);
         if stale {
-            *entry = Some(self.load(fetcher, &origin).await);
+            *entry = Some(self.load(fetcher, &origin, politeness).await);
         }
         match entry.as_ref() {
             Some(Entry::Rules(robot)) => {
@@ -151,14 +172,19 @@ impl RobotsCache {
         }
     }
 
-    async fn load(&self, fetcher: &Fetcher, origin: &str) -> Entry {
+    async fn load(&self, fetcher: &Fetcher, origin: &str, politeness: Option<&Politeness>) -> Entry {
         if let Some(stored) = self.stored(origin).await {
             return stored;
         }
         let Ok(url) = Url::parse(&format!("{origin}/robots.txt")) else {
             return self.unavailable_since(chrono::Utc::now());
         };
+        let permit = match politeness {
+            Some(p) => Some(p.acquire(&crate::gate::politeness_key(&url)).await),
+            None => None,
+        };
         let fetched = fetcher.fetch_text(&url, MAX_ROBOTS_BYTES).await;
+        drop(permit);
         let record = match &fetched {
             // A refusal is this installation's address policy, not the origin's answer.
             Err(FetchError::Refused(why)) => {

@@ -39,6 +39,9 @@ pub use pages::Site;
 pub struct FixtureConfig {
     pub sites: usize,
     pub pages_per_site: usize,
+    /// Each response waits this long first, in milliseconds: `(lowest, highest)`, spread
+    /// deterministically by host and path (a real server's think time and distance).
+    pub latency_ms: (u64, u64),
 }
 
 impl Default for FixtureConfig {
@@ -46,6 +49,7 @@ impl Default for FixtureConfig {
         Self {
             sites: 8,
             pages_per_site: 31,
+            latency_ms: (0, 0),
         }
     }
 }
@@ -180,5 +184,18 @@ async fn route(State(shared): State<Arc<Shared>>, request: Request) -> Response 
         .unwrap_or_else(|e| e.into_inner())
         .entry(format!("{host}{path}"))
         .or_default() += 1;
+    let (low, high) = shared.config.latency_ms;
+    if high > 0 {
+        let spread = high.saturating_sub(low) + 1;
+        let wait = low + stable_hash(&format!("{host}{path}")) % spread;
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+    }
     pages::respond(&shared, &host, &path).await
+}
+
+/// FNV-1a: the same latency for the same URL in every run.
+fn stable_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
