@@ -256,17 +256,17 @@ impl RunCrawl {
         };
         let config: CrawlConfig = serde_json::from_value(crawl.config.clone())
             .map_err(|e| JobError::Failed(format!("stored configuration is unreadable: {e}")))?;
+        // Marked before the crawl shows as running, so this process's assistant does not
+        // start a helper beside its own owner run.
+        let _active = self.enter(crawl.id);
         store.set_crawl_status(crawl.id, SearchStatus::Running).await?;
         // A takeover: URLs the dead worker held return once its lease lapses (see worklist).
-        let _active = self.enter(crawl.id);
-        let run = self.open_run(&store, &crawl, &config).await?;
+        let run = Arc::new(self.open_run(&store, crawl.clone(), config).await?);
         let worked = run.work(Role::Owner(ctx)).await;
         let waits = run.politeness.waits();
         let gates = run.politeness.gate_backend();
         let (delay, per_host) = run.host_rules;
-        if let Some(renderer) = run.renderer {
-            renderer.close().await;
-        }
+        run.close().await;
         let processed = match worked {
             Ok(processed) => processed,
             Err(e) => {
@@ -317,11 +317,9 @@ impl RunCrawl {
             };
             let config: CrawlConfig = serde_json::from_value(crawl.config.clone())
                 .map_err(|e| JobError::Failed(format!("stored configuration is unreadable: {e}")))?;
-            let run = self.open_run(&store, &crawl, &config).await?;
+            let run = Arc::new(self.open_run(&store, crawl, config).await?);
             let worked = run.work(Role::Helper(&shutdown)).await;
-            if let Some(renderer) = run.renderer {
-                renderer.close().await;
-            }
+            run.close().await;
             worked
         }
         .await;
@@ -336,12 +334,12 @@ impl RunCrawl {
     }
 
     /// Everything one run of a crawl needs, owner or helper.
-    async fn open_run<'a>(
+    async fn open_run(
         &self,
-        store: &'a Arc<dyn Store>,
-        crawl: &'a CrawlJob,
-        config: &'a CrawlConfig,
-    ) -> Result<CrawlRun<'a>, JobError> {
+        store: &Arc<dyn Store>,
+        crawl: CrawlJob,
+        config: CrawlConfig,
+    ) -> Result<CrawlRun, JobError> {
         let languages = extract::LanguageId::new(&self.settings.languages)
             .map_err(|e| JobError::Failed(e.to_string()))?;
         let mut fetch_config = FetchConfig::new(self.settings.user_agent.clone());
@@ -360,6 +358,7 @@ impl RunCrawl {
                     Duration::from_secs(config.timeout_secs),
                 )
                 .await
+                .map(Arc::new)
                 .map_err(|e| JobError::Failed(e.to_string()))?,
             ),
         };
@@ -374,10 +373,9 @@ impl RunCrawl {
         let load: HashMap<String, i64> = store.site_load(crawl.id).await?.into_iter().collect();
         // Links already on the frontier (seeds, earlier attempts) never count twice.
         let seen: HashSet<String> = store.frontier_urls(crawl.id).await?.into_iter().collect();
+        let gate = self.gate(store).await;
         Ok(CrawlRun {
-            store,
-            crawl,
-            config,
+            store: store.clone(),
             fetcher,
             robots: RobotsCache::shared(
                 self.settings.robots_agent.clone(),
@@ -385,7 +383,7 @@ impl RunCrawl {
                 store.clone(),
             ),
             politeness: Politeness::new(
-                self.gate(store).await,
+                gate,
                 config.global_concurrency as usize,
                 per_host,
                 delay,
@@ -406,6 +404,8 @@ impl RunCrawl {
                 &uuid::Uuid::new_v4().simple().to_string()[..8]
             ),
             lease: self.settings.frontier_lease,
+            crawl,
+            config,
         })
     }
 }
@@ -437,10 +437,11 @@ struct Analysis {
     raw: Vec<u8>,
 }
 
-pub(crate) struct CrawlRun<'a> {
-    pub(crate) store: &'a Arc<dyn Store>,
-    pub(crate) crawl: &'a CrawlJob,
-    pub(crate) config: &'a CrawlConfig,
+/// One run of a crawl (the owner's or a helper's), shared by the tasks fetching its URLs.
+pub(crate) struct CrawlRun {
+    pub(crate) store: Arc<dyn Store>,
+    pub(crate) crawl: CrawlJob,
+    pub(crate) config: CrawlConfig,
     fetcher: Arc<Fetcher>,
     robots: RobotsCache,
     pub(crate) politeness: Politeness,
@@ -448,7 +449,7 @@ pub(crate) struct CrawlRun<'a> {
     pub(crate) host_rules: (Duration, u32),
     languages: Arc<extract::LanguageId>,
     /// Present when the job renders JavaScript.
-    renderer: Option<Renderer>,
+    renderer: Option<Arc<Renderer>>,
     pub(crate) budget: Mutex<Budget>,
     /// Names this run's frontier leases (host, process and a run id).
     pub(crate) holder: String,
@@ -489,9 +490,17 @@ fn skipped(reason: impl Into<String>) -> FrontierResult {
     }
 }
 
-impl CrawlRun<'_> {
+impl CrawlRun {
     fn owner(&self) -> UserId {
         self.crawl.owner_id
+    }
+
+    /// Closes the browser once no task of the run holds it any more.
+    pub(crate) async fn close(self: Arc<Self>) {
+        let renderer = Arc::try_unwrap(self).ok().and_then(|run| run.renderer);
+        if let Some(renderer) = renderer.and_then(|r| Arc::try_unwrap(r).ok()) {
+            renderer.close().await;
+        }
     }
 
     /// URLs on the frontier that count against the job budget.
@@ -799,7 +808,7 @@ impl CrawlRun<'_> {
                 parent_url: Some(item.url.clone()),
                 skipped: reason.map(str::to_owned),
             };
-            match judge_link(self.config, &item.site, &web) {
+            match judge_link(&self.config, &item.site, &web) {
                 LinkVerdict::OffSite => {}
                 LinkVerdict::Excluded => out.push(entry(Some("excluded"), &web)),
                 LinkVerdict::Follow => {

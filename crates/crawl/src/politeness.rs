@@ -48,6 +48,11 @@ impl Default for HostFloor {
     }
 }
 
+/// Gate calls (asks and releases) one run makes at once. Each is a short transaction; a
+/// run with hundreds of URLs in hand would otherwise take every pooled connection (on
+/// SQLite, queueing them all on the one write lock) and starve its own result writes.
+const GATE_CALLS: usize = 4;
+
 /// How long a politeness wait was, per host class: hosts whose robots.txt asks for a
 /// `Crawl-delay` and the others.
 const WAIT_METRIC: &str = "observatory_politeness_wait_seconds";
@@ -56,6 +61,7 @@ const WAIT_METRIC: &str = "observatory_politeness_wait_seconds";
 pub struct Politeness {
     global: Arc<Semaphore>,
     gate: Arc<dyn HostGate>,
+    gate_calls: Arc<Semaphore>,
     per_host: u32,
     delay: Duration,
     /// How long a slot stays taken if its holder dies before releasing it.
@@ -79,6 +85,7 @@ pub struct PolitenessWaits {
 pub struct Permit {
     _global: Option<OwnedSemaphorePermit>,
     slot: Option<(Arc<dyn HostGate>, String, String)>,
+    gate_calls: Arc<Semaphore>,
 }
 
 impl Drop for Permit {
@@ -88,8 +95,10 @@ impl Drop for Permit {
         };
         // Releasing is a round trip; the request's caller should not wait for it. Were it
         // lost, the slot's lease frees it.
+        let calls = self.gate_calls.clone();
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             runtime.spawn(async move {
+                let _call = calls.acquire_owned().await;
                 if let Err(e) = gate.release(&host, &token).await {
                     tracing::debug!(host, error = %e, "host gate slot not released; its lease will free it");
                 }
@@ -111,6 +120,7 @@ impl Politeness {
         Self {
             global: Arc::new(Semaphore::new(global.max(1))),
             gate,
+            gate_calls: Arc::new(Semaphore::new(GATE_CALLS)),
             per_host: per_host.max(1),
             delay,
             lease,
@@ -150,7 +160,11 @@ impl Politeness {
         };
         let mut failures = 0u32;
         loop {
-            match self.gate.acquire(&request).await {
+            let answer = {
+                let _call = self.gate_calls.acquire().await;
+                self.gate.acquire(&request).await
+            };
+            match answer {
                 Ok(GateAnswer::Granted { wait_ms }) => {
                     tokio::time::sleep(Duration::from_millis(u64::try_from(wait_ms).unwrap_or(0))).await;
                     break;
@@ -184,6 +198,7 @@ impl Politeness {
         Permit {
             _global: global,
             slot,
+            gate_calls: self.gate_calls.clone(),
         }
     }
 

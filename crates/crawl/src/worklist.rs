@@ -17,12 +17,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::StreamExt;
-use futures::stream::FuturesUnordered;
 use jobs::{JobContext, JobError};
 use store::{CrawlStatus, FrontierClaim, FrontierItem, FrontierResult, Store, StoreError, UserId};
 use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
+use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -48,13 +46,10 @@ pub(crate) enum Role<'c> {
     Helper(&'c CancellationToken),
 }
 
-type InHand<'a> =
-    FuturesUnordered<std::pin::Pin<Box<dyn Future<Output = (FrontierItem, FrontierResult)> + Send + 'a>>>;
-
-impl CrawlRun<'_> {
+impl CrawlRun {
     /// Works the frontier with the other runs until it is exhausted (or the run must
     /// stop); returns how many URLs this run decided.
-    pub(crate) async fn work(&self, role: Role<'_>) -> Result<i64, JobError> {
+    pub(crate) async fn work(self: &Arc<Self>, role: Role<'_>) -> Result<i64, JobError> {
         let writer = Writer::start(self.store.clone(), self.crawl.owner_id);
         let outcome = self.work_with(&role, &writer).await;
         // Whatever finished is stored before the leases of the rest are given back.
@@ -71,12 +66,29 @@ impl CrawlRun<'_> {
         outcome
     }
 
-    async fn work_with(&self, role: &Role<'_>, writer: &Writer) -> Result<i64, JobError> {
+    async fn work_with(self: &Arc<Self>, role: &Role<'_>, writer: &Writer) -> Result<i64, JobError> {
+        // Each URL is its own task, so that it moves on while this loop awaits the
+        // database: a fetch suspended inside a gate's transaction while the loop waits for
+        // the same (SQLite) write lock would deadlock them both.
+        let mut in_hand: JoinSet<(FrontierItem, FrontierResult)> = JoinSet::new();
+        let mut sites: HashMap<tokio::task::Id, String> = HashMap::new();
+        let outcome = self.work_in(role, writer, &mut in_hand, &mut sites).await;
+        in_hand.abort_all();
+        while in_hand.join_next().await.is_some() {}
+        outcome
+    }
+
+    async fn work_in(
+        self: &Arc<Self>,
+        role: &Role<'_>,
+        writer: &Writer,
+        in_hand: &mut JoinSet<(FrontierItem, FrontierResult)>,
+        sites: &mut HashMap<tokio::task::Id, String>,
+    ) -> Result<i64, JobError> {
         let (_, per_host) = self.host_rules;
         // Enough URLs in hand that every host's gate has one waiting: waiting for a gate is
         // cheap (no connection, no global slot), an empty gate is lost budget.
         let target = (self.config.global_concurrency as usize * 4).clamp(32, 1024);
-        let mut in_hand: InHand<'_> = FuturesUnordered::new();
         let mut held: HashMap<String, u32> = HashMap::new();
         let mut processed = 0i64;
         let now = Instant::now();
@@ -129,7 +141,10 @@ impl CrawlRun<'_> {
                 for item in claimed {
                     *held.entry(item.site.clone()).or_insert(0) += 1;
                     let previous = reusable.remove(&item.id);
-                    in_hand.push(Box::pin(self.process(item, previous)));
+                    let site = item.site.clone();
+                    let run = self.clone();
+                    let task = in_hand.spawn(async move { run.process(item, previous).await });
+                    sites.insert(task.id(), site);
                 }
             }
             if in_hand.is_empty() {
@@ -151,10 +166,20 @@ impl CrawlRun<'_> {
                 .min()
                 .unwrap_or(check_at);
             tokio::select! {
-                Some((item, result)) = in_hand.next() => {
-                    if let Some(n) = held.get_mut(&item.site) {
+                Some(joined) = in_hand.join_next_with_id() => {
+                    let (id, outcome) = match joined {
+                        Ok((id, outcome)) => (id, Some(outcome)),
+                        Err(e) => (e.id(), None),
+                    };
+                    if let Some(n) = sites.remove(&id).and_then(|site| held.get_mut(&site)) {
                         *n = n.saturating_sub(1);
                     }
+                    // A task that panicked leaves its URL leased: it goes back to the queue
+                    // when this run ends (and is fetched again, by whichever run).
+                    let Some((item, result)) = outcome else {
+                        tracing::error!(crawl = %self.crawl.id, "a URL's task failed");
+                        continue;
+                    };
                     metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
                         .increment(1);
                     processed += 1;

@@ -278,6 +278,19 @@ where
         Ok(crate::FrontierActivity { claimable, leased })
     }
 
+    async fn frontier_fetchers(
+        &self,
+        crawl: crate::CrawlId,
+    ) -> crate::StoreResult<Vec<(String, Option<String>)>> {
+        Ok(sqlx::query_as(
+            "SELECT url, lease_owner FROM crawl_frontier WHERE crawl_id = $1 AND state IN ('done', 'failed') \
+             ORDER BY id",
+        )
+        .bind(crawl)
+        .fetch_all(self.sql_pool())
+        .await?)
+    }
+
     async fn crawls_wanting_workers(&self) -> crate::StoreResult<Vec<crate::CrawlId>> {
         Ok(sqlx::query_scalar(
             "SELECT c.id FROM crawl_jobs c WHERE c.status = 'running' AND EXISTS \

@@ -260,6 +260,9 @@ pub trait CrawlStore: Send + Sync {
     async fn release_frontier_leases(&self, crawl: CrawlId, holder: &str) -> StoreResult<u64>;
     /// What is left to claim and what is in flight, at `now`.
     async fn frontier_activity(&self, crawl: CrawlId, now: DateTime<Utc>) -> StoreResult<FrontierActivity>;
+    /// Which run (host, process and run id) decided each fetched URL: for operators
+    /// checking how a crawl spread over workers.
+    async fn frontier_fetchers(&self, crawl: CrawlId) -> StoreResult<Vec<(String, Option<String>)>>;
     /// Running crawls with queued URLs: work any idle crawl worker may help with.
     async fn crawls_wanting_workers(&self) -> StoreResult<Vec<CrawlId>>;
     /// Records a URL's outcome with its page, body and discovered links in one transaction;

@@ -3,7 +3,6 @@
 //! their speed (< 50 ms added), logins keep working, readiness says "degraded" without
 //! failing, and everything shares Redis again once it is back, by itself.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -12,53 +11,7 @@ use store::testing::TestDb;
 use testkit::own_server::OwnRedis;
 
 use crate::helpers::PASSWORD;
-
-/// The processes, killed when the test ends however it ends.
-struct Processes(Vec<Child>);
-
-impl Drop for Processes {
-    fn drop(&mut self) {
-        for child in &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn observatory(args: &[&str], env: &[(&str, String)], log: &std::path::Path) -> Child {
-    let log = std::fs::File::create(log).unwrap();
-    Command::new(env!("CARGO_BIN_EXE_observatory"))
-        .args(args)
-        .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
-        .env("OBSERVATORY_LOG__FILTER", "warn")
-        .stdin(Stdio::null())
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .spawn()
-        .expect("run observatory")
-}
-
-async fn ready(client: &reqwest::Client, base: &str) -> Option<Value> {
-    let res = client.get(format!("{base}/health/ready")).send().await.ok()?;
-    (res.status() == StatusCode::OK).then_some(())?;
-    res.json().await.ok()
-}
-
-async fn wait_until(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while !check().await {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+use crate::processes::{Processes, free_port, observatory, ready, wait_until};
 
 async fn login(client: &reqwest::Client, base: &str) -> reqwest::Response {
     client
@@ -141,6 +94,7 @@ async fn a_redis_outage_adds_under_50_ms_across_processes_and_heals_itself() {
         processes.0.push(observatory(
             &["serve", "--no-workers"],
             &env(*port),
+            logs.path(),
             &logs.path().join(format!("api-{i}.log")),
         ));
         // One at a time: each applies the migrations as it starts.
@@ -151,6 +105,7 @@ async fn a_redis_outage_adds_under_50_ms_across_processes_and_heals_itself() {
     processes.0.push(observatory(
         &["worker"],
         &env(free_port()),
+        logs.path(),
         &logs.path().join("worker.log"),
     ));
 
