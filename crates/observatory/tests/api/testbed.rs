@@ -284,11 +284,14 @@ async fn one_crawl_spreads_over_workers_and_survives_a_killed_one() {
             .collect();
     }
     let job_id = crawl["job_id"].as_i64().unwrap();
-    let owner_worker = bed.job(&token, job_id).await["worker"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let owner_pid = holder_pid(&owner_worker).expect("the job runs on a worker");
+    let owner_worker = store
+        .job(bed.users["alice"], store::JobId::new(job_id))
+        .await
+        .unwrap()
+        .and_then(|j| j.worker)
+        .unwrap_or_default();
+    let owner_pid =
+        holder_pid(&owner_worker).unwrap_or_else(|| panic!("the job runs on a worker: {owner_worker:?}"));
     let victim = bed
         .workers
         .0
@@ -356,16 +359,19 @@ async fn one_crawl_spreads_over_workers_and_survives_a_killed_one() {
         (Some(decided), Some(decided)),
         "exact progress after the takeover"
     );
-    let pages: Vec<Value> = bed
-        .get(1, &token, &format!("/api/crawls/{id}/pages?limit=1000"))
+    let pages = store
+        .list_pages(
+            bed.users["alice"],
+            crawl_id,
+            &store::PageFilter::default(),
+            store::PageRequest {
+                after: None,
+                limit: 10_000,
+            },
+        )
         .await
-        .json::<Value>()
-        .await
-        .unwrap()["items"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let urls: HashSet<&str> = pages.iter().filter_map(|p| p["url"].as_str()).collect();
+        .unwrap();
+    let urls: HashSet<&str> = pages.iter().map(|p| p.url.as_str()).collect();
     assert_eq!(urls.len(), pages.len(), "every page stored exactly once");
     assert_eq!(pages.len(), fetched.len(), "every fetched URL has its page");
     assert!(pages.len() >= 360, "the whole web was crawled: {}", pages.len());
