@@ -368,7 +368,7 @@ impl RunCrawl {
             .apply(config.delay(), config.per_site_concurrency);
         // A gate slot outlasts the longest request: every attempt timing out, plus backoff.
         let request_lease = Duration::from_secs(config.timeout_secs)
-            .saturating_mul(u32::from(config.retries) + 1)
+            .saturating_mul(config.retries.saturating_add(1))
             + Duration::from_secs(30);
         let load: HashMap<String, i64> = store.site_load(crawl.id).await?.into_iter().collect();
         // Links already on the frontier (seeds, earlier attempts) never count twice.
