@@ -282,11 +282,10 @@ mod tests {
         }
         starts.sort();
         for pair in starts.windows(2) {
-            // The gate's clock is the database's; allow for the sleep's rounding.
-            assert!(
-                pair[1] - pair[0] >= delay - Duration::from_millis(2),
-                "{starts:?}"
-            );
+            // Starts are scheduled on the database's clock; an answer that reached its
+            // requester later than the next one's shortens a gap by the difference, which
+            // is small beside a real delay (the multi-process test bed holds 5% at 0.5 s).
+            assert!(pair[1] - pair[0] >= delay - delay / 10, "{starts:?}");
         }
     }
 
