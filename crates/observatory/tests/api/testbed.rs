@@ -115,16 +115,22 @@ impl Bed {
         }
         let mut workers = Processes::default();
         for i in 0..WORKERS {
+            let mut env = env(free_port());
+            // Their start line says when they take jobs.
+            env.push(("OBSERVATORY_LOG__FILTER", "warn,jobs=info".to_owned()));
             workers.0.push(observatory(
                 &["worker", "--queues", "crawl"],
-                &env(free_port()),
+                &env,
                 dir.path(),
                 &dir.path().join(format!("worker-{i}.log")),
             ));
         }
-        let store = db.store.clone();
-        wait_until("a crawl worker", async || {
-            store.latest_worker_heartbeat().await.is_ok_and(|b| b.is_some())
+        let logs = dir.path().to_owned();
+        wait_until("every crawl worker", async || {
+            (0..WORKERS).all(|i| {
+                std::fs::read_to_string(logs.join(format!("worker-{i}.log")))
+                    .is_ok_and(|log| log.contains("workers started"))
+            })
         })
         .await;
         Bed {
