@@ -242,16 +242,16 @@ async fn wait(
     owner: UserId,
     job_id: Option<store::JobId>,
     what: &str,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<store::Job> {
     let job_id = job_id.ok_or_else(|| anyhow::anyhow!("the {what} was not queued"))?;
     let job = follow_job(store, owner, job_id).await?;
     anyhow::ensure!(
         job.status == JobStatus::Succeeded,
         "the {what} ended {}: {}",
         job.status.as_str(),
-        job.error.unwrap_or_default()
+        job.error.clone().unwrap_or_default()
     );
-    Ok(())
+    Ok(job)
 }
 
 async fn stages(
@@ -331,7 +331,13 @@ async fn stages(
     let crawl = crawl::service::create_crawl(store, registry, owner, &crawl_request)
         .await
         .map_err(|e| anyhow::anyhow!("starting the crawl: {e:?}"))?;
-    wait(store, owner, crawl.job_id, "crawl").await?;
+    let job = wait(store, owner, crawl.job_id, "crawl").await?;
+    // What the hosts got: the shared gates every job and process asks before a request.
+    let politeness = job
+        .result
+        .as_ref()
+        .map(|r| r["politeness"].clone())
+        .unwrap_or_default();
     let frontier = store.frontier_counts(owner, crawl.id).await?;
     let state = |s: store::FrontierState| {
         frontier
@@ -359,7 +365,7 @@ async fn stages(
     stages.push((
         "crawl".to_owned(),
         format!(
-            "{} pages fetched, {} failed ({}), skipped: {}",
+            "{} pages fetched, {} failed ({}), skipped: {}; host gates in the {}, {} requests waited {:.1} s",
             state(store::FrontierState::Done),
             state(store::FrontierState::Failed),
             if failed.is_empty() {
@@ -371,7 +377,10 @@ async fn stages(
                 "none".to_owned()
             } else {
                 skipped.join(", ")
-            }
+            },
+            politeness["gates"].as_str().unwrap_or("database"),
+            politeness["requests"].as_u64().unwrap_or(0),
+            politeness["wait_secs"].as_f64().unwrap_or(0.0),
         ),
         t.elapsed(),
     ));
