@@ -365,7 +365,7 @@ async fn stages(
     stages.push((
         "crawl".to_owned(),
         format!(
-            "{} pages fetched, {} failed ({}), skipped: {}; host gates in the {}, {} requests waited {:.1} s",
+            "{} pages fetched, {} failed ({}), skipped: {}; host gates in the {}, {} requests waited {:.1} s in all",
             state(store::FrontierState::Done),
             state(store::FrontierState::Failed),
             if failed.is_empty() {
