@@ -156,15 +156,31 @@ impl HostGate for RedisGate {
 /// the crawl goes on without it. (During an outage a process that still reaches Redis and
 /// one that does not keep separate gates; both Redis failure modes here fail fast, so in
 /// practice every process moves to the database together.)
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct FailoverGate {
     redis: RedisGate,
     database: StoreGate,
+    /// Slots the database granted (while Redis was away): released there, and only those,
+    /// so a healthy Redis costs no database write per request.
+    from_database: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl FailoverGate {
     pub fn new(redis: RedisGate, database: StoreGate) -> Self {
-        Self { redis, database }
+        Self {
+            redis,
+            database,
+            from_database: Default::default(),
+        }
+    }
+
+    fn granted_by_database(&self, token: &str, add: bool) -> bool {
+        let mut tokens = self.from_database.lock().unwrap_or_else(|e| e.into_inner());
+        if add {
+            tokens.insert(token.to_owned())
+        } else {
+            tokens.remove(token)
+        }
     }
 }
 
@@ -175,17 +191,21 @@ impl HostGate for FailoverGate {
             Ok(answer) => Ok(answer),
             Err(GateError::Redis(_)) => {
                 metrics::counter!("observatory_gate_failovers_total").increment(1);
-                self.database.acquire(request).await
+                let answer = self.database.acquire(request).await?;
+                if matches!(answer, GateAnswer::Granted { .. }) {
+                    self.granted_by_database(request.token, true);
+                }
+                Ok(answer)
             }
             Err(e) => Err(e),
         }
     }
 
     async fn release(&self, host: &str, token: &str) -> Result<(), GateError> {
-        // The slot is in one of them; releasing a slot that is not there is a no-op.
-        let redis = self.redis.release(host, token).await;
-        let database = self.database.release(host, token).await;
-        redis.or(database)
+        if self.granted_by_database(token, false) {
+            return self.database.release(host, token).await;
+        }
+        self.redis.release(host, token).await
     }
 
     fn backend(&self) -> &'static str {

@@ -399,7 +399,7 @@ impl RunCrawl {
             }),
             holder: format!(
                 "{}:{}:{}",
-                hostname(),
+                jobs::hostname(),
                 std::process::id(),
                 &uuid::Uuid::new_v4().simple().to_string()[..8]
             ),
@@ -408,15 +408,6 @@ impl RunCrawl {
             config,
         })
     }
-}
-
-/// This machine's name, for lease holders (which worker fetched what).
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".to_owned())
 }
 
 /// URLs counted against the caps: per site and for the whole job.

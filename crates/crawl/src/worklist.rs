@@ -183,7 +183,7 @@ impl CrawlRun {
                     metrics::counter!("observatory_crawl_urls_total", "state" => result.state.as_str())
                         .increment(1);
                     processed += 1;
-                    writer.send(item, result).await?;
+                    writer.send(item, result).await;
                 }
                 () = tokio::time::sleep_until(wake) => {}
             }
@@ -257,10 +257,9 @@ impl Writer {
         Self { queue, task }
     }
 
-    async fn send(&self, item: FrontierItem, result: FrontierResult) -> Result<(), JobError> {
+    async fn send(&self, item: FrontierItem, result: FrontierResult) {
         // Refused only when the task ended: it failed, and `healthy` says so at the next turn.
         let _ = self.queue.send((item, result)).await;
-        Ok(())
     }
 
     /// Fails once the writer has stopped: while the run still sends, it can only have

@@ -13,4 +13,4 @@ mod worker;
 
 pub use context::{JobContext, JobError};
 pub use registry::{JobHandler, Registry, SubmitError};
-pub use worker::{WorkerHandle, WorkerLiveness, WorkerOptions, start_workers};
+pub use worker::{WorkerHandle, WorkerLiveness, WorkerOptions, hostname, start_workers};

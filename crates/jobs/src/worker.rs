@@ -317,7 +317,8 @@ async fn heartbeat(
     }
 }
 
-fn hostname() -> String {
+/// This machine's name, as worker ids and crawl lease holders carry it.
+pub fn hostname() -> String {
     std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .map(|h| h.trim().to_owned())
