@@ -15,6 +15,7 @@ pub mod job;
 pub mod politeness;
 pub mod render;
 pub mod robots;
+mod run;
 pub mod scope;
 pub mod service;
 pub mod ssrf;

@@ -24,7 +24,7 @@ use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-use crate::job::CrawlRun;
+use crate::run::CrawlRun;
 
 /// Most finished URLs written in one transaction.
 const WRITE_BATCH: usize = 64;
