@@ -163,6 +163,10 @@ pub struct FailoverGate {
     /// Slots the database granted (while Redis was away): released there, and only those,
     /// so a healthy Redis costs no database write per request.
     from_database: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// Tokens whose Redis ask failed without saying whether the script ran (a timeout, a
+    /// connection lost mid-call): Redis may hold a slot for them, which the release frees
+    /// there too, instead of leaving it taken until its lease lapses.
+    maybe_in_redis: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl FailoverGate {
@@ -171,16 +175,18 @@ impl FailoverGate {
             redis,
             database,
             from_database: Default::default(),
+            maybe_in_redis: Default::default(),
         }
     }
+}
 
-    fn granted_by_database(&self, token: &str, add: bool) -> bool {
-        let mut tokens = self.from_database.lock().unwrap_or_else(|e| e.into_inner());
-        if add {
-            tokens.insert(token.to_owned())
-        } else {
-            tokens.remove(token)
-        }
+/// Adds (`add`) or takes out a token of a set; says whether it changed the set.
+fn mark(set: &std::sync::Mutex<std::collections::HashSet<String>>, token: &str, add: bool) -> bool {
+    let mut tokens = set.lock().unwrap_or_else(|e| e.into_inner());
+    if add {
+        tokens.insert(token.to_owned())
+    } else {
+        tokens.remove(token)
     }
 }
 
@@ -189,11 +195,14 @@ impl HostGate for FailoverGate {
     async fn acquire(&self, request: &GateRequest<'_>) -> Result<GateAnswer, GateError> {
         match self.redis.acquire(request).await {
             Ok(answer) => Ok(answer),
-            Err(GateError::Redis(_)) => {
+            Err(GateError::Redis(e)) => {
+                if !matches!(e, redislink::LinkError::Degraded) {
+                    mark(&self.maybe_in_redis, request.token, true);
+                }
                 metrics::counter!("observatory_gate_failovers_total").increment(1);
                 let answer = self.database.acquire(request).await?;
                 if matches!(answer, GateAnswer::Granted { .. }) {
-                    self.granted_by_database(request.token, true);
+                    mark(&self.from_database, request.token, true);
                 }
                 Ok(answer)
             }
@@ -202,7 +211,12 @@ impl HostGate for FailoverGate {
     }
 
     async fn release(&self, host: &str, token: &str) -> Result<(), GateError> {
-        if self.granted_by_database(token, false) {
+        let maybe_in_redis = mark(&self.maybe_in_redis, token, false);
+        if mark(&self.from_database, token, false) {
+            if maybe_in_redis {
+                // Best effort: if Redis is still away, the slot's lease frees it there.
+                let _ = self.redis.release(host, token).await;
+            }
             return self.database.release(host, token).await;
         }
         self.redis.release(host, token).await

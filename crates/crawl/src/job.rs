@@ -34,6 +34,10 @@ pub const KIND: &str = "crawl";
 const RENDER_TABS: usize = 4;
 /// How often a worker with room looks for running crawls to help.
 const ASSIST_POLL: Duration = Duration::from_secs(1);
+/// How long a host gate's Redis call may take before the gates move to the database. Longer
+/// than the request path's deadline: a worker busy extracting answers later, and switching
+/// gates (which splits them from processes still on Redis) costs more than waiting.
+const GATE_CALL_TIMEOUT: Duration = Duration::from_secs(1);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -156,7 +160,7 @@ impl RunCrawl {
         };
         let mut link = self.shared.redis.lock().await;
         if link.is_none() {
-            match redislink::RedisLink::connect(&target.url).await {
+            match redislink::RedisLink::connect_with_deadline(&target.url, GATE_CALL_TIMEOUT).await {
                 Ok(connected) => *link = Some(connected),
                 Err(e) => {
                     tracing::warn!(error = %e, "host gates in the database: Redis did not answer (asked again at the next run)");

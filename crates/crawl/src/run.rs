@@ -22,6 +22,13 @@ use crate::render::Renderer;
 use crate::robots::{RobotsCache, RobotsRule};
 use crate::scope::{LinkVerdict, judge_link, site_key};
 
+/// Pages analysed at once in this process, over every run: one per core. More would only
+/// queue threads for the same cores, and starve the async threads (fetches, host gate
+/// calls, the result writer) whose slowness then looks like an outage.
+static CPU_WORK: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+});
+
 /// URLs counted against the caps: per site and for the whole job.
 pub(crate) struct Budget {
     pub(crate) per_site: HashMap<String, i64>,
@@ -290,7 +297,8 @@ impl CrawlRun {
     }
 
     /// Decoding, extraction, language identification, hashing and compression are CPU
-    /// work: they run on the blocking pool so the fetches of other pages keep moving.
+    /// work: they run on the blocking pool so the fetches of other pages keep moving, one
+    /// per core at a time (see [`CPU_WORK`]).
     async fn analyse(
         &self,
         raw: Vec<u8>,
@@ -298,6 +306,7 @@ impl CrawlRun {
         url: url::Url,
     ) -> Result<Analysis, AnalyseError> {
         let languages = self.languages.clone();
+        let _core = CPU_WORK.acquire().await.ok();
         tokio::task::spawn_blocking(move || {
             let decoded = extract::decode_html(&raw, content_type.as_deref());
             let extracted = extract::extract(&decoded.text, Some(&url), extract::Strategy::Best)?;

@@ -157,12 +157,33 @@ pub enum BenchCommand {
     /// A scraping job of N pages (depth 3, politeness off) against the in-process fixture
     /// web: pages/s end to end (robots, fetch, extract, language, zstd, store) and peak
     /// memory. Uses a throwaway SQLite database unless --database-url is given.
+    ///
+    /// With --workers N, the crawler as a shared service instead: one job fetched by 1, 2
+    /// … N `observatory worker` processes in turn over a fixture web of --sites hosts with
+    /// --latency-ms per response and --page-kb pages (pages/s and the speed-up), then one
+    /// job with a 1 s delay over 40 hosts against its politeness budget.
     Crawl {
-        #[arg(long, default_value_t = 10_000)]
-        pages: u32,
+        /// Pages to store [default: 10000; 3000 with --workers].
+        #[arg(long)]
+        pages: Option<u32>,
         /// e.g. postgres://… (a database the benchmark may write to).
         #[arg(long)]
         database_url: Option<String>,
+        /// Worker processes of the real binary (runs with 1 … N of them).
+        #[arg(long)]
+        workers: Option<usize>,
+        /// With --workers: each response's latency, LOW-HIGH milliseconds.
+        #[arg(long, default_value = "100-300", value_parser = parse_range::<u64>)]
+        latency_ms: (u64, u64),
+        /// With --workers: article page weight, LOW-HIGH KB.
+        #[arg(long, default_value = "100-300", value_parser = parse_range::<usize>)]
+        page_kb: (usize, usize),
+        /// With --workers: fixture hosts of the scaling job.
+        #[arg(long, default_value_t = 500)]
+        sites: usize,
+        /// With --workers: the job's requests in flight per worker process.
+        #[arg(long, default_value_t = 32)]
+        concurrency: u32,
     },
     /// Networks: a ~1,000-node website–noun network from stored analysis through the job
     /// system; 1,000 websites × 20,000 nouns (≈ 50k edges) built, backboned, clustered,
@@ -499,4 +520,27 @@ mod tests {
     fn the_command_line_definition_is_consistent() {
         super::Cli::command().debug_assert();
     }
+}
+
+/// `LOW-HIGH` (or one number for both).
+fn parse_range<T>(s: &str) -> Result<(T, T), String>
+where
+    T: std::str::FromStr + PartialOrd + Copy,
+{
+    let number = |part: &str| {
+        part.trim()
+            .parse::<T>()
+            .map_err(|_| format!("`{part}` is not a whole number (expected LOW-HIGH, e.g. 100-300)"))
+    };
+    let (low, high) = match s.split_once('-') {
+        Some((low, high)) => (number(low)?, number(high)?),
+        None => {
+            let n = number(s)?;
+            (n, n)
+        }
+    };
+    if low > high {
+        return Err(format!("{s}: LOW must not be above HIGH"));
+    }
+    Ok((low, high))
 }

@@ -29,7 +29,8 @@ pub const PROBE_INTERVAL: Duration = Duration::from_millis(250);
 pub enum LinkError {
     #[error("Redis is unavailable (bypassed until it answers again)")]
     Degraded,
-    #[error("Redis did not answer within {} ms", CALL_TIMEOUT.as_millis())]
+    /// The command may or may not have run on the server.
+    #[error("Redis did not answer in time")]
     Timeout,
     #[error("Redis: {0}")]
     Redis(#[from] redis::RedisError),
@@ -40,6 +41,8 @@ pub struct RedisLink(Arc<Inner>);
 
 struct Inner {
     conn: ConnectionManager,
+    /// The deadline of one command.
+    call_timeout: Duration,
     degraded: AtomicBool,
     /// Counts recoveries; subscribers wake on each.
     recoveries: watch::Sender<u64>,
@@ -57,10 +60,17 @@ impl RedisLink {
     /// Connects (the server must answer now: a wrong URL is a configuration error worth
     /// refusing to start for); later outages are survived.
     pub async fn connect(url: &str) -> Result<Self, LinkError> {
+        Self::connect_with_deadline(url, CALL_TIMEOUT).await
+    }
+
+    /// [`RedisLink::connect`] with another deadline per command: for work off the request
+    /// path (host gates), where a busy process's slower answer is not yet an outage, and
+    /// counting it as one would cost more (a switch of gates) than waiting.
+    pub async fn connect_with_deadline(url: &str, call_timeout: Duration) -> Result<Self, LinkError> {
         let client = redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_response_timeout(Some(CALL_TIMEOUT))
+            .set_response_timeout(Some(call_timeout))
             // One attempt per reconnect: the probe is the retry loop, at its own pace.
             .set_number_of_retries(0);
         let conn = tokio::time::timeout(
@@ -73,6 +83,7 @@ impl RedisLink {
         metrics::gauge!("observatory_redis_up").set(1.0);
         Ok(Self(Arc::new(Inner {
             conn,
+            call_timeout,
             degraded: AtomicBool::new(false),
             recoveries,
         })))
@@ -97,7 +108,7 @@ impl RedisLink {
         if self.is_degraded() {
             return Err(LinkError::Degraded);
         }
-        let outcome = match tokio::time::timeout(CALL_TIMEOUT, command(self.0.conn.clone())).await {
+        let outcome = match tokio::time::timeout(self.0.call_timeout, command(self.0.conn.clone())).await {
             Ok(Ok(value)) => return Ok(value),
             Ok(Err(e)) if !is_connection_problem(&e) => return Err(LinkError::Redis(e)),
             Ok(Err(e)) => LinkError::Redis(e),
@@ -125,7 +136,7 @@ impl RedisLink {
             ticker.tick().await;
             let mut conn = self.0.conn.clone();
             let ping = tokio::time::timeout(
-                CONNECT_TIMEOUT + CALL_TIMEOUT,
+                CONNECT_TIMEOUT + self.0.call_timeout,
                 redis::cmd("PING").query_async::<String>(&mut conn),
             )
             .await;

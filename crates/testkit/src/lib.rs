@@ -42,6 +42,10 @@ pub struct FixtureConfig {
     /// Each response waits this long first, in milliseconds: `(lowest, highest)`, spread
     /// deterministically by host and path (a real server's think time and distance).
     pub latency_ms: (u64, u64),
+    /// Article pages are padded to this many bytes, `(smallest, largest)`, spread
+    /// deterministically by URL, with what makes real news pages heavy (inline scripts and
+    /// data, styles, menus and teasers); `(0, 0)` leaves them at about 3 KB.
+    pub page_bytes: (usize, usize),
 }
 
 impl Default for FixtureConfig {
@@ -50,6 +54,7 @@ impl Default for FixtureConfig {
             sites: 8,
             pages_per_site: 31,
             latency_ms: (0, 0),
+            page_bytes: (0, 0),
         }
     }
 }
@@ -193,8 +198,8 @@ async fn route(State(shared): State<Arc<Shared>>, request: Request) -> Response 
     pages::respond(&shared, &host, &path).await
 }
 
-/// FNV-1a: the same latency for the same URL in every run.
-fn stable_hash(s: &str) -> u64 {
+/// FNV-1a: the same latency and size for the same URL in every run.
+pub(crate) fn stable_hash(s: &str) -> u64 {
     s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -140,10 +140,60 @@ fn article_page(shared: &Shared, site: usize, k: usize) -> Response {
     let article = (0..4)
         .map(|i| format!("<p>{}</p>", paragraph(seed * 7 + i, 40)))
         .collect::<String>();
-    html(
-        StatusCode::OK,
-        page(&format!("Site {site}, artikel {k}"), "da", &article, &links),
-    )
+    let mut body = page(&format!("Site {site}, artikel {k}"), "da", &article, &links);
+    let (low, high) = shared.config.page_bytes;
+    if high > 0 {
+        let spread = u64::try_from(high.saturating_sub(low))
+            .unwrap_or(u64::MAX)
+            .saturating_add(1);
+        let hash = crate::stable_hash(&format!("site{site}/p/{k}"));
+        let target = low + usize::try_from(hash % spread).unwrap_or(0);
+        pad(&mut body, target, seed);
+    }
+    html(StatusCode::OK, body)
+}
+
+/// Grows a page to about `target` bytes the way real news pages are heavy: half inline
+/// script and data (analytics, ad configuration, a framework's state), a sixth styles, the
+/// rest menus and teaser boxes, all before `</body>`. Nothing in it is a link to follow.
+fn pad(body: &mut String, target: usize, seed: usize) {
+    let missing = target.saturating_sub(body.len());
+    if missing == 0 {
+        return;
+    }
+    let mut heavy = String::with_capacity(missing + 256);
+    heavy.push_str("<script>window.__STATE__={\"articles\":[");
+    let mut i = 0usize;
+    while heavy.len() < missing / 2 {
+        heavy.push_str(&format!(
+            "{{\"id\":{},\"slot\":\"ad-{}\",\"targeting\":{{\"section\":\"indland\",\"tags\":[\"klima\",\"energi\"]}},\"lazy\":true}},",
+            seed * 10_000 + i,
+            i % 17
+        ));
+        i += 1;
+    }
+    heavy.push_str("{}]};</script><style>");
+    while heavy.len() < missing * 2 / 3 {
+        heavy.push_str(&format!(
+            ".teaser-{i}{{display:flex;margin:0 0 {}px;font:400 16px/1.4 Georgia,serif;color:#222}}",
+            i % 24
+        ));
+        i += 1;
+    }
+    heavy.push_str("</style><aside class=\"teasers\">");
+    while heavy.len() < missing {
+        heavy.push_str(&format!(
+            "<div class=\"teaser teaser-{}\"><span class=\"kicker\">Mest læste</span><span class=\"headline\">{}</span></div>",
+            i % 24,
+            paragraph(seed + i, 8)
+        ));
+        i += 1;
+    }
+    heavy.push_str("</aside>");
+    match body.rfind("</body>") {
+        Some(at) => body.insert_str(at, &heavy),
+        None => body.push_str(&heavy),
+    }
 }
 
 fn robots(body: &str) -> Response {
@@ -372,3 +422,34 @@ const JS_ARTICLE: &str = r#"{"title": "Skyggeflimmer fra vindmøller",
 "Ifølge reglerne må et hus højst udsættes for ti timers skyggeflimmer om året, og møllerne skal standses automatisk, når grænsen nås, men borgerne mener ikke, at målingerne tager højde for de lave vintersole.",
 "Energistyrelsen oplyser, at sagen behandles i den kommende høring, hvor både naboerne, opstilleren og de lokale politikere får mulighed for at komme med deres bemærkninger til lokalplanen."
 ]}"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn padding_reaches_the_size_asked_for_without_adding_links() {
+        for target in [10_000, 100_000, 300_000] {
+            let mut body = page(
+                "Titel",
+                "da",
+                "<p>Artiklen.</p>",
+                &[("/p/1".into(), "Næste".into())],
+            );
+            let links = body.matches("href=").count();
+            pad(&mut body, target, 7);
+            assert!(
+                (target..target + 512).contains(&body.len()),
+                "{target} asked, {} made",
+                body.len()
+            );
+            assert_eq!(body.matches("href=").count(), links, "padding added links");
+            assert!(body.ends_with("</body></html>"), "padding goes inside the body");
+            assert!(body.contains("<p>Artiklen.</p>"));
+        }
+        let mut small = page("Titel", "da", "<p>x</p>", &[]);
+        let before = small.clone();
+        pad(&mut small, 10, 1);
+        assert_eq!(small, before, "a page already larger is left alone");
+    }
+}

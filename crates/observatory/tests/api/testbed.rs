@@ -250,6 +250,7 @@ async fn one_crawl_spreads_over_workers_and_survives_a_killed_one() {
             sites: 12,
             pages_per_site: 31,
             latency_ms: (20, 60),
+            ..FixtureConfig::default()
         },
         floor_secs: 0.0,
         general_limit: 100_000,
@@ -409,6 +410,7 @@ async fn two_users_jobs_on_the_same_hosts_never_undercut_the_floor() {
             sites: 3,
             pages_per_site: 15,
             latency_ms: (10, 40),
+            ..FixtureConfig::default()
         },
         floor_secs: FLOOR,
         general_limit: 100_000,
