@@ -238,7 +238,7 @@ impl Bed {
     }
 
     async fn scaling_run(&self, bench: &ScaleOut, workers: usize) -> anyhow::Result<ScalingRun> {
-        let per_site = u32::try_from(bench.pages.div_ceil(u32::try_from(bench.sites)?)).unwrap_or(1);
+        let per_site = bench.pages.div_ceil(u32::try_from(bench.sites)?);
         let web = FixtureWeb::start(FixtureConfig {
             sites: bench.sites,
             pages_per_site: usize::try_from(per_site)?.max(1) * 2 + 1,

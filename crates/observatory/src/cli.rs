@@ -512,16 +512,6 @@ pub enum PagesAction {
     },
 }
 
-#[cfg(test)]
-mod tests {
-    use clap::CommandFactory;
-
-    #[test]
-    fn the_command_line_definition_is_consistent() {
-        super::Cli::command().debug_assert();
-    }
-}
-
 /// `LOW-HIGH` (or one number for both).
 fn parse_range<T>(s: &str) -> Result<(T, T), String>
 where
@@ -543,4 +533,24 @@ where
         return Err(format!("{s}: LOW must not be above HIGH"));
     }
     Ok((low, high))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn ranges_are_low_dash_high() {
+        assert_eq!(super::parse_range::<u64>("100-300"), Ok((100, 300)));
+        assert_eq!(super::parse_range::<u64>(" 5 "), Ok((5, 5)));
+        assert_eq!(super::parse_range::<usize>("0-0"), Ok((0, 0)));
+        for bad in ["300-100", "a-b", "-5", "1-2-3", "", "100-"] {
+            assert!(super::parse_range::<u64>(bad).is_err(), "{bad:?} accepted");
+        }
+    }
 }
