@@ -414,9 +414,10 @@ where
         crawl: crate::CrawlId,
     ) -> crate::StoreResult<Vec<crate::FrontierCount>> {
         let rows: Vec<crate::crawl_rows::FrontierCountRow> = sqlx::query_as(
-            "SELECT f.state, f.reason, COUNT(*) AS count FROM crawl_frontier f \
-             JOIN crawl_jobs c ON c.id = f.crawl_id WHERE f.crawl_id = $1 AND c.owner_id = $2 \
-             GROUP BY f.state, f.reason ORDER BY f.state, f.reason",
+            // The counters the frontier's triggers keep (migration `frontier_counts`).
+            "SELECT n.state, NULLIF(n.reason, '') AS reason, n.urls AS count FROM crawl_frontier_counts n \
+             JOIN crawl_jobs c ON c.id = n.crawl_id WHERE n.crawl_id = $1 AND c.owner_id = $2 \
+             AND n.urls > 0 ORDER BY n.state, NULLIF(n.reason, '')",
         )
         .bind(crawl)
         .bind(owner)
@@ -432,10 +433,10 @@ where
         highest: crate::CrawlId,
     ) -> crate::StoreResult<Vec<(crate::CrawlId, crate::FrontierCount)>> {
         let rows: Vec<crate::crawl_rows::JobFrontierCountRow> = sqlx::query_as(
-            "SELECT f.crawl_id, f.state, f.reason, COUNT(*) AS count FROM crawl_frontier f \
-             JOIN crawl_jobs c ON c.id = f.crawl_id \
-             WHERE c.owner_id = $1 AND f.crawl_id BETWEEN $2 AND $3 \
-             GROUP BY f.crawl_id, f.state, f.reason ORDER BY f.crawl_id, f.state, f.reason",
+            "SELECT n.crawl_id, n.state, NULLIF(n.reason, '') AS reason, n.urls AS count \
+             FROM crawl_frontier_counts n JOIN crawl_jobs c ON c.id = n.crawl_id \
+             WHERE c.owner_id = $1 AND n.crawl_id BETWEEN $2 AND $3 AND n.urls > 0 \
+             ORDER BY n.crawl_id, n.state, NULLIF(n.reason, '')",
         )
         .bind(owner)
         .bind(lowest)

@@ -7,7 +7,8 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 use serde::Serialize;
 
-/// A route to load: `{session}` in the template becomes the user's seeded session.
+/// A route to load: `{session}` and `{crawl}` in the template become the user's seeded
+/// session and scraping job.
 #[derive(Debug, Clone)]
 pub struct Route {
     pub name: &'static str,
@@ -32,6 +33,10 @@ pub const ROUTES: &[Route] = &[
         template: "/api/search/sessions/{session}/domains",
     },
     Route {
+        name: "crawl detail",
+        template: "/api/crawls/{crawl}",
+    },
+    Route {
         name: "me",
         template: "/api/auth/me",
     },
@@ -54,6 +59,8 @@ pub struct Target<'a> {
     pub base_url: &'a str,
     pub tokens: &'a [String],
     pub session_ids: &'a [i64],
+    /// One scraping job per token (10,000 URLs each when seeded here).
+    pub crawl_ids: &'a [i64],
 }
 
 /// Runs `users` users over `routes` (each user cycles through them) for `duration` after a
@@ -77,13 +84,16 @@ pub async fn run(
         let client = client.clone();
         let token = target.tokens[u % target.tokens.len()].clone();
         let session = target.session_ids[u % target.session_ids.len()];
+        let crawl = target.crawl_ids[u % target.crawl_ids.len()];
         let urls: Vec<String> = routes
             .iter()
             .map(|r| {
                 format!(
                     "{}{}",
                     target.base_url,
-                    r.template.replace("{session}", &session.to_string())
+                    r.template
+                        .replace("{session}", &session.to_string())
+                        .replace("{crawl}", &crawl.to_string())
                 )
             })
             .collect();

@@ -22,10 +22,14 @@ pub async fn run_all(settings: &Settings, args: &SuiteArgs, report: &mut Report)
             .context("--base-url needs --token (or OBSERVATORY_BENCH_TOKEN)")?;
         report.backend = format!("external {base_url}");
         let routes: Vec<Route> = match args.session {
-            Some(_) => ROUTES.to_vec(),
+            Some(_) => ROUTES
+                .iter()
+                .filter(|r| !r.template.contains("{crawl}"))
+                .cloned()
+                .collect(),
             None => ROUTES
                 .iter()
-                .filter(|r| !r.template.contains("{session}"))
+                .filter(|r| !r.template.contains("{session}") && !r.template.contains("{crawl}"))
                 .cloned()
                 .collect(),
         };
@@ -35,6 +39,7 @@ pub async fn run_all(settings: &Settings, args: &SuiteArgs, report: &mut Report)
             base_url: base_url.trim_end_matches('/'),
             tokens: &tokens,
             session_ids: &sessions,
+            crawl_ids: &[0],
         };
         if args.wants(args.api) {
             api(&target, &routes, args, report).await?;
@@ -62,6 +67,7 @@ pub async fn run_all(settings: &Settings, args: &SuiteArgs, report: &mut Report)
             base_url: &instance.base_url,
             tokens: &instance.tokens,
             session_ids: &instance.session_ids,
+            crawl_ids: &instance.crawl_ids,
         };
         if args.wants(args.api) {
             api(&target, ROUTES, args, report).await?;
@@ -147,6 +153,15 @@ async fn api(
                 brief: Target::below(200.0),
                 ours: None,
             });
+            if route.name == "crawl detail" {
+                report.checks.push(Check {
+                    measure: format!("crawl detail (10,000 URLs) p95 at {} users", args.users),
+                    value: line.p95_ms,
+                    unit: "ms",
+                    brief: None,
+                    ours: Target::below(20.0),
+                });
+            }
             if route.name == "session list" {
                 report.checks.push(Check {
                     measure: format!("session list throughput, {} connections", args.users),

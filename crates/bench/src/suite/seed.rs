@@ -27,6 +27,8 @@ pub struct Instance {
     pub owners: Vec<store::UserId>,
     /// One session id per token (the first seeded one), for detail and result routes.
     pub session_ids: Vec<i64>,
+    /// One scraping job per token, of [`CRAWL_URLS`] URLs.
+    pub crawl_ids: Vec<i64>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _scratch: tempfile::TempDir,
 }
@@ -85,6 +87,7 @@ pub async fn start(base: &Settings, database_url: Option<&str>, accounts: usize)
     let mut tokens = Vec::new();
     let mut owners = Vec::new();
     let mut session_ids = Vec::new();
+    let mut crawl_ids = Vec::new();
     let stamp = chrono::Utc::now().timestamp_millis();
     for a in 0..accounts {
         let user = store
@@ -114,6 +117,7 @@ pub async fn start(base: &Settings, database_url: Option<&str>, accounts: usize)
         }
         // Load paths are plain numbers, as a client would send them.
         session_ids.push(first.map_or(0, store::SearchSessionId::get));
+        crawl_ids.push(seed_crawl(store.as_ref(), user.id).await?.get());
     }
     eprintln!(
         "seeded {accounts} accounts × {SESSIONS} sessions × {QUERIES} queries × {RESULTS} results in {:.1} s",
@@ -125,6 +129,7 @@ pub async fn start(base: &Settings, database_url: Option<&str>, accounts: usize)
         tokens,
         owners,
         session_ids,
+        crawl_ids,
         shutdown: Some(tx),
         _scratch: scratch,
     })
@@ -154,6 +159,35 @@ pub fn results(query: usize, count: usize) -> Vec<NewSearchResult> {
 
 /// A finished session of `QUERIES` queries with `RESULTS` results each, written the way a
 /// search job writes it.
+/// URLs of each seeded scraping job.
+pub const CRAWL_URLS: usize = 10_000;
+
+/// A scraping job of [`CRAWL_URLS`] URLs over 100 sites as a job leaves its frontier:
+/// most queued, a fifth skipped for one of three reasons (nothing runs it).
+async fn seed_crawl(store: &dyn Store, owner: store::UserId) -> anyhow::Result<store::CrawlId> {
+    let reasons = ["robots", "cap", "excluded"];
+    let seeds = (0..CRAWL_URLS)
+        .map(|i| store::NewFrontierUrl {
+            url: format!("https://www.site{}.dk/article/{i}", i % 100),
+            site: format!("site{}.dk", i % 100),
+            depth: i32::try_from(i % 3).unwrap_or(0),
+            parent_url: None,
+            skipped: (i % 5 == 0).then(|| reasons[i % 3].to_owned()),
+        })
+        .collect();
+    let crawl = store
+        .create_crawl(store::NewCrawl {
+            owner_id: owner,
+            name: "bench crawl".into(),
+            config: serde_json::to_value(crawl::CrawlConfig::default())?,
+            sources: serde_json::json!({"urls": CRAWL_URLS}),
+            sessions: vec![],
+            seeds,
+        })
+        .await?;
+    Ok(crawl.id)
+}
+
 pub async fn seed_session(
     store: &dyn Store,
     owner: store::UserId,

@@ -281,3 +281,122 @@ async fn robots_txt_is_stored_per_origin_and_replaced() {
         "origins differ by scheme"
     );
 }
+
+/// The frontier's rows counted afresh, for comparison with the kept counters.
+async fn recount(db: &TestDb, crawl: CrawlId) -> Vec<(String, Option<String>, i64)> {
+    let sql = "SELECT state, reason, COUNT(*) FROM crawl_frontier WHERE crawl_id = $1 \
+               GROUP BY state, reason";
+    let mut rows: Vec<(String, Option<String>, i64)> = match db.store.pool() {
+        DbPool::Postgres(pool) => sqlx::query_as(sql).bind(crawl).fetch_all(&pool).await.unwrap(),
+        DbPool::Sqlite(pool) => sqlx::query_as(sql).bind(crawl).fetch_all(&pool).await.unwrap(),
+    };
+    rows.sort();
+    rows
+}
+
+async fn kept(s: &dyn Store, owner: UserId, crawl: CrawlId) -> Vec<(String, Option<String>, i64)> {
+    let mut rows: Vec<_> = s
+        .frontier_counts(owner, crawl)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.state.as_str().to_owned(), c.reason, c.count))
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[tokio::test]
+async fn frontier_counters_are_kept_exact_by_every_kind_of_change() {
+    let db = TestDb::new().await;
+    let s = db.store.as_ref();
+    let alice = user(s, "alice").await;
+    let mut seeds: Vec<NewFrontierUrl> = (0..8)
+        .map(|i| seed(&format!("https://a.dk/{i}"), "a.dk", 0))
+        .collect();
+    seeds.push(NewFrontierUrl {
+        skipped: Some("excluded".into()),
+        ..seed("https://b.dk/x", "b.dk", 0)
+    });
+    let crawl = crawl_with(s, alice.id, seeds).await;
+    let check = async |what: &str| {
+        assert_eq!(
+            kept(s, alice.id, crawl.id).await,
+            recount(&db, crawl.id).await,
+            "after {what}"
+        );
+    };
+    check("seeding").await;
+
+    let w1 = s
+        .claim_frontier_leased(crawl.id, &claim("w1", 4, 10, &[]))
+        .await
+        .unwrap();
+    let w2 = s
+        .claim_frontier_leased(crawl.id, &claim("w2", 2, 10, &[]))
+        .await
+        .unwrap();
+    check("claims").await;
+    // Outcomes of every kind, one with links (new, capped, and one already there).
+    let mut with_links = done(&w1[0].url);
+    with_links.links = vec![
+        seed("https://a.dk/new", "a.dk", 1),
+        NewFrontierUrl {
+            skipped: Some("cap".into()),
+            ..seed("https://a.dk/capped", "a.dk", 1)
+        },
+        seed(&w1[1].url, "a.dk", 1),
+    ];
+    let failed = FrontierResult {
+        state: FrontierState::Failed,
+        reason: Some("http_500".into()),
+        page: None,
+        body: None,
+        links: vec![],
+    };
+    let robots = FrontierResult {
+        state: FrontierState::Skipped,
+        reason: Some("robots".into()),
+        page: None,
+        body: None,
+        links: vec![],
+    };
+    s.finish_frontier_batch(
+        alice.id,
+        &[(&w1[0], &with_links), (&w1[1], &failed), (&w1[2], &robots)],
+    )
+    .await
+    .unwrap();
+    check("a batch of outcomes").await;
+    // An outcome from a run that no longer holds the URL changes nothing.
+    s.finish_frontier(&w2[0], alice.id, &done(&w2[0].url))
+        .await
+        .unwrap();
+    s.release_frontier_leases(crawl.id, "w1").await.unwrap();
+    check("a release").await;
+    s.renew_frontier_leases(crawl.id, "w2", Utc::now() - Duration::seconds(1))
+        .await
+        .unwrap();
+    s.claim_frontier_leased(crawl.id, &claim("w3", 100, 100, &[]))
+        .await
+        .unwrap();
+    check("a lapsed lease claimed again").await;
+    s.requeue_in_flight(crawl.id).await.unwrap();
+    check("requeueing what was in flight").await;
+    let totals: i64 = kept(s, alice.id, crawl.id).await.iter().map(|r| r.2).sum();
+    assert_eq!(totals, 11, "8 seeds, 1 excluded, 2 links");
+
+    s.delete_crawl(alice.id, crawl.id).await.unwrap();
+    assert!(recount(&db, crawl.id).await.is_empty());
+    let left: i64 = match db.store.pool() {
+        DbPool::Postgres(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM crawl_frontier_counts")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        DbPool::Sqlite(pool) => sqlx::query_scalar("SELECT COUNT(*) FROM crawl_frontier_counts")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+    };
+    assert_eq!(left, 0, "a deleted crawl's counters go with it");
+}
