@@ -42,13 +42,7 @@ pub async fn run(settings: &Settings, pages: u32, database_url: Option<&str>) ->
     settings.crawl.max_per_host_concurrency = 16;
     settings.crawl.host_overrides = web.hosts().into_iter().map(|h| (h, web.addr().ip())).collect();
     let store = open_store(&settings).await?;
-    let owner = store
-        .create_user(NewUser {
-            username: format!("bench{}", chrono::Utc::now().timestamp_millis()),
-            password_hash: "not a password hash: this account cannot log in".into(),
-            is_admin: false,
-        })
-        .await?;
+    let owner = bench_owner(store.as_ref()).await?;
     let (registry, _) = job_registry(&settings)?;
     let config = crawl::CrawlConfig {
         depth: 3,
@@ -58,15 +52,7 @@ pub async fn run(settings: &Settings, pages: u32, database_url: Option<&str>) ->
         recollect: true,
         ..crawl::CrawlConfig::default()
     };
-    let seeds: Vec<NewFrontierUrl> = (0..sites)
-        .map(|i| NewFrontierUrl {
-            url: web.url(&format!("site{i}.test"), "/"),
-            site: format!("site{i}.test"),
-            depth: 0,
-            parent_url: None,
-            skipped: None,
-        })
-        .collect();
+    let seeds = home_pages(&web, sites);
     let crawl = store
         .create_crawl(NewCrawl {
             owner_id: owner.id,
@@ -134,6 +120,30 @@ pub async fn run(settings: &Settings, pages: u32, database_url: Option<&str>) ->
         _ => println!("peak memory       unavailable (no /proc/self/status)"),
     }
     Ok(rate)
+}
+
+/// Every fixture site's home page, as a crawl's seeds.
+pub(crate) fn home_pages(web: &FixtureWeb, sites: usize) -> Vec<NewFrontierUrl> {
+    (0..sites)
+        .map(|i| NewFrontierUrl {
+            url: web.url(&format!("site{i}.test"), "/"),
+            site: format!("site{i}.test"),
+            depth: 0,
+            parent_url: None,
+            skipped: None,
+        })
+        .collect()
+}
+
+/// An account for a benchmark's jobs, which cannot log in.
+pub(crate) async fn bench_owner(store: &dyn store::Store) -> anyhow::Result<store::User> {
+    Ok(store
+        .create_user(NewUser {
+            username: format!("bench{}", chrono::Utc::now().timestamp_millis()),
+            password_hash: "not a password hash: this account cannot log in".into(),
+            is_admin: false,
+        })
+        .await?)
 }
 
 /// The process's resident-set high-water mark (`VmHWM`), in KiB, where Linux reports it.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use serde_json::json;
-use store::{FrontierState, JobStatus, NewCrawl, NewFrontierUrl, NewUser, Priority, Store, UserId};
+use store::{FrontierState, JobStatus, NewCrawl, Priority, Store, UserId};
 use testkit::{FixtureConfig, FixtureWeb};
 
 use app::follow_job;
@@ -121,13 +121,7 @@ pub async fn run(settings: &Settings, bench: &ScaleOut) -> anyhow::Result<ScaleO
     .hosts();
     write_worker_config(scratch.path(), &hosts)?;
     let store = open_store(&settings).await?;
-    let owner = store
-        .create_user(NewUser {
-            username: format!("bench{}", chrono::Utc::now().timestamp_millis()),
-            password_hash: "not a password hash: this account cannot log in".into(),
-            is_admin: false,
-        })
-        .await?;
+    let owner = crate::crawl::bench_owner(store.as_ref()).await?;
     let bed = Bed {
         store,
         settings,
@@ -352,15 +346,7 @@ impl Bed {
         config: crawl::CrawlConfig,
         name: &str,
     ) -> anyhow::Result<store::CrawlId> {
-        let seeds: Vec<NewFrontierUrl> = (0..sites)
-            .map(|i| NewFrontierUrl {
-                url: web.url(&format!("site{i}.test"), "/"),
-                site: format!("site{i}.test"),
-                depth: 0,
-                parent_url: None,
-                skipped: None,
-            })
-            .collect();
+        let seeds = crate::crawl::home_pages(web, sites);
         let crawl = self
             .store
             .create_crawl(NewCrawl {
