@@ -113,16 +113,17 @@ pub async fn run(settings: &Settings, bench: &ScaleOut) -> anyhow::Result<ScaleO
     };
     // The hosts are the same names in every fixture web; only the port changes, and with
     // it the origin, so no run finds another's robots.txt in the shared cache.
-    let hosts = FixtureWeb::start(FixtureConfig {
+    let hosts = FixtureConfig {
         sites: bench.sites.max(BUDGET_SITES),
         ..FixtureConfig::default()
-    })
-    .await?
+    }
     .hosts();
     write_worker_config(scratch.path(), &hosts)?;
     let store = open_store(&settings).await?;
     let owner = crate::crawl::bench_owner(store.as_ref()).await?;
+    let (registry, _) = job_registry(&settings)?;
     let bed = Bed {
+        registry,
         store,
         settings,
         owner: owner.id,
@@ -135,6 +136,8 @@ pub async fn run(settings: &Settings, bench: &ScaleOut) -> anyhow::Result<ScaleO
 
 /// The installation under test: its database, configuration and scratch directory.
 struct Bed {
+    /// Submits the jobs (the worker processes run them).
+    registry: jobs::Registry,
     store: Arc<dyn Store>,
     settings: Settings,
     owner: UserId,
@@ -233,13 +236,7 @@ impl Bed {
 
     async fn scaling_run(&self, bench: &ScaleOut, workers: usize) -> anyhow::Result<ScalingRun> {
         let per_site = bench.pages.div_ceil(u32::try_from(bench.sites)?);
-        let web = FixtureWeb::start(FixtureConfig {
-            sites: bench.sites,
-            pages_per_site: usize::try_from(per_site)?.max(1) * 2 + 1,
-            latency_ms: bench.latency_ms,
-            page_bytes: (bench.page_kb.0 * 1024, bench.page_kb.1 * 1024),
-        })
-        .await?;
+        let web = latency_web(bench, bench.sites, usize::try_from(per_site)?.max(1) * 2 + 1).await?;
         let config = crawl::CrawlConfig {
             depth: 3,
             max_pages_per_site: Some(per_site),
@@ -283,13 +280,7 @@ impl Bed {
     }
 
     async fn budget_run(&self, bench: &ScaleOut) -> anyhow::Result<BudgetRun> {
-        let web = FixtureWeb::start(FixtureConfig {
-            sites: BUDGET_SITES,
-            pages_per_site: 2 * BUDGET_PAGES_PER_SITE as usize + 1,
-            latency_ms: bench.latency_ms,
-            page_bytes: (bench.page_kb.0 * 1024, bench.page_kb.1 * 1024),
-        })
-        .await?;
+        let web = latency_web(bench, BUDGET_SITES, 2 * BUDGET_PAGES_PER_SITE as usize + 1).await?;
         let config = crawl::CrawlConfig {
             depth: 3,
             max_pages_per_site: Some(BUDGET_PAGES_PER_SITE),
@@ -358,8 +349,8 @@ impl Bed {
                 seeds,
             })
             .await?;
-        let (registry, _) = job_registry(&self.settings)?;
-        let job = registry
+        let job = self
+            .registry
             .submit(
                 self.store.as_ref(),
                 self.owner,
@@ -386,6 +377,18 @@ impl Bed {
             .map(|c| c.count)
             .sum())
     }
+}
+
+/// A fresh fixture web (a new port, so no run finds another's robots.txt in the shared
+/// cache) with the benchmark's latency and page weight.
+async fn latency_web(bench: &ScaleOut, sites: usize, pages_per_site: usize) -> std::io::Result<FixtureWeb> {
+    FixtureWeb::start(FixtureConfig {
+        sites,
+        pages_per_site,
+        latency_ms: bench.latency_ms,
+        page_bytes: (bench.page_kb.0 * 1024, bench.page_kb.1 * 1024),
+    })
+    .await
 }
 
 /// The workers' `observatory.toml`: no floor (the fixture web is ours), its hostnames

@@ -48,6 +48,15 @@ pub struct FixtureConfig {
     pub page_bytes: (usize, usize),
 }
 
+impl FixtureConfig {
+    /// Every hostname a fixture web of this configuration answers for, whatever its port.
+    pub fn hosts(&self) -> Vec<String> {
+        let mut hosts: Vec<String> = (0..self.sites).map(|i| format!("site{i}.test")).collect();
+        hosts.extend(pages::SPECIAL_HOSTS.iter().map(|h| (*h).to_owned()));
+        hosts
+    }
+}
+
 impl Default for FixtureConfig {
     fn default() -> Self {
         Self {
@@ -156,9 +165,7 @@ impl FixtureWeb {
 
     /// Every hostname the fixture web answers for (all resolve to [`FixtureWeb::addr`]).
     pub fn hosts(&self) -> Vec<String> {
-        let mut hosts: Vec<String> = (0..self.config.sites).map(|i| format!("site{i}.test")).collect();
-        hosts.extend(pages::SPECIAL_HOSTS.iter().map(|h| (*h).to_owned()));
-        hosts
+        self.config.hosts()
     }
 
     pub fn config(&self) -> &FixtureConfig {
