@@ -201,7 +201,10 @@ impl Cache {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<Bytes, E>>,
     {
-        let Some(local) = &self.0.local else {
+        let ttl = self.0.settings.ttls.of(key.class);
+        // A class with no lifetime is not cached: how an operator (or a benchmark) turns
+        // off the response cache while keeping the login-session lookups cached.
+        let (Some(local), false) = (&self.0.local, ttl.is_zero()) else {
             return load().await;
         };
         let rendered = key.render();
@@ -211,7 +214,6 @@ impl Cache {
             count(class, "hit");
             return Ok(bytes);
         }
-        let ttl = self.0.settings.ttls.of(key.class);
         let remote = self.0.remote.as_ref();
         local
             .load_once(&rendered, &namespace, ttl, || async {

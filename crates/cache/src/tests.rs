@@ -60,6 +60,32 @@ async fn local_cache_reads_through_and_invalidates_by_namespace() {
 }
 
 #[tokio::test]
+async fn a_class_with_a_zero_ttl_is_not_cached_and_the_others_still_are() {
+    let mut settings = CacheSettings::default();
+    settings.ttls.session_lists_secs = 0;
+    let cache = Cache::local(&settings);
+    let calls = Arc::new(AtomicUsize::new(0));
+    for value in ["v1", "v2"] {
+        assert_eq!(
+            cache
+                .get_or_load(&key(1, "a"), loader(&calls, value))
+                .await
+                .unwrap(),
+            value
+        );
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "every read of the class loads");
+    let login = Key::new(Namespace::new("users", 1), Class::LoginSessions, None, "token");
+    for _ in 0..2 {
+        assert_eq!(
+            cache.get_or_load(&login, loader(&calls, "me")).await.unwrap(),
+            "me"
+        );
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 3, "login sessions are still cached");
+}
+
+#[tokio::test]
 async fn a_load_racing_an_invalidation_is_not_served_after_it() {
     let cache = Cache::local(&CacheSettings::default());
     let k = key(1, "v");

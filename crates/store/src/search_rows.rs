@@ -172,18 +172,37 @@ impl From<SessionDomainRow> for SessionDomain {
     }
 }
 
+/// A session's counters as the triggers keep them (`search_session_counts`).
 #[derive(Debug, sqlx::FromRow)]
-pub(crate) struct QueryStatusCountRow {
-    pub status: String,
-    pub count: i64,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct ResultCountsRow {
+pub(crate) struct SessionCountsRow {
+    pub session_id: crate::SearchSessionId,
+    pub queries: i64,
+    pub queries_queued: i64,
+    pub queries_running: i64,
+    pub queries_done: i64,
+    pub queries_failed: i64,
+    pub queries_cancelled: i64,
     pub results: i64,
     pub excluded: i64,
     pub unique_urls: i64,
     pub unique_domains: i64,
+}
+
+impl From<SessionCountsRow> for SessionCounts {
+    fn from(r: SessionCountsRow) -> Self {
+        SessionCounts {
+            queries: r.queries,
+            queries_queued: r.queries_queued,
+            queries_running: r.queries_running,
+            queries_done: r.queries_done,
+            queries_failed: r.queries_failed,
+            queries_cancelled: r.queries_cancelled,
+            results: r.results,
+            excluded: r.excluded,
+            unique_urls: r.unique_urls,
+            unique_domains: r.unique_domains,
+        }
+    }
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -228,87 +247,4 @@ impl From<RawPageRow> for RawPageBody {
             fetched_at: r.fetched_at,
         }
     }
-}
-
-pub(crate) fn counts(
-    statuses: Vec<QueryStatusCountRow>,
-    results: ResultCountsRow,
-) -> Result<SessionCounts, StoreError> {
-    let mut c = SessionCounts {
-        results: results.results,
-        excluded: results.excluded,
-        unique_urls: results.unique_urls,
-        unique_domains: results.unique_domains,
-        ..SessionCounts::default()
-    };
-    for row in statuses {
-        let status: SearchStatus = row.status.parse().map_err(StoreError::Corrupt)?;
-        c.queries += row.count;
-        match status {
-            SearchStatus::Queued => c.queries_queued += row.count,
-            SearchStatus::Running => c.queries_running += row.count,
-            SearchStatus::Done => c.queries_done += row.count,
-            SearchStatus::Failed => c.queries_failed += row.count,
-            SearchStatus::Cancelled => c.queries_cancelled += row.count,
-        }
-    }
-    Ok(c)
-}
-
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct SessionStatusCountRow {
-    pub session_id: crate::SearchSessionId,
-    pub status: String,
-    pub count: i64,
-}
-
-#[derive(Debug, sqlx::FromRow)]
-pub(crate) struct SessionResultCountsRow {
-    pub session_id: crate::SearchSessionId,
-    pub results: i64,
-    pub excluded: i64,
-    pub unique_urls: i64,
-    pub unique_domains: i64,
-}
-
-pub(crate) fn counts_many(
-    statuses: Vec<SessionStatusCountRow>,
-    results: Vec<SessionResultCountsRow>,
-    out: &mut std::collections::HashMap<crate::SearchSessionId, SessionCounts>,
-) -> Result<(), StoreError> {
-    let mut by_session: std::collections::HashMap<crate::SearchSessionId, Vec<QueryStatusCountRow>> =
-        std::collections::HashMap::new();
-    for row in statuses {
-        by_session
-            .entry(row.session_id)
-            .or_default()
-            .push(QueryStatusCountRow {
-                status: row.status,
-                count: row.count,
-            });
-    }
-    let mut result_rows: std::collections::HashMap<crate::SearchSessionId, ResultCountsRow> = results
-        .into_iter()
-        .map(|r| {
-            (
-                r.session_id,
-                ResultCountsRow {
-                    results: r.results,
-                    excluded: r.excluded,
-                    unique_urls: r.unique_urls,
-                    unique_domains: r.unique_domains,
-                },
-            )
-        })
-        .collect();
-    for (session, rows) in by_session {
-        let results = result_rows.remove(&session).unwrap_or(ResultCountsRow {
-            results: 0,
-            excluded: 0,
-            unique_urls: 0,
-            unique_domains: 0,
-        });
-        out.insert(session, counts(rows, results)?);
-    }
-    Ok(())
 }

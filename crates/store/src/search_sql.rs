@@ -235,28 +235,17 @@ where
         owner: crate::UserId,
         session: crate::SearchSessionId,
     ) -> crate::StoreResult<crate::SessionCounts> {
-        let statuses: Vec<crate::search_rows::QueryStatusCountRow> = sqlx::query_as(
-            "SELECT q.status, COUNT(*) AS count FROM search_queries q \
-             JOIN search_sessions s ON s.id = q.session_id \
-             WHERE q.session_id = $1 AND s.owner_id = $2 GROUP BY q.status",
+        // Kept by triggers on the session's queries and results (migration
+        // 20261202000003); another user's session reads as empty, like a missing one.
+        let row: Option<crate::search_rows::SessionCountsRow> = sqlx::query_as(
+            "SELECT c.* FROM search_session_counts c JOIN search_sessions s ON s.id = c.session_id \
+             WHERE c.session_id = $1 AND s.owner_id = $2",
         )
         .bind(session)
         .bind(owner)
-        .fetch_all(self.sql_pool())
+        .fetch_optional(self.sql_pool())
         .await?;
-        let results: crate::search_rows::ResultCountsRow = sqlx::query_as(
-            "SELECT COUNT(*) AS results, \
-             COALESCE(SUM(CASE WHEN r.excluded THEN 1 ELSE 0 END), 0) AS excluded, \
-             COUNT(DISTINCT CASE WHEN r.excluded THEN NULL ELSE r.normalized_url END) AS unique_urls, \
-             COUNT(DISTINCT CASE WHEN r.excluded THEN NULL ELSE r.domain END) AS unique_domains \
-             FROM search_results r JOIN search_sessions s ON s.id = r.session_id \
-             WHERE r.session_id = $1 AND s.owner_id = $2",
-        )
-        .bind(session)
-        .bind(owner)
-        .fetch_one(self.sql_pool())
-        .await?;
-        crate::search_rows::counts(statuses, results)
+        Ok(row.map(crate::SessionCounts::from).unwrap_or_default())
     }
 
     async fn search_session_counts_many(
@@ -264,40 +253,25 @@ where
         owner: crate::UserId,
         sessions: &[crate::SearchSessionId],
     ) -> crate::StoreResult<std::collections::HashMap<crate::SearchSessionId, crate::SessionCounts>> {
-        let mut out = std::collections::HashMap::new();
         if sessions.is_empty() {
-            return Ok(out);
+            return Ok(std::collections::HashMap::new());
         }
-        let mut statuses = sqlx::QueryBuilder::new(
-            "SELECT q.session_id, q.status, COUNT(*) AS count FROM search_queries q \
-             JOIN search_sessions s ON s.id = q.session_id WHERE s.owner_id = ",
+        let mut query = sqlx::QueryBuilder::new(
+            "SELECT c.* FROM search_session_counts c JOIN search_sessions s ON s.id = c.session_id \
+             WHERE s.owner_id = ",
         );
-        statuses.push_bind(owner).push(" AND q.session_id IN (");
-        let mut ids = statuses.separated(", ");
+        query.push_bind(owner).push(" AND c.session_id IN (");
+        let mut ids = query.separated(", ");
         for id in sessions {
             ids.push_bind(*id);
         }
-        statuses.push(") GROUP BY q.session_id, q.status");
-        let status_rows: Vec<crate::search_rows::SessionStatusCountRow> =
-            statuses.build_query_as().fetch_all(self.sql_pool()).await?;
-
-        let mut results = sqlx::QueryBuilder::new(
-            "SELECT r.session_id, COUNT(*) AS results, \
-             COALESCE(SUM(CASE WHEN r.excluded THEN 1 ELSE 0 END), 0) AS excluded, \
-             COUNT(DISTINCT CASE WHEN r.excluded THEN NULL ELSE r.normalized_url END) AS unique_urls, \
-             COUNT(DISTINCT CASE WHEN r.excluded THEN NULL ELSE r.domain END) AS unique_domains \
-             FROM search_results r JOIN search_sessions s ON s.id = r.session_id WHERE s.owner_id = ",
-        );
-        results.push_bind(owner).push(" AND r.session_id IN (");
-        let mut ids = results.separated(", ");
-        for id in sessions {
-            ids.push_bind(*id);
-        }
-        results.push(") GROUP BY r.session_id");
-        let result_rows: Vec<crate::search_rows::SessionResultCountsRow> =
-            results.build_query_as().fetch_all(self.sql_pool()).await?;
-        crate::search_rows::counts_many(status_rows, result_rows, &mut out)?;
-        Ok(out)
+        query.push(")");
+        let rows: Vec<crate::search_rows::SessionCountsRow> =
+            query.build_query_as().fetch_all(self.sql_pool()).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| (row.session_id, crate::SessionCounts::from(row)))
+            .collect())
     }
 
     async fn list_search_results(

@@ -8,4 +8,5 @@ mod crawl;
 mod helpers;
 mod networks;
 mod search;
+mod session_counts;
 mod shared_crawling;

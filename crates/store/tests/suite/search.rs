@@ -11,7 +11,7 @@ fn page(after: Option<i64>, limit: u32) -> PageRequest {
     PageRequest { after, limit }
 }
 
-fn new_session(owner: UserId, queries: &[&str]) -> NewSearchSession {
+pub(crate) fn new_session(owner: UserId, queries: &[&str]) -> NewSearchSession {
     NewSearchSession {
         owner_id: owner,
         name: "energy".into(),
@@ -29,7 +29,7 @@ fn new_session(owner: UserId, queries: &[&str]) -> NewSearchSession {
     }
 }
 
-fn result(rank: i32, url: &str, domain: &str) -> NewSearchResult {
+pub(crate) fn result(rank: i32, url: &str, domain: &str) -> NewSearchResult {
     NewSearchResult {
         rank,
         page: 0,
@@ -45,7 +45,7 @@ fn result(rank: i32, url: &str, domain: &str) -> NewSearchResult {
     }
 }
 
-fn outcome(results: Vec<NewSearchResult>) -> QueryOutcome {
+pub(crate) fn outcome(results: Vec<NewSearchResult>) -> QueryOutcome {
     QueryOutcome {
         status: SearchStatus::Done,
         error: None,
