@@ -9,6 +9,7 @@ mod context;
 mod execute;
 pub mod kinds;
 mod registry;
+mod spread;
 mod worker;
 
 pub use context::{JobContext, JobError};

@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::execute::Executor;
 use crate::registry::Registry;
+use crate::spread::{Spread, SpreadLayer, hold_for};
 
 #[derive(Debug, Clone)]
 pub struct WorkerOptions {
@@ -171,8 +172,13 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
     let shutdown = CancellationToken::new();
     let concurrency = options.concurrency.max(1);
     let mut tasks = Vec::new();
+    let spreads: Vec<(Queue, Spread)> = options
+        .queues
+        .iter()
+        .map(|q| (*q, Spread::new(hold_for(options.poll_interval))))
+        .collect();
 
-    for queue in &options.queues {
+    for (queue, spread) in &spreads {
         let base_name = format!("{id}:{queue}");
         let stop = shutdown.clone();
         let executor = executor.clone();
@@ -182,6 +188,7 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
         let poll = options.poll_interval;
         let store = store.clone();
         let in_flight = InFlight::default();
+        let spread = spread.clone();
         // Beyond apalis's own limit for declaring a worker dead, plus a second of rounding
         // (SQLite keeps whole seconds).
         let silence_limit = heartbeat * (missed as u32 + 1) + Duration::from_secs(1);
@@ -195,9 +202,10 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
                 tokio::spawn(async move {
                     for restart in 0u64.. {
                         let name = if restart == 0 { base_name.clone() } else { format!("{base_name}:r{restart}") };
+                        // One task a fetch: the hold decides between fetches (see `spread`).
                         let config = <$config>::default()
                             .queue(queue_name)
-                            .batch_size(concurrency)
+                            .batch_size(1)
                             .heartbeat_interval(heartbeat)
                             .missed_heartbeats(missed);
                         let backend = <$backend>::new(&pool).with_config(config).poll_with_interval(poll);
@@ -205,6 +213,7 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
                             .backend(backend)
                             .data(executor.clone())
                             .data(in_flight.clone())
+                            .layer(SpreadLayer(spread.clone()))
                             .concurrency(concurrency)
                             .build(handle_task);
                         let signal = {
@@ -280,7 +289,11 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
     tasks.push(tokio::spawn(heartbeat(
         store.clone(),
         beat,
-        options.heartbeat_interval,
+        Beating {
+            every: options.heartbeat_interval,
+            peers_within: options.heartbeat_interval * (options.missed_heartbeats as u32 + 1),
+            spreads,
+        },
         last_heartbeat.clone(),
         shutdown.clone(),
     )));
@@ -296,14 +309,22 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
     }
 }
 
+/// How the heartbeat runs, and the queues whose peers it counts while it is at it.
+struct Beating {
+    every: Duration,
+    /// A peer counts while its last beat is this recent.
+    peers_within: Duration,
+    spreads: Vec<(Queue, Spread)>,
+}
+
 async fn heartbeat(
     store: Arc<dyn Store>,
     beat: WorkerBeat,
-    every: Duration,
+    beating: Beating,
     last: Arc<AtomicI64>,
     shutdown: CancellationToken,
 ) {
-    let mut tick = tokio::time::interval(every);
+    let mut tick = tokio::time::interval(beating.every);
     loop {
         tokio::select! {
             _ = shutdown.cancelled() => return,
@@ -313,6 +334,24 @@ async fn heartbeat(
         match store.worker_heartbeat(&beat, now).await {
             Ok(()) => last.store(now.timestamp_millis(), Ordering::Relaxed),
             Err(e) => tracing::warn!(error = %e, "worker heartbeat failed"),
+        }
+        let since = now - chrono::Duration::from_std(beating.peers_within).unwrap_or(chrono::Duration::MAX);
+        for (queue, spread) in &beating.spreads {
+            match store.live_queue_workers(*queue, since).await {
+                Ok(ids) => {
+                    let peers = ids.iter().filter(|id| **id != beat.id).count();
+                    if spread.set_peers(peers) {
+                        tracing::info!(
+                            queue = queue.as_str(),
+                            peers,
+                            hold_ms = spread.hold().as_millis() as u64,
+                            "other workers of the queue changed"
+                        );
+                    }
+                }
+                // Counted as before: a wrong count only delays or hurries a task.
+                Err(e) => tracing::warn!(error = %e, "could not count the queue's workers"),
+            }
         }
     }
 }

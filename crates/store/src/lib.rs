@@ -483,6 +483,8 @@ pub trait Store:
     async fn worker_heartbeat(&self, beat: &WorkerBeat, now: DateTime<Utc>) -> StoreResult<()>;
     async fn latest_worker_heartbeat(&self) -> StoreResult<Option<DateTime<Utc>>>;
     async fn remove_worker(&self, id: &str) -> StoreResult<()>;
+    /// Ids of the worker processes serving `queue` that have beaten since `since`.
+    async fn live_queue_workers(&self, queue: Queue, since: DateTime<Utc>) -> StoreResult<Vec<String>>;
     /// Seconds since the queue engine last heard from its worker `name`, by the database's
     /// clock (no skew between hosts); `None` when no such worker is registered.
     async fn queue_worker_silence(&self, name: &str) -> StoreResult<Option<f64>>;

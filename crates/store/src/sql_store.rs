@@ -445,6 +445,21 @@ where
             .await?)
     }
 
+    async fn live_queue_workers(
+        &self,
+        queue: crate::Queue,
+        since: chrono::DateTime<chrono::Utc>,
+    ) -> crate::StoreResult<Vec<String>> {
+        // `queues` is the comma-separated list a worker subscribed to.
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM app_workers WHERE last_seen >= $1 AND ',' || queues || ',' LIKE $2 ORDER BY id",
+        )
+        .bind(since)
+        .bind(format!("%,{},%", queue.as_str()))
+        .fetch_all(self.sql_pool())
+        .await?)
+    }
+
     async fn remove_worker(&self, id: &str) -> crate::StoreResult<()> {
         sqlx::query("DELETE FROM app_workers WHERE id = $1")
             .bind(id)

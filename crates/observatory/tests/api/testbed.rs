@@ -7,6 +7,7 @@
 //!   worker killed with SIGKILL mid-crawl costs only the URLs it had in flight;
 //! - two users' jobs on the same hosts, one asking for no delay at all, never bring two
 //!   requests to a host closer than the operator's floor;
+//! - jobs submitted together run on as many idle workers;
 //! - rate limits and cache invalidations hold across the two API processes.
 
 use std::collections::{HashMap, HashSet};
@@ -399,6 +400,79 @@ async fn one_crawl_spreads_over_workers_and_survives_a_killed_one() {
     assert!(
         twice <= in_flight_at_kill,
         "{twice} URLs fetched twice, {in_flight_at_kill} were in flight at the kill"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn jobs_submitted_together_run_on_as_many_idle_workers() {
+    let bed = Bed::start(BedConfig {
+        web: FixtureConfig {
+            sites: 9,
+            pages_per_site: 12,
+            latency_ms: (10, 30),
+            ..FixtureConfig::default()
+        },
+        floor_secs: 0.0,
+        general_limit: 100_000,
+    })
+    .await;
+    // Each worker has seen the other two (its log says so when the number changes).
+    let logs = bed.dir.path().to_owned();
+    wait_until("every worker seeing its two peers", async || {
+        (0..WORKERS).all(|i| {
+            std::fs::read_to_string(logs.join(format!("worker-{i}.log"))).is_ok_and(|log| {
+                log.lines()
+                    .any(|l| l.contains("queue changed") && l.contains("peers=2"))
+            })
+        })
+    })
+    .await;
+    let alice = bed.login("alice").await;
+    let bob = bed.login("bob").await;
+    // Three jobs of a few seconds each (12 pages a site, half a second apart), on sites
+    // of their own, submitted at once by two users through both API processes.
+    let mut jobs = Vec::new();
+    for (n, (token, user)) in [(&alice, "alice"), (&bob, "bob"), (&alice, "alice")]
+        .into_iter()
+        .enumerate()
+    {
+        let seeds: Vec<String> = (0..3)
+            .map(|i| bed.web.url(&format!("site{}.test", n * 3 + i), "/"))
+            .collect();
+        let crawl = bed
+            .crawl(
+                n % 2,
+                token,
+                seeds,
+                json!({"depth": 2, "max_pages_per_site": 12, "delay_secs": 0.5}),
+            )
+            .await;
+        jobs.push((token, bed.users[user], crawl));
+    }
+    let mut owners = HashSet::new();
+    for (token, user, crawl) in &jobs {
+        let done = bed.wait_for(token, crawl["id"].as_i64().unwrap()).await;
+        assert_eq!(done["status"], "done", "{done}");
+        let job_id = store::JobId::new(crawl["job_id"].as_i64().unwrap());
+        let worker = bed
+            .db
+            .store
+            .job(*user, job_id)
+            .await
+            .unwrap()
+            .and_then(|j| j.worker);
+        owners.insert(
+            worker
+                .as_deref()
+                .and_then(holder_pid)
+                .unwrap_or_else(|| panic!("job {job_id} ran on {worker:?}")),
+        );
+    }
+    assert_eq!(
+        owners.len(),
+        WORKERS,
+        "three jobs on three idle workers ran on {owners:?}\n{}",
+        bed.logs()
     );
 }
 
