@@ -200,6 +200,35 @@ pub async fn resume_crawl(
 /// while queued never ran the code that updates the crawl).
 pub async fn current_crawl(store: &dyn Store, owner: UserId, id: CrawlId) -> Result<CrawlJob, ServiceError> {
     let crawl = store.crawl(owner, id).await?.ok_or(ServiceError::NotFound)?;
+    settle(store, owner, crawl).await
+}
+
+/// A job as [`current_crawl`] reads it, with its counters: one read unless it needs
+/// settling (what a crawl's page polls, so it is kept to one query).
+pub async fn crawl_with_counters(
+    store: &dyn Store,
+    owner: UserId,
+    id: CrawlId,
+) -> Result<(CrawlJob, CrawlCounters), ServiceError> {
+    let (crawl, counts) = store
+        .crawl_with_counts(owner, id)
+        .await?
+        .ok_or(ServiceError::NotFound)?;
+    let status = crawl.status;
+    let crawl = settle(store, owner, crawl).await?;
+    let counts = if crawl.status == status {
+        counts
+    } else {
+        // Settling put what was in flight back in the queue.
+        store.frontier_counts(owner, id).await?
+    };
+    Ok((crawl, counters(&counts)))
+}
+
+/// A job whose queue task ended (cancelled, failed) without the job saying so is settled
+/// to match.
+async fn settle(store: &dyn Store, owner: UserId, crawl: CrawlJob) -> Result<CrawlJob, ServiceError> {
+    let id = crawl.id;
     if crawl.status.is_terminal() {
         return Ok(crawl);
     }

@@ -139,6 +139,16 @@ pub(crate) struct JobFrontierCountRow {
     pub count: i64,
 }
 
+/// A job joined with one of its counters (none when its frontier is empty).
+#[derive(Debug, sqlx::FromRow)]
+pub(crate) struct CrawlCountRow {
+    #[sqlx(flatten)]
+    pub crawl: CrawlJobRow,
+    pub state: Option<String>,
+    pub reason: Option<String>,
+    pub count: Option<i64>,
+}
+
 #[derive(Debug, sqlx::FromRow)]
 pub(crate) struct FrontierCountRow {
     pub state: String,

@@ -426,6 +426,39 @@ where
         rows.into_iter().map(crate::FrontierCount::try_from).collect()
     }
 
+    async fn crawl_with_counts(
+        &self,
+        owner: crate::UserId,
+        id: crate::CrawlId,
+    ) -> crate::StoreResult<Option<(crate::CrawlJob, Vec<crate::FrontierCount>)>> {
+        let rows: Vec<crate::crawl_rows::CrawlCountRow> = sqlx::query_as(
+            "SELECT c.*, n.state, NULLIF(n.reason, '') AS reason, n.urls AS count FROM crawl_jobs c \
+             LEFT JOIN crawl_frontier_counts n ON n.crawl_id = c.id AND n.urls > 0 \
+             WHERE c.id = $1 AND c.owner_id = $2 ORDER BY n.state, NULLIF(n.reason, '')",
+        )
+        .bind(id)
+        .bind(owner)
+        .fetch_all(self.sql_pool())
+        .await?;
+        let mut counts = Vec::with_capacity(rows.len());
+        let mut crawl = None;
+        for row in rows {
+            if let (Some(state), Some(count)) = (row.state, row.count) {
+                counts.push(crate::FrontierCount::try_from(
+                    crate::crawl_rows::FrontierCountRow {
+                        state,
+                        reason: row.reason,
+                        count,
+                    },
+                )?);
+            }
+            if crawl.is_none() {
+                crawl = Some(crate::CrawlJob::try_from(row.crawl)?);
+            }
+        }
+        Ok(crawl.map(|c| (c, counts)))
+    }
+
     async fn frontier_counts_between(
         &self,
         owner: crate::UserId,

@@ -285,6 +285,12 @@ pub trait CrawlStore: Send + Sync {
         finished: &[(&FrontierItem, &FrontierResult)],
     ) -> StoreResult<u64>;
     async fn frontier_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<FrontierCount>>;
+    /// The job and its frontier counters in one read (what a crawl's page polls).
+    async fn crawl_with_counts(
+        &self,
+        owner: UserId,
+        id: CrawlId,
+    ) -> StoreResult<Option<(CrawlJob, Vec<FrontierCount>)>>;
     /// Frontier counts of every job of the owner with an id in `lowest..=highest`, in one
     /// query (a page of the job list).
     async fn frontier_counts_between(

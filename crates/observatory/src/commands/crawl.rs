@@ -99,10 +99,9 @@ async fn crawl(
 }
 
 async fn summary(store: &dyn Store, owner: UserId, id: store::CrawlId) -> anyhow::Result<()> {
-    let crawl = crawl::service::current_crawl(store, owner, id)
+    let (crawl, c) = crawl::service::crawl_with_counters(store, owner, id)
         .await
         .map_err(service_error)?;
-    let c = crawl::service::counters(&store.frontier_counts(owner, id).await?);
     println!(
         "scraping job {} “{}”: {}",
         crawl.id,

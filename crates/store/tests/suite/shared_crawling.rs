@@ -325,6 +325,14 @@ async fn frontier_counters_are_kept_exact_by_every_kind_of_change() {
             recount(&db, crawl.id).await,
             "after {what}"
         );
+        // The one-read form a crawl's page uses says the same.
+        let (job, counts) = s.crawl_with_counts(alice.id, crawl.id).await.unwrap().unwrap();
+        assert_eq!(job, s.crawl(alice.id, crawl.id).await.unwrap().unwrap());
+        assert_eq!(
+            counts,
+            s.frontier_counts(alice.id, crawl.id).await.unwrap(),
+            "after {what}"
+        );
     };
     check("seeding").await;
 
@@ -385,6 +393,15 @@ async fn frontier_counters_are_kept_exact_by_every_kind_of_change() {
     check("requeueing what was in flight").await;
     let totals: i64 = kept(s, alice.id, crawl.id).await.iter().map(|r| r.2).sum();
     assert_eq!(totals, 11, "8 seeds, 1 excluded, 2 links");
+
+    let bob = user(s, "bob").await;
+    assert!(
+        s.crawl_with_counts(bob.id, crawl.id).await.unwrap().is_none(),
+        "another user's"
+    );
+    let empty = crawl_with(s, alice.id, vec![]).await;
+    let (_, none) = s.crawl_with_counts(alice.id, empty.id).await.unwrap().unwrap();
+    assert!(none.is_empty(), "a job without a frontier has no counters");
 
     s.delete_crawl(alice.id, crawl.id).await.unwrap();
     assert!(recount(&db, crawl.id).await.is_empty());

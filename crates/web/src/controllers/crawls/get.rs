@@ -1,7 +1,7 @@
 use axum::extract::State;
 
 use crate::auth::AuthUser;
-use crate::controllers::crawls::{CrawlView, crawl_view};
+use crate::controllers::crawls::CrawlView;
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
@@ -15,6 +15,7 @@ pub async fn get_crawl(
     user: AuthUser,
     ApiPath(id): ApiPath<store::CrawlId>,
 ) -> AppResult<ApiJson<CrawlView>> {
-    let crawl = crawl::service::current_crawl(state.store.as_ref(), user.user.id, id).await?;
-    Ok(ApiJson(crawl_view(&state, crawl).await?))
+    let (crawl, counters) =
+        crawl::service::crawl_with_counters(state.store.as_ref(), user.user.id, id).await?;
+    Ok(ApiJson(CrawlView::new(crawl, counters)))
 }
