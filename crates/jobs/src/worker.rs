@@ -335,7 +335,10 @@ async fn heartbeat(
             Ok(()) => last.store(now.timestamp_millis(), Ordering::Relaxed),
             Err(e) => tracing::warn!(error = %e, "worker heartbeat failed"),
         }
-        let since = now - chrono::Duration::from_std(beating.peers_within).unwrap_or(chrono::Duration::MAX);
+        let since = chrono::Duration::from_std(beating.peers_within)
+            .ok()
+            .and_then(|d| now.checked_sub_signed(d))
+            .unwrap_or(chrono::DateTime::<Utc>::MIN_UTC);
         for (queue, spread) in &beating.spreads {
             match store.live_queue_workers(*queue, since).await {
                 Ok(ids) => {
@@ -344,7 +347,7 @@ async fn heartbeat(
                         tracing::info!(
                             queue = queue.as_str(),
                             peers,
-                            hold_ms = spread.hold().as_millis() as u64,
+                            hold_ms = u64::try_from(spread.hold().as_millis()).unwrap_or(u64::MAX),
                             "other workers of the queue changed"
                         );
                     }

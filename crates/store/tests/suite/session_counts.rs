@@ -15,7 +15,8 @@ async fn recount(db: &TestDb, session: SearchSessionId) -> SessionCounts {
                    COUNT(DISTINCT CASE WHEN excluded THEN NULL ELSE normalized_url END), \
                    COUNT(DISTINCT CASE WHEN excluded THEN NULL ELSE domain END) \
                    FROM search_results WHERE session_id = $1";
-    let (statuses, totals): (Vec<(String, i64)>, (i64, i64, i64, i64)) = match db.store.pool() {
+    type Totals = (i64, i64, i64, i64);
+    let (statuses, totals): (Vec<(String, i64)>, Totals) = match db.store.pool() {
         DbPool::Postgres(pool) => (
             sqlx::query_as(statuses)
                 .bind(session)
