@@ -59,10 +59,24 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) if is_broken_pipe(&e) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("Error: {e:?}");
+            eprint!("{}", error_report(&e));
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes, for a person: never a backtrace (anyhow's `{:?}` adds one
+/// whenever `RUST_BACKTRACE` is set, which a researcher's shell may well have).
+fn error_report(error: &anyhow::Error) -> String {
+    let mut out = format!("Error: {error}\n");
+    let causes: Vec<String> = error.chain().skip(1).map(ToString::to_string).collect();
+    if !causes.is_empty() {
+        out.push_str("\nCaused by:\n");
+        for (i, cause) in causes.iter().enumerate() {
+            out.push_str(&format!("    {i}: {cause}\n"));
+        }
+    }
+    out
 }
 
 async fn run() -> anyhow::Result<()> {
@@ -118,5 +132,23 @@ async fn run() -> anyhow::Result<()> {
         },
         Command::Train(command) => commands::nlp::train(command),
         Command::Nlp(command) => commands::nlp::run(command),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::error_report;
+
+    #[test]
+    fn an_error_report_lists_its_causes_and_no_backtrace() {
+        let error = anyhow::anyhow!("the file is not there")
+            .context("reading observatory.toml")
+            .context("loading the settings");
+        let report = error_report(&error);
+        assert_eq!(
+            report,
+            "Error: loading the settings\n\nCaused by:\n    0: reading observatory.toml\n    1: the file is not there\n"
+        );
+        assert_eq!(error_report(&anyhow::anyhow!("plain")), "Error: plain\n");
     }
 }

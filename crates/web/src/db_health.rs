@@ -115,16 +115,21 @@ pub async fn gate(State(state): State<AppState>, request: Request, next: Next) -
         return next.run(request).await;
     }
     let health = state.db_health.clone();
+    // The API answers in its error envelope; the web UI's pages (and their fragments) in HTML.
+    let page = !request.uri().path().starts_with("/api/");
     if health.is_down() {
-        return unavailable();
+        return unavailable(page);
     }
     tokio::select! {
         response = next.run(request) => response,
-        () = health.went_down() => unavailable(),
+        () = health.went_down() => unavailable(page),
     }
 }
 
-fn unavailable() -> Response {
+fn unavailable(page: bool) -> Response {
+    if page {
+        return crate::ui::unavailable_page(RETRY_AFTER_SECS);
+    }
     AppError::Unavailable {
         retry_after_secs: RETRY_AFTER_SECS,
     }

@@ -87,6 +87,17 @@ async fn a_postgres_outage_is_answered_503_fast_and_recovers_by_itself() {
         assert_eq!(body["error"]["code"], "unavailable", "{path}: {body}");
         assert!(body["error"]["details"]["retry_after_secs"].as_u64().is_some());
     }
+    // A browser gets a page, not JSON, with the same status and Retry-After.
+    for path in ["/", "/sessions", "/login"] {
+        let (status, took, res) = timed_get(&app, path, None).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{path}");
+        assert!(took < Duration::from_secs(1), "{path} took {took:?}");
+        assert!(res.headers().get("retry-after").is_some(), "{path}");
+        let kind = res.headers()["content-type"].to_str().unwrap().to_owned();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("The database is not answering"), "{path}: {html}");
+    }
     assert_eq!(
         timed_get(&app, "/health", None).await.0,
         StatusCode::OK,

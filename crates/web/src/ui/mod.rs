@@ -14,6 +14,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 pub use api::InProcessApi;
+pub(crate) use page::unavailable_page;
 
 use crate::state::AppState;
 

@@ -142,6 +142,23 @@ pub fn error_page(status: StatusCode, message: &str) -> Response {
     response
 }
 
+/// What a browser gets while the database is down: the same 503 and `Retry-After` as the
+/// API's envelope, as a page a person can read.
+pub fn unavailable_page(retry_after_secs: u64) -> Response {
+    let mut response = error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        &format!(
+            "The database is not answering. Nothing you saved is lost; try again in {retry_after_secs} seconds."
+        ),
+    );
+    if let Ok(value) = axum::http::HeaderValue::from_str(&retry_after_secs.to_string()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, value);
+    }
+    response
+}
+
 pub fn not_found_page() -> Response {
     error_page(
         StatusCode::NOT_FOUND,
