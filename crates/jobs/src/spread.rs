@@ -8,6 +8,10 @@
 //! task it took, whenever other live workers serve the queue: they poll several times
 //! within that hold and take the task first if they are free. When every worker is busy
 //! the task still runs, only a hold later; a worker alone on its queue never waits.
+//!
+//! The hold counts from the last task taken, not from when the next one was queued: a job
+//! submitted more than a hold after the previous one is taken by whichever worker looks
+//! first, busy or idle. Jobs submitted together (within a hold of each other) spread.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -159,9 +163,11 @@ impl<F: Future> Future for Counted<F> {
     }
 }
 
-/// How long a worker running tasks holds back per task, given how often its peers poll.
+/// How long a worker running tasks holds back per task, given how often its peers poll:
+/// long enough for jobs submitted one after another by a person or a script (a second or
+/// so apart, more on a loaded machine) to find the idle workers.
 pub fn hold_for(poll_interval: Duration) -> Duration {
-    poll_interval.saturating_mul(3).max(Duration::from_millis(300))
+    poll_interval.saturating_mul(5).max(Duration::from_secs(1))
 }
 
 #[cfg(test)]

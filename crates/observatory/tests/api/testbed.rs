@@ -431,24 +431,24 @@ async fn jobs_submitted_together_run_on_as_many_idle_workers() {
     let bob = bed.login("bob").await;
     // Three jobs of a few seconds each (12 pages a site, half a second apart), on sites
     // of their own, submitted at once by two users through both API processes.
-    let mut jobs = Vec::new();
-    for (n, (token, user)) in [(&alice, "alice"), (&bob, "bob"), (&alice, "alice")]
-        .into_iter()
-        .enumerate()
-    {
+    let submit = async |n: usize, token: &str| {
         let seeds: Vec<String> = (0..3)
             .map(|i| bed.web.url(&format!("site{}.test", n * 3 + i), "/"))
             .collect();
-        let crawl = bed
-            .crawl(
-                n % 2,
-                token,
-                seeds,
-                json!({"depth": 2, "max_pages_per_site": 12, "delay_secs": 0.5}),
-            )
-            .await;
-        jobs.push((token, bed.users[user], crawl));
-    }
+        bed.crawl(
+            n % 2,
+            token,
+            seeds,
+            json!({"depth": 2, "max_pages_per_site": 12, "delay_secs": 0.5}),
+        )
+        .await
+    };
+    let (first, second, third) = tokio::join!(submit(0, &alice), submit(1, &bob), submit(2, &alice));
+    let jobs = [
+        (&alice, bed.users["alice"], first),
+        (&bob, bed.users["bob"], second),
+        (&alice, bed.users["alice"], third),
+    ];
     let mut owners = HashSet::new();
     for (token, user, crawl) in &jobs {
         let done = bed.wait_for(token, crawl["id"].as_i64().unwrap()).await;
