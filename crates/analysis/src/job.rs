@@ -266,7 +266,7 @@ impl RunAnalysis {
         let options: AnalysisOptions = serde_json::from_value(run.options.clone())
             .map_err(|e| JobError::Failed(format!("stored options are unreadable: {e}")))?;
         store.set_analysis_status(run.id, SearchStatus::Running).await?;
-        let total = store.analysable_pages(run.owner_id, run.scope).await?;
+        let total = store.analysable_pages(run.project_id, run.scope).await?;
         let counts = store.analysis_counts(run.id).await?;
         let mut done = counts.analysed + counts.skipped;
         let mut skipped_by_reason: HashMap<String, i64> = HashMap::new();

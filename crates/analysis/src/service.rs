@@ -6,8 +6,13 @@ use std::collections::HashMap;
 use contract::{FieldIssue, ServiceError};
 use jobs::Registry;
 use nlp::tfidf::Corpus;
+use projects::Need;
+use projects::activity::Act;
 use serde::Serialize;
-use store::{AnalysisCounts, AnalysisRun, AnalysisScope, NewAnalysis, Priority, Store, TermKind, UserId};
+use store::{
+    AnalysisCounts, AnalysisRun, AnalysisScope, NewAnalysis, Priority, ProjectId, ProjectResource, Store,
+    TermKind, UserId,
+};
 
 use crate::job::{AnalysisOptions, AnalysisPayload, KIND};
 
@@ -18,17 +23,21 @@ pub struct AnalysisState {
     pub counts: AnalysisCounts,
 }
 
-/// Whether the scope exists and is the owner's (another user's id is simply not found).
-async fn check_scope(store: &dyn Store, owner: UserId, scope: AnalysisScope) -> Result<(), ServiceError> {
-    let found = match scope {
-        AnalysisScope::Crawl(id) => store.crawl(owner, id).await?.is_some(),
-        AnalysisScope::Session(id) => store.search_session(owner, id).await?.is_some(),
+/// The scope's project, when the user may do what `need` says there (a scope the user
+/// cannot see is simply not found). An analysis lives in its scope's project.
+async fn check_scope(
+    store: &dyn Store,
+    user: UserId,
+    scope: AnalysisScope,
+    need: Need,
+) -> Result<ProjectId, ServiceError> {
+    let resource = match scope {
+        AnalysisScope::Crawl(id) => ProjectResource::Crawl(id),
+        AnalysisScope::Session(id) => ProjectResource::SearchSession(id),
     };
-    if found {
-        Ok(())
-    } else {
-        Err(ServiceError::NotFound)
-    }
+    Ok(projects::access::require(store, user, resource, need)
+        .await?
+        .project)
 }
 
 /// Starts analysing the pages of a scraping job, or of every scraping job started from a
@@ -62,10 +71,11 @@ pub async fn create_analysis(
                 .collect(),
         ));
     }
-    check_scope(store, owner, scope).await?;
+    let project = check_scope(store, owner, scope, Need::Edit).await?;
     let run = store
         .create_analysis(NewAnalysis {
             owner_id: owner,
+            project_id: Some(project),
             scope,
             options: serde_json::to_value(&options).map_err(|e| ServiceError::Submit(e.to_string()))?,
         })
@@ -73,9 +83,10 @@ pub async fn create_analysis(
     let payload = serde_json::to_value(AnalysisPayload { analysis_id: run.id })
         .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = registry
-        .submit(store, owner, KIND, payload, Priority::Normal)
+        .submit_in(store, owner, Some(project), KIND, payload, Priority::Normal)
         .await?;
     store.set_analysis_job(run.id, job.id).await?;
+    projects::activity::record(store, project, owner, Act::new("created", "analysis", run.id)).await;
     current_analysis(store, owner, run.id).await
 }
 
@@ -115,9 +126,9 @@ pub async fn top_terms(
     kind: TermKind,
     limit: usize,
 ) -> Result<(usize, Vec<TopTerm>), ServiceError> {
-    check_scope(store, owner, scope).await?;
+    let project = check_scope(store, owner, scope, Need::Read).await?;
     let mut websites: HashMap<String, HashMap<String, u64>> = HashMap::new();
-    for row in store.domain_term_counts(owner, scope, kind).await? {
+    for row in store.domain_term_counts(project, scope, kind).await? {
         let key = match row.label {
             Some(label) => format!("{label}{LABEL_SEPARATOR}{}", row.term),
             None => row.term,

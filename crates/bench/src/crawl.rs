@@ -56,6 +56,7 @@ pub async fn run(settings: &Settings, pages: u32, database_url: Option<&str>) ->
     let crawl = store
         .create_crawl(NewCrawl {
             owner_id: owner.id,
+            project_id: None,
             name: format!("bench {pages} pages"),
             config: serde_json::to_value(&config)?,
             sources: json!({"urls": seeds.len()}),
@@ -92,7 +93,7 @@ pub async fn run(settings: &Settings, pages: u32, database_url: Option<&str>) ->
         job.status.as_str(),
         job.error.unwrap_or_default()
     );
-    let counts = store.frontier_counts(owner.id, crawl.id).await?;
+    let counts = store.frontier_counts(crawl.project_id, crawl.id).await?;
     let stored: i64 = counts
         .iter()
         .filter(|c| matches!(c.state, FrontierState::Done | FrontierState::Failed))

@@ -342,6 +342,7 @@ impl Bed {
             .store
             .create_crawl(NewCrawl {
                 owner_id: self.owner,
+                project_id: None,
                 name: format!("bench: {name}"),
                 config: serde_json::to_value(&config)?,
                 sources: json!({"urls": seeds.len()}),
@@ -370,7 +371,10 @@ impl Bed {
     }
 
     async fn stored(&self, crawl: store::CrawlId) -> anyhow::Result<i64> {
-        let counts = self.store.frontier_counts(self.owner, crawl).await?;
+        let counts = self
+            .store
+            .frontier_counts(self.store.default_project(self.owner).await?, crawl)
+            .await?;
         Ok(counts
             .iter()
             .filter(|c| c.state == FrontierState::Done)

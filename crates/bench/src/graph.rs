@@ -201,6 +201,7 @@ async fn stored_in(store: &dyn Store) -> anyhow::Result<f64> {
     let crawl = store
         .create_crawl(NewCrawl {
             owner_id: owner.id,
+            project_id: None,
             name: "bench graph".into(),
             config: json!({}),
             sources: json!({}),
@@ -241,12 +242,15 @@ async fn stored_in(store: &dyn Store) -> anyhow::Result<f64> {
                 body: None,
                 links: vec![],
             };
-            store.finish_frontier(&item, owner.id, &result).await?;
+            store
+                .finish_frontier(&item, store.default_project(owner.id).await?, &result)
+                .await?;
         }
     }
     let run = store
         .create_analysis(NewAnalysis {
             owner_id: owner.id,
+            project_id: None,
             scope: store::AnalysisScope::Crawl(crawl.id),
             options: json!({}),
         })
@@ -303,6 +307,7 @@ async fn stored_in(store: &dyn Store) -> anyhow::Result<f64> {
         let network = store
             .create_network(NewNetwork {
                 owner_id: owner.id,
+                project_id: None,
                 name: "bench".into(),
                 kind: NetworkType::WebsiteNoun.as_str().into(),
                 scope: scope.clone(),
@@ -310,8 +315,14 @@ async fn stored_in(store: &dyn Store) -> anyhow::Result<f64> {
             })
             .await?;
         let started = Instant::now();
-        let (loaded, _) =
-            networks::load::load(store, owner.id, NetworkType::WebsiteNoun, &scope, &params).await?;
+        let (loaded, _) = networks::load::load(
+            store,
+            store.default_project(owner.id).await?,
+            NetworkType::WebsiteNoun,
+            &scope,
+            &params,
+        )
+        .await?;
         let load = ms(started);
         let t = Instant::now();
         let (g, report) = networks::job::build_and_refine(&loaded, NetworkType::WebsiteNoun, &params);
@@ -335,8 +346,14 @@ async fn stored_in(store: &dyn Store) -> anyhow::Result<f64> {
         last = Some(g);
     }
     {
-        let (loaded, _) =
-            networks::load::load(store, owner.id, NetworkType::WebsiteNoun, &scope, &params).await?;
+        let (loaded, _) = networks::load::load(
+            store,
+            store.default_project(owner.id).await?,
+            NetworkType::WebsiteNoun,
+            &scope,
+            &params,
+        )
+        .await?;
         let t = Instant::now();
         let mut g = networks::load::build(&loaded, NetworkType::WebsiteNoun, &params);
         let build = ms(t);

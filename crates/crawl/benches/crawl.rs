@@ -98,6 +98,7 @@ fn benches(c: &mut Criterion) {
                     let crawl = store
                         .create_crawl(NewCrawl {
                             owner_id: owner.id,
+                            project_id: None,
                             name: "bench".into(),
                             config: serde_json::to_value(&config).unwrap(),
                             sources: json!({}),

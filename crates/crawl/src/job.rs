@@ -276,7 +276,7 @@ impl RunCrawl {
             }
         };
         store.set_crawl_status(crawl.id, SearchStatus::Done).await?;
-        let counts = store.frontier_counts(crawl.owner_id, crawl.id).await?;
+        let counts = store.frontier_counts(crawl.project_id, crawl.id).await?;
         // The last word on progress is the frontier itself: every URL decided, by any run.
         let final_counters = crate::service::counters(&counts);
         match ctx

@@ -11,7 +11,7 @@ use search::urlnorm::{self, WebUrl};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use store::{
-    CrawlJob, FrontierItem, FrontierResult, FrontierState, NewBody, NewFrontierUrl, NewPage, Store, UserId,
+    CrawlJob, FrontierItem, FrontierResult, FrontierState, NewBody, NewFrontierUrl, NewPage, ProjectId, Store,
 };
 
 use crate::config::{CrawlConfig, Rendering};
@@ -101,8 +101,9 @@ fn skipped(reason: impl Into<String>) -> FrontierResult {
 }
 
 impl CrawlRun {
-    fn owner(&self) -> UserId {
-        self.crawl.owner_id
+    /// Pages are reused, and stored, within the crawl's project.
+    fn project(&self) -> ProjectId {
+        self.crawl.project_id
     }
 
     /// Closes the browser once no task of the run holds it any more.
@@ -341,7 +342,7 @@ impl CrawlRun {
         }
         let since = chrono::Utc::now() - chrono::Duration::days(i64::from(self.config.reuse_within_days));
         for item in items {
-            if let Some(page) = self.store.reusable_page(self.owner(), &item.url, since).await? {
+            if let Some(page) = self.store.reusable_page(self.project(), &item.url, since).await? {
                 found.insert(item.id, page);
             }
         }

@@ -5,11 +5,13 @@ use std::collections::{BTreeMap, HashSet};
 
 use contract::{FieldIssue, ServiceError};
 use jobs::Registry;
+use projects::Need;
+use projects::activity::Act;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use store::{
     CrawlId, CrawlJob, FrontierCount, FrontierState, NewCrawl, NewFrontierUrl, PageRequest, Priority,
-    SearchStatus, Store, StoreError, UserId,
+    ProjectId, ProjectResource, SearchStatus, Store, StoreError, UserId,
 };
 
 use crate::config::CrawlConfig;
@@ -19,6 +21,11 @@ use crate::scope::{is_excluded, site_key};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CrawlRequest {
+    /// The project the job goes into: by default its search sessions' project, else the
+    /// user's default project.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub project_id: Option<store::ProjectId>,
     pub name: String,
     /// Search sessions whose unique URL lists are the seeds.
     #[serde(default)]
@@ -59,13 +66,22 @@ pub async fn create_crawl(
         issues.push(FieldIssue::new(format!("config.{}", i.field), i.message));
     }
 
+    let mut sessions = Vec::with_capacity(request.session_ids.len());
+    for id in &request.session_ids {
+        sessions.push(store.search_session(owner, *id).await?);
+    }
+    let sessions_project = sessions.iter().flatten().map(|s| s.project_id).next();
+    let access = projects::access::target(store, owner, request.project_id.or(sessions_project)).await?;
+
     let mut candidates: Vec<String> = Vec::new();
-    for (i, id) in request.session_ids.iter().enumerate() {
-        if store.search_session(owner, *id).await?.is_none() {
-            issues.push(FieldIssue::new(
-                format!("session_ids[{i}]"),
-                "no such search session",
-            ));
+    for (i, (id, session)) in request.session_ids.iter().zip(&sessions).enumerate() {
+        let field = format!("session_ids[{i}]");
+        let Some(session) = session else {
+            issues.push(FieldIssue::new(field, "no such search session"));
+            continue;
+        };
+        if session.project_id != access.project {
+            issues.push(FieldIssue::new(field, "is in another project"));
             continue;
         }
         let mut after = None;
@@ -127,6 +143,7 @@ pub async fn create_crawl(
     let crawl = store
         .create_crawl(NewCrawl {
             owner_id: owner,
+            project_id: Some(access.project),
             name: name.to_owned(),
             config: serde_json::to_value(&config).map_err(|e| ServiceError::Submit(e.to_string()))?,
             sources: json!({"sessions": request.session_ids, "urls": request.urls.len()}),
@@ -134,11 +151,15 @@ pub async fn create_crawl(
             seeds,
         })
         .await?;
-    match queue(store, registry, owner, crawl.id).await {
-        Ok(job_id) => Ok(CrawlJob {
-            job_id: Some(job_id),
-            ..crawl
-        }),
+    match queue(store, registry, owner, access.project, crawl.id).await {
+        Ok(job_id) => {
+            let act = Act::new("created", "crawl", crawl.id).with_detail(json!({"name": crawl.name}));
+            projects::activity::record(store, access.project, owner, act).await;
+            Ok(CrawlJob {
+                job_id: Some(job_id),
+                ..crawl
+            })
+        }
         Err(e) => {
             let _ = store.delete_crawl(owner, crawl.id).await;
             Err(e)
@@ -150,12 +171,13 @@ async fn queue(
     store: &dyn Store,
     registry: &Registry,
     owner: UserId,
+    project: ProjectId,
     crawl: CrawlId,
 ) -> Result<store::JobId, ServiceError> {
     let payload = serde_json::to_value(CrawlJobPayload { crawl_id: crawl })
         .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = registry
-        .submit(store, owner, KIND, payload, Priority::Normal)
+        .submit_in(store, owner, Some(project), KIND, payload, Priority::Normal)
         .await?;
     store.set_crawl_job(crawl, job.id).await?;
     Ok(job.id)
@@ -163,6 +185,7 @@ async fn queue(
 
 /// Asks the job to stop at its next checkpoint; unfinished URLs stay for a resume.
 pub async fn cancel_crawl(store: &dyn Store, owner: UserId, id: CrawlId) -> Result<CrawlJob, ServiceError> {
+    let access = projects::access::require(store, owner, ProjectResource::Crawl(id), Need::Edit).await?;
     let crawl = current_crawl(store, owner, id).await?;
     let Some(job_id) = crawl.job_id.filter(|_| !crawl.status.is_terminal()) else {
         return Err(ServiceError::Conflict(format!(
@@ -174,6 +197,7 @@ pub async fn cancel_crawl(store: &dyn Store, owner: UserId, id: CrawlId) -> Resu
         Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
+    projects::activity::record(store, access.project, owner, Act::new("cancelled", "crawl", id)).await;
     current_crawl(store, owner, id).await
 }
 
@@ -184,6 +208,7 @@ pub async fn resume_crawl(
     owner: UserId,
     id: CrawlId,
 ) -> Result<CrawlJob, ServiceError> {
+    let access = projects::access::require(store, owner, ProjectResource::Crawl(id), Need::Edit).await?;
     let crawl = current_crawl(store, owner, id).await?;
     if !matches!(crawl.status, SearchStatus::Cancelled | SearchStatus::Failed) {
         return Err(ServiceError::Conflict(format!(
@@ -192,7 +217,8 @@ pub async fn resume_crawl(
         )));
     }
     store.set_crawl_status(id, SearchStatus::Queued).await?;
-    queue(store, registry, owner, id).await?;
+    queue(store, registry, owner, access.project, id).await?;
+    projects::activity::record(store, access.project, owner, Act::new("resumed", "crawl", id)).await;
     store.crawl(owner, id).await?.ok_or(ServiceError::NotFound)
 }
 
@@ -220,7 +246,7 @@ pub async fn crawl_with_counters(
         counts
     } else {
         // Settling put what was in flight back in the queue.
-        store.frontier_counts(owner, id).await?
+        store.frontier_counts(crawl.project_id, id).await?
     };
     Ok((crawl, counters(&counts)))
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jobs::{JobContext, JobError};
-use store::{CrawlStatus, FrontierClaim, FrontierItem, FrontierResult, Store, StoreError, UserId};
+use store::{CrawlStatus, FrontierClaim, FrontierItem, FrontierResult, ProjectId, Store, StoreError};
 use tokio::sync::mpsc;
 use tokio::task::{JoinHandle, JoinSet};
 use tokio::time::Instant;
@@ -50,7 +50,7 @@ impl CrawlRun {
     /// Works the frontier with the other runs until it is exhausted (or the run must
     /// stop); returns how many URLs this run decided.
     pub(crate) async fn work(self: &Arc<Self>, role: Role<'_>) -> Result<i64, JobError> {
-        let writer = Writer::start(self.store.clone(), self.crawl.owner_id);
+        let writer = Writer::start(self.store.clone(), self.crawl.project_id);
         let outcome = self.work_with(&role, &writer).await;
         // Whatever finished is stored before the leases of the rest are given back.
         let flushed = writer.finish().await;
@@ -197,7 +197,7 @@ impl CrawlRun {
             Role::Owner(ctx) => {
                 let counts = self
                     .store
-                    .frontier_counts(self.crawl.owner_id, self.crawl.id)
+                    .frontier_counts(self.crawl.project_id, self.crawl.id)
                     .await?;
                 let counters = crate::service::counters(&counts);
                 ctx.checkpoint(
@@ -238,7 +238,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn start(store: Arc<dyn Store>, owner: UserId) -> Self {
+    fn start(store: Arc<dyn Store>, project: ProjectId) -> Self {
         let (queue, mut finished) = mpsc::channel::<(FrontierItem, FrontierResult)>(WRITE_BATCH * 2);
         let task = tokio::spawn(async move {
             while let Some(first) = finished.recv().await {
@@ -250,7 +250,7 @@ impl Writer {
                     }
                 }
                 let refs: Vec<_> = batch.iter().map(|(item, result)| (item, result)).collect();
-                store.finish_frontier_batch(owner, &refs).await?;
+                store.finish_frontier_batch(project, &refs).await?;
             }
             Ok(())
         });

@@ -97,6 +97,7 @@ impl Harness {
         let crawl = store
             .create_crawl(NewCrawl {
                 owner_id: self.owner.id,
+                project_id: None,
                 name: "test".into(),
                 config: serde_json::to_value(&config).unwrap(),
                 sources: json!({"urls": urls.len()}),
@@ -129,7 +130,7 @@ impl Harness {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let crawl = store.crawl(self.owner.id, crawl.id).await.unwrap().unwrap();
-        let counts = store.frontier_counts(self.owner.id, crawl.id).await.unwrap();
+        let counts = store.frontier_counts(crawl.project_id, crawl.id).await.unwrap();
         let pages = store
             .list_pages(
                 self.owner.id,
@@ -306,6 +307,7 @@ async fn a_killed_worker_s_crawl_resumes_elsewhere_without_refetching() {
     let crawl = store
         .create_crawl(NewCrawl {
             owner_id: h.owner.id,
+            project_id: None,
             name: "resume".into(),
             config: serde_json::to_value(&config).unwrap(),
             sources: json!({"urls": 1}),
@@ -334,12 +336,12 @@ async fn a_killed_worker_s_crawl_resumes_elsewhere_without_refetching() {
     let worker_a = jobs::start_workers(store.clone(), h.registry.clone(), options());
     let done = |counts: &[FrontierCount]| count(counts, FrontierState::Done, None);
     for _ in 0..400 {
-        if done(&store.frontier_counts(h.owner.id, crawl.id).await.unwrap()) >= 5 {
+        if done(&store.frontier_counts(crawl.project_id, crawl.id).await.unwrap()) >= 5 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let before = done(&store.frontier_counts(h.owner.id, crawl.id).await.unwrap());
+    let before = done(&store.frontier_counts(crawl.project_id, crawl.id).await.unwrap());
     assert!((5..15).contains(&before), "killed halfway: {before} done");
     worker_a.abort();
 
@@ -358,7 +360,7 @@ async fn a_killed_worker_s_crawl_resumes_elsewhere_without_refetching() {
     assert_eq!(job.status, JobStatus::Succeeded, "{:?}", job.error);
     assert_eq!(job.attempts, 2);
 
-    let counts = store.frontier_counts(h.owner.id, crawl.id).await.unwrap();
+    let counts = store.frontier_counts(crawl.project_id, crawl.id).await.unwrap();
     assert_eq!(
         count(&counts, FrontierState::Queued, None) + count(&counts, FrontierState::Fetching, None),
         0,

@@ -24,15 +24,30 @@ pub struct JobContext {
     cache: cache::Cache,
 }
 
-/// The cached views a job of this queue changes: its owner's resource family.
-pub(crate) fn views_of(job: &Job) -> Vec<cache::Namespace> {
+/// The cached views a job of this queue changes: its resource family, as every member of
+/// its project sees it (members are read each time: one may join while the job runs).
+pub(crate) async fn views_of(store: &dyn Store, job: &Job) -> Vec<cache::Namespace> {
     let resource = match job.queue {
         Queue::Search => cache::resource::SEARCH,
         Queue::Crawl => cache::resource::CRAWLS,
         Queue::Analysis => cache::resource::ANALYSES,
         Queue::Network => cache::resource::NETWORKS,
     };
-    vec![cache::Namespace::new(resource, job.owner_id.get())]
+    let mut viewers = vec![job.owner_id];
+    if let Some(project) = job.project_id {
+        match store.member_ids(project).await {
+            Ok(members) => viewers = members,
+            // A stale view expires with its TTL; the job's work is not worth failing.
+            Err(e) => tracing::warn!(job_id = %job.id, error = %e, "could not read the project's members"),
+        }
+        if !viewers.contains(&job.owner_id) {
+            viewers.push(job.owner_id);
+        }
+    }
+    viewers
+        .into_iter()
+        .map(|user| cache::Namespace::new(resource, user.get()))
+        .collect()
 }
 
 impl JobContext {
@@ -43,7 +58,9 @@ impl JobContext {
     /// Marks the owner's views of this job's resource stale; handlers call it after writes
     /// that no checkpoint follows.
     pub async fn invalidate_views(&self) {
-        self.cache.invalidate(&views_of(&self.job)).await;
+        self.cache
+            .invalidate(&views_of(self.store.as_ref(), &self.job).await)
+            .await;
     }
 
     pub fn job(&self) -> &Job {

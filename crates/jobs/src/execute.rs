@@ -12,18 +12,26 @@ pub(crate) struct Executor {
     pub store: Arc<dyn Store>,
     pub registry: Registry,
     pub cache: cache::Cache,
+    /// How long a running job's holder may be silent and still count as alive.
+    pub holder_silence: std::time::Duration,
 }
 
 impl Executor {
     /// `Err` only for platform failures, so that the queue retries the task later.
     pub async fn execute(&self, job_id: JobId, worker: &str) -> Result<(), StoreError> {
-        let Some(job) = self.store.claim_job(job_id, worker).await? else {
-            tracing::debug!(job_id = %job_id, "job no longer runnable; skipping");
+        let holder_live_since = chrono::Duration::from_std(self.holder_silence)
+            .ok()
+            .and_then(|d| chrono::Utc::now().checked_sub_signed(d))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
+        let Some(job) = self.store.claim_job(job_id, worker, holder_live_since).await? else {
+            // Finished, cancelled, or handed out twice by the queue engine (seen when a busy
+            // database delays a worker's heartbeat): the live holder runs it.
+            tracing::info!(job_id = %job_id, "job no longer runnable here (finished, or running on a live worker); skipping");
             return Ok(());
         };
         let queue = job.queue.as_str();
         let kind = job.kind.clone();
-        let owner_views = crate::context::views_of(&job);
+        let owner_views = crate::context::views_of(self.store.as_ref(), &job).await;
         self.cache.invalidate(&owner_views).await;
         let started = std::time::Instant::now();
         let outcome = if job.cancel_requested {

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::Value;
-use store::{Job, NewJob, Priority, Queue, Store, StoreError, UserId};
+use store::{Job, NewJob, Priority, ProjectId, Queue, Store, StoreError, UserId};
 use thiserror::Error;
 
 use crate::context::{JobContext, JobError};
@@ -71,11 +71,26 @@ impl Registry {
         self.handlers.get(kind)
     }
 
-    /// Validates and enqueues a job for `owner`.
+    /// Validates and enqueues a job for `owner` outside any project (maintenance); only
+    /// its owner sees it.
     pub async fn submit(
         &self,
         store: &dyn Store,
         owner: UserId,
+        kind: &str,
+        payload: Value,
+        priority: Priority,
+    ) -> Result<Job, SubmitError> {
+        self.submit_in(store, owner, None, kind, payload, priority).await
+    }
+
+    /// Validates and enqueues a job `owner` started for a project; the project's members
+    /// see it.
+    pub async fn submit_in(
+        &self,
+        store: &dyn Store,
+        owner: UserId,
+        project: Option<ProjectId>,
         kind: &str,
         payload: Value,
         priority: Priority,
@@ -87,6 +102,7 @@ impl Registry {
         let job = store
             .enqueue_job(NewJob {
                 owner_id: owner,
+                project_id: project,
                 kind: handler.kind().to_owned(),
                 queue: handler.queue(),
                 priority,

@@ -168,6 +168,9 @@ pub fn start_workers(store: Arc<dyn Store>, registry: Registry, options: WorkerO
         store: store.clone(),
         registry,
         cache: options.cache.clone(),
+        // A holder counts as alive a heartbeat short of the engine's own limit, so a task
+        // the engine hands out again after a real crash always finds its holder silent.
+        holder_silence: options.heartbeat_interval * (options.missed_heartbeats.max(2) as u32 - 1),
     });
     let shutdown = CancellationToken::new();
     let concurrency = options.concurrency.max(1);

@@ -96,7 +96,7 @@ async fn execute(ctx: &JobContext, id: store::NetworkId) -> Result<Value, JobErr
         .await?;
     let started = std::time::Instant::now();
     let (loaded, inputs) =
-        load::load(store.as_ref(), network.owner_id, kind, &network.scope, &params).await?;
+        load::load(store.as_ref(), network.project_id, kind, &network.scope, &params).await?;
     if inputs.rows == 0 {
         return Err(JobError::Failed(nothing_to_build(kind)));
     }

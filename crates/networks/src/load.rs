@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use graph::Graph;
 use graph::build::{self, PageLinks, SearchHit, TermCount, TermKind, WebsiteUnit};
-use store::{NetworkScope, SiteUnit, Store, StoreError, UserId};
+use store::{NetworkScope, ProjectId, SiteUnit, Store, StoreError};
 
 use crate::spec::{NetworkParams, NetworkType};
 
@@ -34,7 +34,7 @@ pub enum Loaded {
 
 pub async fn load(
     store: &dyn Store,
-    owner: UserId,
+    project: ProjectId,
     kind: NetworkType,
     scope: &NetworkScope,
     params: &NetworkParams,
@@ -44,7 +44,7 @@ pub async fn load(
         ..Inputs::default()
     };
     if kind == NetworkType::QueryWebsite {
-        let hits = store.network_search_hits(owner, &scope.sessions).await?;
+        let hits = store.network_search_hits(project, &scope.sessions).await?;
         inputs.rows = hits.len();
         let hits = hits
             .into_iter()
@@ -60,7 +60,7 @@ pub async fn load(
         return Ok((Loaded::Hits(hits), inputs));
     }
 
-    let crawls = store.scope_crawls(owner, scope).await?;
+    let crawls = store.scope_crawls(project, scope).await?;
     inputs.crawls = crawls.len();
     let term_kind = match kind {
         NetworkType::WebsiteNoun => Some((store::TermKind::Nouns, TermKind::Noun)),
@@ -71,7 +71,7 @@ pub async fn load(
     if let Some((stored, built)) = term_kind {
         let rows = store
             .network_term_counts(
-                owner,
+                project,
                 &crawls,
                 stored,
                 site_unit(params.website_unit),
@@ -91,7 +91,7 @@ pub async fn load(
         return Ok((Loaded::Terms(counts, built), inputs));
     }
 
-    let pages = store.network_page_links(owner, &crawls).await?;
+    let pages = store.network_page_links(project, &crawls).await?;
     inputs.rows = pages.len();
     let unit = params.website_unit;
     let site_of = |url: &str| -> Option<String> {

@@ -1,28 +1,53 @@
 //! Network operations shared by the HTTP API and the CLI.
 
-use contract::ServiceError;
+use contract::{FieldIssue, ServiceError};
 use graph::export::{ColorBy, ExportMeta};
 use jobs::Registry;
-use store::{Network, NewNetwork, PageRequest, Priority, SearchStatus, Store, StoreError, UserId};
+use projects::Need;
+use projects::activity::Act;
+use store::{
+    Network, NewNetwork, PageRequest, Priority, ProjectId, ProjectResource, SearchStatus, Store, StoreError,
+    UserId,
+};
 
 use crate::export::{self, Format};
 use crate::job::{KIND, NetworkPayload};
 use crate::spec::NetworkRequest;
 
-/// Every session and scraping job of the scope must be the owner's; another user's id is
-/// simply not found.
-async fn check_scope(store: &dyn Store, owner: UserId, request: &NetworkRequest) -> Result<(), ServiceError> {
-    for &id in &request.scope.sessions {
-        if store.search_session(owner, id).await?.is_none() {
-            return Err(ServiceError::NotFound);
-        }
+/// The project a network goes into: every session and scraping job of its scope must be
+/// in it, and the user must be able to edit there. A scope item the user cannot see is
+/// simply not found; one in another of the user's projects is refused by name.
+async fn check_scope(
+    store: &dyn Store,
+    user: UserId,
+    request: &NetworkRequest,
+) -> Result<ProjectId, ServiceError> {
+    let mut found = Vec::new();
+    for (i, &id) in request.scope.sessions.iter().enumerate() {
+        let access =
+            projects::access::require(store, user, ProjectResource::SearchSession(id), Need::Read).await?;
+        found.push((format!("scope.sessions[{i}]"), access.project));
     }
-    for &id in &request.scope.crawls {
-        if store.crawl(owner, id).await?.is_none() {
-            return Err(ServiceError::NotFound);
-        }
+    for (i, &id) in request.scope.crawls.iter().enumerate() {
+        let access = projects::access::require(store, user, ProjectResource::Crawl(id), Need::Read).await?;
+        found.push((format!("scope.crawls[{i}]"), access.project));
     }
-    Ok(())
+    let project = match (request.project_id, found.first()) {
+        (Some(p), _) => p,
+        (None, Some((_, p))) => *p,
+        (None, None) => store.default_project(user).await?,
+    };
+    let access = projects::access::target(store, user, Some(project)).await?;
+    let issues: Vec<_> = found
+        .into_iter()
+        .filter(|(_, p)| *p != access.project)
+        .map(|(field, _)| FieldIssue::new(field, "is in another project"))
+        .collect();
+    if issues.is_empty() {
+        Ok(access.project)
+    } else {
+        Err(ServiceError::Invalid(issues))
+    }
 }
 
 /// Queues a network build (queue `network`).
@@ -36,7 +61,7 @@ pub async fn create_network(
     if !problems.is_empty() {
         return Err(ServiceError::Invalid(problems));
     }
-    check_scope(store, owner, &request).await?;
+    let project = check_scope(store, owner, &request).await?;
     let name = match &request.name {
         Some(name) => name.trim().to_owned(),
         None => format!(
@@ -49,6 +74,7 @@ pub async fn create_network(
     let network = store
         .create_network(NewNetwork {
             owner_id: owner,
+            project_id: Some(project),
             name,
             kind: request.kind.as_str().to_owned(),
             scope: request.scope.clone(),
@@ -60,9 +86,15 @@ pub async fn create_network(
     })
     .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = registry
-        .submit(store, owner, KIND, payload, Priority::Normal)
+        .submit_in(store, owner, Some(project), KIND, payload, Priority::Normal)
         .await?;
     store.set_network_job(network.id, job.id).await?;
+    let act = Act::new("created", "network", network.id).with_detail(serde_json::json!({
+        "name": network.name,
+        "type": network.kind,
+        "params": network.params,
+    }));
+    projects::activity::record(store, project, owner, act).await;
     get_network(store, owner, network.id).await
 }
 
@@ -77,20 +109,24 @@ pub async fn get_network(
 pub async fn list_networks(
     store: &dyn Store,
     owner: UserId,
+    project: Option<ProjectId>,
     page: PageRequest,
 ) -> Result<Vec<Network>, ServiceError> {
-    Ok(store.list_networks(owner, page).await?)
+    Ok(store.list_networks(owner, project, page).await?)
 }
 
 pub async fn delete_network(
     store: &dyn Store,
     owner: UserId,
     id: store::NetworkId,
-) -> Result<(), ServiceError> {
+) -> Result<ProjectId, ServiceError> {
+    let access = projects::access::require(store, owner, ProjectResource::Network(id), Need::Edit).await?;
     match store.delete_network(owner, id).await {
-        Err(StoreError::NotFound) => Err(ServiceError::NotFound),
-        other => Ok(other?),
+        Err(StoreError::NotFound) => return Err(ServiceError::NotFound),
+        other => other?,
     }
+    projects::activity::record(store, access.project, owner, Act::new("deleted", "network", id)).await;
+    Ok(access.project)
 }
 
 /// A built network's graph, as stored; `None` until it is built.

@@ -154,6 +154,10 @@ impl NetworkParams {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NetworkRequest {
+    /// The project the network goes into: by default its scope's project.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub project_id: Option<store::ProjectId>,
     /// A name for the list [the type and the date].
     #[serde(default)]
     pub name: Option<String>,

@@ -41,6 +41,9 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Search the text of your stored pages, or export a scraping job's pages.
     Pages(PagesArgs),
+    /// Projects for research teams: list, create, show; add members with a role, change
+    /// roles, remove; the audit trail.
+    Project(crate::cli_project::ProjectArgs),
     /// Build networks (query–website, website–noun/entity/keyword, hyperlink) with
     /// backboning, communities and layout; list, show, download and delete them.
     Network(crate::cli_network::NetworkArgs),
@@ -333,6 +336,9 @@ pub struct SearchArgs {
 
 #[derive(Debug, Args)]
 pub struct SearchRunArgs {
+    /// The project it goes into (see `observatory project list`); by default your own.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<store::ProjectId>,
     /// serper, serpapi, google_cse, brave, searxng, or manual (with --urls-file).
     #[arg(long)]
     pub engine: Option<search::EngineKind>,
@@ -375,8 +381,12 @@ pub struct SearchRunArgs {
 pub enum SearchAction {
     /// The engines and whether they are configured.
     Engines,
-    /// Your sessions, newest first.
-    List,
+    /// The sessions of your projects, newest first.
+    List {
+        /// Only this project's sessions.
+        #[arg(long, value_name = "ID")]
+        project: Option<store::ProjectId>,
+    },
     /// A session's queries, counts and top domains.
     Show { id: store::SearchSessionId },
     /// Run a session again as a new snapshot, with a progress bar.
@@ -404,6 +414,10 @@ pub struct CrawlArgs {
     /// A file of seed URLs, one per line.
     #[arg(long)]
     pub urls_file: Option<PathBuf>,
+    /// The project it goes into (see `observatory project list`); by default its search
+    /// sessions' project, else your own.
+    #[arg(long, value_name = "ID")]
+    pub project: Option<store::ProjectId>,
     /// Continue a cancelled or failed scraping job instead of starting one.
     #[arg(long, conflicts_with_all = ["sessions", "urls", "urls_file"])]
     pub resume: Option<store::CrawlId>,

@@ -18,8 +18,12 @@ pub enum NetworkAction {
     /// Build a network with a progress bar, print its statistics and communities, and
     /// write it to files (format from each --out's extension).
     Build(Box<BuildArgs>),
-    /// Your networks, newest first.
-    List,
+    /// The networks of your projects, newest first.
+    List {
+        /// Only this project's networks.
+        #[arg(long, value_name = "ID")]
+        project: Option<store::ProjectId>,
+    },
     /// A network's parameters, statistics and backbone report.
     Show { id: store::NetworkId },
     /// Write a built network to a file (format from the extension, or --format).
@@ -54,6 +58,10 @@ pub enum BackboneArg {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
+    /// The project it goes into; by default its scope's project (`--project` is the
+    /// projection).
+    #[arg(long, value_name = "ID")]
+    pub in_project: Option<store::ProjectId>,
     /// query-website, website-noun, website-entity, website-keyword or hyperlink.
     #[arg(long = "type")]
     pub kind: networks::spec::NetworkType,

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod cli_network;
+pub mod cli_project;
 pub mod commands;
 
 pub use app::{settings, startup};

@@ -123,6 +123,7 @@ async fn run() -> anyhow::Result<()> {
         Command::Pages(args) => commands::pages::run(&settings, args).await,
         Command::Analyze(args) => commands::analyze::run(&settings, args).await,
         Command::Network(args) => commands::network::run(&settings, args).await,
+        Command::Project(args) => commands::project::run(&settings, args).await,
         Command::Graph(command) => commands::graph::run(command),
         Command::Extract(args) => commands::extract::run(args),
         Command::Eval(command) => commands::eval::run(command),

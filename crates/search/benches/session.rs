@@ -76,6 +76,7 @@ fn benches(c: &mut Criterion) {
         )
     });
     let request = SessionRequest {
+        project_id: None,
         name: "bench".into(),
         engine: EngineKind::Serper,
         queries: (0..20).map(|i| format!("topic {i}")).collect(),

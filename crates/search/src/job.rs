@@ -121,7 +121,9 @@ impl JobHandler for RunSearchSession {
             return Err(stop(&store, session.id, e).await);
         }
 
-        let stored = store.search_session_counts(session.owner_id, session.id).await?;
+        let stored = store
+            .search_session_counts(session.project_id, session.id)
+            .await?;
         let status = if stored.queries > 0 && stored.queries_failed == stored.queries {
             SearchStatus::Failed
         } else {

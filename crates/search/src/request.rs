@@ -22,6 +22,10 @@ const MAX_NAME_CHARS: usize = 200;
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionRequest {
+    /// The project the session goes into; the user's default project when omitted.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>)]
+    pub project_id: Option<store::ProjectId>,
     pub name: String,
     pub engine: EngineKind,
     /// One query per entry (not for `manual`).
@@ -441,6 +445,7 @@ mod tests {
 
     fn request(engine: EngineKind, queries: &[&str]) -> SessionRequest {
         SessionRequest {
+            project_id: None,
             name: "n".into(),
             engine,
             queries: queries.iter().map(|q| (*q).to_owned()).collect(),

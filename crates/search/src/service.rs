@@ -7,8 +7,8 @@ use jobs::Registry;
 use serde::Serialize;
 use serde_json::json;
 use store::{
-    JobStatus, NewSearchQuery, NewSearchResult, NewSearchSession, Priority, SearchSession, SearchSessionId,
-    SearchStatus, Store, StoreError, UserId,
+    JobStatus, NewSearchQuery, NewSearchResult, NewSearchSession, Priority, ProjectId, ProjectResource,
+    SearchSession, SearchSessionId, SearchStatus, Store, StoreError, UserId,
 };
 
 use crate::compare::{jaccard, rbo_ext};
@@ -16,6 +16,8 @@ use crate::config::Engines;
 use crate::engine::{EngineKind, QueryParams};
 use crate::job::{KIND, SearchJobPayload};
 use contract::{FieldIssue, ServiceError};
+use projects::Need;
+use projects::activity::Act;
 
 use crate::request::{QueryInput, SessionRequest, ValidSession, exclusion_reason};
 
@@ -40,13 +42,18 @@ pub async fn create_session(
     }
     let inputs = csv_queries.unwrap_or_else(|| request.query_inputs());
     let valid = request.validate(engines, inputs).map_err(ServiceError::Invalid)?;
-    store_and_queue(store, registry, owner, valid, None).await
+    let access = projects::access::target(store, owner, request.project_id).await?;
+    let session = store_and_queue(store, registry, owner, access.project, valid, None).await?;
+    let act = Act::new("created", "search_session", session.id).with_detail(json!({"name": session.name}));
+    projects::activity::record(store, access.project, owner, act).await;
+    Ok(session)
 }
 
 async fn store_and_queue(
     store: &dyn Store,
     registry: &Registry,
     owner: UserId,
+    project: ProjectId,
     valid: ValidSession,
     snapshot_of: Option<SearchSessionId>,
 ) -> Result<SearchSession, ServiceError> {
@@ -76,6 +83,7 @@ async fn store_and_queue(
         return Ok(store
             .create_search_session(NewSearchSession {
                 owner_id: owner,
+                project_id: Some(project),
                 name: valid.name,
                 engine: valid.engine.as_str().into(),
                 params,
@@ -102,6 +110,7 @@ async fn store_and_queue(
     let session = store
         .create_search_session(NewSearchSession {
             owner_id: owner,
+            project_id: Some(project),
             name: valid.name,
             engine: valid.engine.as_str().into(),
             params,
@@ -115,7 +124,7 @@ async fn store_and_queue(
     })
     .map_err(|e| ServiceError::Submit(e.to_string()))?;
     let job = match registry
-        .submit(store, owner, KIND, payload, Priority::Interactive)
+        .submit_in(store, owner, Some(project), KIND, payload, Priority::Interactive)
         .await
     {
         Ok(job) => job,
@@ -140,6 +149,8 @@ pub async fn rerun_session(
     owner: UserId,
     id: SearchSessionId,
 ) -> Result<SearchSession, ServiceError> {
+    let access =
+        projects::access::require(store, owner, ProjectResource::SearchSession(id), Need::Edit).await?;
     let original = store
         .search_session(owner, id)
         .await?
@@ -182,7 +193,10 @@ pub async fn rerun_session(
         }
     }
     let root = original.snapshot_of.unwrap_or(original.id);
-    store_and_queue(store, registry, owner, valid, Some(root)).await
+    let session = store_and_queue(store, registry, owner, access.project, valid, Some(root)).await?;
+    let act = Act::new("ran", "search_session", session.id).with_detail(json!({"snapshot_of": root}));
+    projects::activity::record(store, access.project, owner, act).await;
+    Ok(session)
 }
 
 /// Asks the session's job to stop; queries not yet run end `cancelled`.
@@ -191,6 +205,8 @@ pub async fn cancel_session(
     owner: UserId,
     id: SearchSessionId,
 ) -> Result<SearchSession, ServiceError> {
+    let access =
+        projects::access::require(store, owner, ProjectResource::SearchSession(id), Need::Edit).await?;
     let session = store
         .search_session(owner, id)
         .await?
@@ -205,6 +221,13 @@ pub async fn cancel_session(
         Ok(_) | Err(StoreError::Conflict(_)) | Err(StoreError::NotFound) => {}
         Err(e) => return Err(e.into()),
     }
+    projects::activity::record(
+        store,
+        access.project,
+        owner,
+        Act::new("cancelled", "search_session", id),
+    )
+    .await;
     current_session(store, owner, id).await
 }
 
@@ -295,7 +318,7 @@ fn overlap(a: &HashSet<&str>, b: &HashSet<&str>) -> SetOverlap {
     }
 }
 
-/// Compares two of the owner's sessions (typically a session and its snapshot), ignoring
+/// Compares two sessions the user can see (typically a session and its snapshot), ignoring
 /// excluded results.
 pub async fn compare_sessions(
     store: &dyn Store,
@@ -373,7 +396,9 @@ pub async fn delete_session(
     store: &dyn Store,
     owner: UserId,
     id: SearchSessionId,
-) -> Result<(), ServiceError> {
+) -> Result<ProjectId, ServiceError> {
+    let access =
+        projects::access::require(store, owner, ProjectResource::SearchSession(id), Need::Edit).await?;
     let session = store
         .search_session(owner, id)
         .await?
@@ -385,5 +410,7 @@ pub async fn delete_session(
         }
     }
     store.delete_search_session(owner, id).await?;
-    Ok(())
+    let act = Act::new("deleted", "search_session", id).with_detail(json!({"name": session.name}));
+    projects::activity::record(store, access.project, owner, act).await;
+    Ok(access.project)
 }

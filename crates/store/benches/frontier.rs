@@ -29,6 +29,7 @@ async fn setup() -> (TestDb, CrawlJob) {
         .store
         .create_crawl(NewCrawl {
             owner_id: owner.id,
+            project_id: None,
             name: "frontier bench".into(),
             config: json!({}),
             sources: json!({}),

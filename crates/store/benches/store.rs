@@ -13,6 +13,7 @@ use store::*;
 fn new_job(owner: UserId) -> NewJob {
     NewJob {
         owner_id: owner,
+        project_id: None,
         kind: "retention_cleanup".into(),
         queue: Queue::Analysis,
         priority: Priority::Normal,
@@ -123,6 +124,7 @@ fn benches(c: &mut Criterion) {
         let session = store
             .create_search_session(NewSearchSession {
                 owner_id: owner.id,
+                project_id: None,
                 name: "bench".into(),
                 engine: "serper".into(),
                 params: json!({}),
@@ -160,8 +162,12 @@ fn benches(c: &mut Criterion) {
         })
     });
     group.bench_function("search_session_counts_2000_results", |b| {
-        b.to_async(&rt)
-            .iter(|| async { store.search_session_counts(owner.id, session.id).await.unwrap() })
+        b.to_async(&rt).iter(|| async {
+            store
+                .search_session_counts(session.project_id, session.id)
+                .await
+                .unwrap()
+        })
     });
     // Last: its delete/insert churn leaves dead rows that would slow the reads above.
     let outcome = query_outcome(0);

@@ -4,12 +4,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{AnalysisId, CrawlId, JobId, PageId, SearchStatus, UserId};
+use crate::{AnalysisId, CrawlId, JobId, PageId, ProjectId, SearchStatus, UserId};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisRun {
     pub id: AnalysisId,
     pub owner_id: UserId,
+    pub project_id: ProjectId,
     pub scope: AnalysisScope,
     /// What the run counts (proper nouns or not, keyword limit…).
     pub options: Value,
@@ -50,6 +51,8 @@ impl AnalysisScope {
 #[derive(Debug, Clone)]
 pub struct NewAnalysis {
     pub owner_id: UserId,
+    /// None: the owner's default project.
+    pub project_id: Option<ProjectId>,
     pub scope: AnalysisScope,
     pub options: Value,
 }

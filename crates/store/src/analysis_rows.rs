@@ -11,6 +11,7 @@ use crate::error::StoreError;
 pub(crate) struct AnalysisRunRow {
     pub id: crate::AnalysisId,
     pub owner_id: crate::UserId,
+    pub project_id: crate::ProjectId,
     pub crawl_id: Option<crate::CrawlId>,
     pub session_id: Option<crate::SearchSessionId>,
     pub options: Json<Value>,
@@ -28,6 +29,7 @@ impl TryFrom<AnalysisRunRow> for AnalysisRun {
         Ok(AnalysisRun {
             id: r.id,
             owner_id: r.owner_id,
+            project_id: r.project_id,
             scope: match (r.crawl_id, r.session_id) {
                 (Some(c), None) => AnalysisScope::Crawl(c),
                 (None, Some(s)) => AnalysisScope::Session(s),

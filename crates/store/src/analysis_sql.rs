@@ -16,6 +16,7 @@ where
     for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::ProjectId>: sqlx::Encode<'q, B::Db> + sqlx::Decode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -37,15 +38,17 @@ where
     async fn create_analysis(&self, new: crate::NewAnalysis) -> crate::StoreResult<crate::AnalysisRun> {
         let now = crate::rows::now();
         let row: crate::analysis_rows::AnalysisRunRow = sqlx::query_as(
-            "INSERT INTO analysis_runs (owner_id, crawl_id, session_id, options, status, created_at, \
-             updated_at) \
-             VALUES ($1, $2, $5, $3, 'queued', $4, $4) RETURNING *",
+            "INSERT INTO analysis_runs (owner_id, project_id, crawl_id, session_id, options, status, \
+             created_at, updated_at) \
+             VALUES ($1, COALESCE($6, (SELECT id FROM projects WHERE default_for = $1)), $2, $5, $3, 'queued', $4, $4) \
+             RETURNING *",
         )
         .bind(new.owner_id)
         .bind(new.scope.crawl())
         .bind(sqlx::types::Json(&new.options))
         .bind(now)
         .bind(new.scope.session())
+        .bind(new.project_id)
         .fetch_one(self.sql_pool())
         .await?;
         crate::AnalysisRun::try_from(row)
@@ -62,13 +65,13 @@ where
 
     async fn analysis(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::AnalysisId,
     ) -> crate::StoreResult<Option<crate::AnalysisRun>> {
         let row: Option<crate::analysis_rows::AnalysisRunRow> =
-            sqlx::query_as("SELECT * FROM analysis_runs WHERE id = $1 AND owner_id = $2")
+            sqlx::query_as("SELECT * FROM analysis_runs WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)")
                 .bind(id)
-                .bind(owner)
+                .bind(viewer)
                 .fetch_optional(self.sql_pool())
                 .await?;
         row.map(crate::AnalysisRun::try_from).transpose()
@@ -114,14 +117,14 @@ where
     ) -> crate::StoreResult<Vec<crate::PageText>> {
         let rows: Vec<crate::analysis_rows::PageTextRow> = sqlx::query_as(
             "SELECT p.id, p.crawl_id, p.domain, p.language, p.text FROM pages p \
-             WHERE p.owner_id = $2 AND (p.crawl_id = $1 \
+             WHERE p.project_id = $2 AND (p.crawl_id = $1 \
                 OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $6)) \
              AND p.text IS NOT NULL AND p.error_reason IS NULL AND ($3 IS NULL OR p.id > $3) \
              AND NOT EXISTS (SELECT 1 FROM page_analyses a WHERE a.page_id = p.id AND a.run_id = $4) \
              ORDER BY p.id LIMIT $5",
         )
         .bind(run.scope.crawl())
-        .bind(run.owner_id)
+        .bind(run.project_id)
         .bind(after)
         .bind(run.id)
         .bind(i64::from(limit))
@@ -138,22 +141,22 @@ where
     ) -> crate::StoreResult<()> {
         let now = crate::rows::now();
         let mut tx = self.begin_write().await?;
-        Self::replace_page_terms(&mut tx, run.id, run.owner_id, pages, now).await?;
+        Self::replace_page_terms(&mut tx, run, pages, now).await?;
         tx.commit().await?;
         Ok(())
     }
 
     async fn page_terms(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         page: crate::PageId,
     ) -> crate::StoreResult<Option<crate::PageTermsRecord>> {
         let row: Option<crate::analysis_rows::PageAnalysisRow> = sqlx::query_as(
             "SELECT page_id, crawl_id, domain, language, tokens, skipped FROM page_analyses \
-             WHERE page_id = $1 AND owner_id = $2",
+             WHERE page_id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)",
         )
         .bind(page)
-        .bind(owner)
+        .bind(viewer)
         .fetch_optional(self.sql_pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
@@ -224,15 +227,15 @@ where
 
     async fn analysable_pages(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         scope: crate::AnalysisScope,
     ) -> crate::StoreResult<i64> {
         Ok(sqlx::query_scalar(
-            "SELECT COUNT(*) FROM pages p WHERE p.owner_id = $1 AND (p.crawl_id = $2 \
+            "SELECT COUNT(*) FROM pages p WHERE p.project_id = $1 AND (p.crawl_id = $2 \
                 OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
              AND p.text IS NOT NULL AND p.error_reason IS NULL",
         )
-        .bind(owner)
+        .bind(project)
         .bind(scope.crawl())
         .bind(scope.session())
         .fetch_one(self.sql_pool())
@@ -241,7 +244,7 @@ where
 
     async fn domain_term_counts(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         scope: crate::AnalysisScope,
         kind: crate::TermKind,
     ) -> crate::StoreResult<Vec<crate::DomainTermCount>> {
@@ -250,7 +253,7 @@ where
                 "SELECT a.domain, t.lemma AS term, CAST(NULL AS TEXT) AS label, CAST(SUM(t.count) AS \
                  BIGINT) AS count \
                  FROM page_analyses a JOIN page_nouns t ON t.page_id = a.page_id \
-                 WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
+                 WHERE a.project_id = $1 AND (a.crawl_id = $2 \
                     OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
                  GROUP BY a.domain, t.lemma ORDER BY a.domain, t.lemma"
             }
@@ -258,7 +261,7 @@ where
                 "SELECT a.domain, t.normalized AS term, t.label AS label, CAST(SUM(t.count) AS BIGINT) AS \
                  count \
                  FROM page_analyses a JOIN page_entities t ON t.page_id = a.page_id \
-                 WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
+                 WHERE a.project_id = $1 AND (a.crawl_id = $2 \
                     OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
                  GROUP BY a.domain, t.normalized, t.label ORDER BY a.domain, t.normalized, t.label"
             }
@@ -266,13 +269,13 @@ where
                 "SELECT a.domain, t.phrase AS term, CAST(NULL AS TEXT) AS label, CAST(SUM(t.count) AS \
                  BIGINT) AS count \
                  FROM page_analyses a JOIN page_keywords t ON t.page_id = a.page_id \
-                 WHERE a.owner_id = $1 AND (a.crawl_id = $2 \
+                 WHERE a.project_id = $1 AND (a.crawl_id = $2 \
                     OR a.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $3)) \
                  GROUP BY a.domain, t.phrase ORDER BY a.domain, t.phrase"
             }
         };
         Ok(sqlx::query_as(sql)
-            .bind(owner)
+            .bind(project)
             .bind(scope.crawl())
             .bind(scope.session())
             .fetch_all(self.sql_pool())

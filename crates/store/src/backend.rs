@@ -14,8 +14,8 @@ use chrono::{DateTime, Utc};
 use sqlx::{Pool, Transaction};
 
 use crate::{
-    AnalysisId, BackendKind, CrawlId, DbPool, Job, NewFrontierUrl, NewSearchResult, PageTermsRecord,
-    SearchQueryId, SearchSessionId, StoreResult, TextQuery, UserId,
+    AnalysisRun, BackendKind, CrawlId, DbPool, Job, NewFrontierUrl, NewSearchResult, PageTermsRecord,
+    SearchQueryId, SearchSessionId, StoreResult, TextQuery,
 };
 
 /// One SQL dialect and its pool.
@@ -73,8 +73,7 @@ pub(crate) trait BulkWrites: Send + Sync {
 
     async fn replace_page_terms(
         tx: &mut Transaction<'_, Self::Db>,
-        run_id: AnalysisId,
-        owner_id: UserId,
+        run: &AnalysisRun,
         pages: &[PageTermsRecord],
         analyzed_at: DateTime<Utc>,
     ) -> StoreResult<()>;

@@ -116,8 +116,7 @@ impl crate::backend::BulkWrites for PostgresStore {
     /// cascade) go, then one statement per table writes every page's rows.
     async fn replace_page_terms(
         tx: &mut Transaction<'_, Postgres>,
-        run_id: crate::AnalysisId,
-        owner_id: crate::UserId,
+        run: &crate::AnalysisRun,
         pages: &[PageTermsRecord],
         analyzed_at: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -136,17 +135,17 @@ impl crate::backend::BulkWrites for PostgresStore {
         let skipped: Vec<Option<&str>> = pages.iter().map(|p| p.skipped.as_deref()).collect();
         let packed = |kind| -> Vec<Option<String>> { pages.iter().map(|p| pack_terms(p, kind)).collect() };
         sqlx::query(
-            "INSERT INTO page_analyses (page_id, run_id, owner_id, crawl_id, domain, language, tokens, \
+            "INSERT INTO page_analyses (page_id, run_id, owner_id, project_id, crawl_id, domain, language, tokens, \
              skipped, analyzed_at, packed, nouns_packed, entities_packed, keywords_packed) \
-             SELECT a.page_id, $2, $3, a.crawl_id, a.domain, a.language, a.tokens, a.skipped, $9, TRUE, \
-             a.nouns, a.entities, a.keywords \
+             SELECT a.page_id, $2, $3, $13, a.crawl_id, a.domain, a.language, a.tokens, a.skipped, $9, \
+             TRUE, a.nouns, a.entities, a.keywords \
              FROM UNNEST($1::int8[], $4::int8[], $5::text[], $6::text[], $7::int4[], $8::text[], \
              $10::text[], $11::text[], $12::text[]) \
              AS a (page_id, crawl_id, domain, language, tokens, skipped, nouns, entities, keywords)",
         )
         .bind(&page_id)
-        .bind(run_id)
-        .bind(owner_id)
+        .bind(run.id)
+        .bind(run.owner_id)
         .bind(crawl_id)
         .bind(domain)
         .bind(language)
@@ -156,6 +155,7 @@ impl crate::backend::BulkWrites for PostgresStore {
         .bind(packed(TermKind::Nouns))
         .bind(packed(TermKind::Entities))
         .bind(packed(TermKind::Keywords))
+        .bind(run.project_id)
         .execute(&mut **tx)
         .await?;
 

@@ -92,8 +92,7 @@ impl crate::backend::BulkWrites for SqliteStore {
     /// cascade) go, then multi-row statements write every page's rows.
     async fn replace_page_terms(
         tx: &mut Transaction<'_, Sqlite>,
-        run_id: crate::AnalysisId,
-        owner_id: crate::UserId,
+        run: &crate::AnalysisRun,
         pages: &[PageTermsRecord],
         analyzed_at: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -107,13 +106,14 @@ impl crate::backend::BulkWrites for SqliteStore {
             delete.build().execute(&mut **tx).await?;
 
             let mut insert = QueryBuilder::new(
-                "INSERT INTO page_analyses (page_id, run_id, owner_id, crawl_id, domain, language, tokens, \
+                "INSERT INTO page_analyses (page_id, run_id, owner_id, project_id, crawl_id, domain, language, tokens, \
                  skipped, analyzed_at, packed, nouns_packed, entities_packed, keywords_packed) ",
             );
             insert.push_values(chunk, |mut row, p| {
                 row.push_bind(p.page_id)
-                    .push_bind(run_id)
-                    .push_bind(owner_id)
+                    .push_bind(run.id)
+                    .push_bind(run.owner_id)
+                    .push_bind(run.project_id)
                     .push_bind(p.crawl_id)
                     .push_bind(p.domain.as_str())
                     .push_bind(p.language.as_deref())

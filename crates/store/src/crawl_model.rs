@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{CrawlId, FrontierId, JobId, PageId, SearchStatus, UserId};
+use crate::{CrawlId, FrontierId, JobId, PageId, ProjectId, SearchStatus, UserId};
 
 /// A scraping job moves through the same states as a search session.
 pub type CrawlStatus = SearchStatus;
@@ -13,6 +13,7 @@ pub type CrawlStatus = SearchStatus;
 pub struct CrawlJob {
     pub id: CrawlId,
     pub owner_id: UserId,
+    pub project_id: ProjectId,
     pub name: String,
     pub config: Value,
     /// Where the seeds came from: `{"sessions": [ids], "urls": count}`.
@@ -41,6 +42,8 @@ pub struct NewFrontierUrl {
 #[derive(Debug, Clone)]
 pub struct NewCrawl {
     pub owner_id: UserId,
+    /// None: the owner's default project.
+    pub project_id: Option<ProjectId>,
     pub name: String,
     pub config: Value,
     pub sources: Value,

@@ -11,6 +11,7 @@ use crate::error::StoreError;
 pub(crate) struct CrawlJobRow {
     pub id: crate::CrawlId,
     pub owner_id: crate::UserId,
+    pub project_id: crate::ProjectId,
     pub name: String,
     pub config: Json<Value>,
     pub sources: Json<Value>,
@@ -28,6 +29,7 @@ impl TryFrom<CrawlJobRow> for CrawlJob {
         Ok(CrawlJob {
             id: r.id,
             owner_id: r.owner_id,
+            project_id: r.project_id,
             name: r.name,
             config: r.config.0,
             sources: r.sources.0,

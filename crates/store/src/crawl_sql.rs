@@ -26,6 +26,7 @@ where
     for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::ProjectId>: sqlx::Encode<'q, B::Db> + sqlx::Decode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -48,14 +49,17 @@ where
         let now = crate::rows::now();
         let mut tx = self.begin_write().await?;
         let row: crate::crawl_rows::CrawlJobRow = sqlx::query_as(
-            "INSERT INTO crawl_jobs (owner_id, name, config, sources, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'queued', $5, $5) RETURNING *",
+            "INSERT INTO crawl_jobs (owner_id, project_id, name, config, sources, status, created_at, \
+             updated_at) \
+             VALUES ($1, COALESCE($6, (SELECT id FROM projects WHERE default_for = $1)), $2, $3, $4, 'queued', $5, $5) \
+             RETURNING *",
         )
         .bind(new.owner_id)
         .bind(&new.name)
         .bind(sqlx::types::Json(&new.config))
         .bind(sqlx::types::Json(&new.sources))
         .bind(now)
+        .bind(new.project_id)
         .fetch_one(&mut *tx)
         .await?;
         Self::insert_frontier(&mut tx, row.id, &new.seeds, now).await?;
@@ -83,13 +87,13 @@ where
 
     async fn crawl(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::CrawlId,
     ) -> crate::StoreResult<Option<crate::CrawlJob>> {
         let row: Option<crate::crawl_rows::CrawlJobRow> =
-            sqlx::query_as("SELECT * FROM crawl_jobs WHERE id = $1 AND owner_id = $2")
+            sqlx::query_as("SELECT * FROM crawl_jobs WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)")
                 .bind(id)
-                .bind(owner)
+                .bind(viewer)
                 .fetch_optional(self.sql_pool())
                 .await?;
         row.map(crate::CrawlJob::try_from).transpose()
@@ -97,25 +101,27 @@ where
 
     async fn list_crawls(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
+        project: Option<crate::ProjectId>,
         page: crate::PageRequest,
     ) -> crate::StoreResult<Vec<crate::CrawlJob>> {
         let rows: Vec<crate::crawl_rows::CrawlJobRow> = sqlx::query_as(
-            "SELECT * FROM crawl_jobs WHERE owner_id = $1 AND ($2 IS NULL OR id < $2) \
-             ORDER BY id DESC LIMIT $3",
+            "SELECT * FROM crawl_jobs WHERE project_id IN (SELECT project_id FROM project_members WHERE user_id = $1) AND ($2 IS NULL OR id < $2) \
+             AND ($4 IS NULL OR project_id = $4) ORDER BY id DESC LIMIT $3",
         )
-        .bind(owner)
+        .bind(viewer)
         .bind(page.after)
         .bind(i64::from(page.limit))
+        .bind(project)
         .fetch_all(self.sql_pool())
         .await?;
         rows.into_iter().map(crate::CrawlJob::try_from).collect()
     }
 
-    async fn delete_crawl(&self, owner: crate::UserId, id: crate::CrawlId) -> crate::StoreResult<()> {
-        let done = sqlx::query("DELETE FROM crawl_jobs WHERE id = $1 AND owner_id = $2")
+    async fn delete_crawl(&self, viewer: crate::UserId, id: crate::CrawlId) -> crate::StoreResult<()> {
+        let done = sqlx::query("DELETE FROM crawl_jobs WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)")
             .bind(id)
-            .bind(owner)
+            .bind(viewer)
             .execute(self.sql_pool())
             .await?;
         if B::rows_affected(&done) == 0 {
@@ -303,7 +309,7 @@ where
 
     async fn finish_frontier_batch(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         finished: &[(&crate::FrontierItem, &crate::FrontierResult)],
     ) -> crate::StoreResult<u64> {
         if finished.is_empty() {
@@ -345,19 +351,20 @@ where
             let page_id: Option<i64> = match &result.page {
                 Some(p) => Some(
                     sqlx::query_scalar(
-                        "INSERT INTO pages (crawl_id, owner_id, frontier_id, url, final_url, host, domain, \
-                         depth, \
+                        "INSERT INTO pages (crawl_id, owner_id, project_id, frontier_id, url, final_url, host, \
+                         domain, depth, \
                          parent_url, redirects, status_code, content_type, headers, content_hash, title, \
                          text, words, \
                          language, language_confidence, description, published, outlinks, extraction_method, \
-                         error_reason, fetched_at, rendered, render_error) VALUES ($1, $2, $3, $4, $5, $6, \
+                         error_reason, fetched_at, rendered, render_error) VALUES ($1, \
+                         (SELECT owner_id FROM crawl_jobs WHERE id = $1), $2, $3, $4, $5, $6, \
                          $7, $8, \
                          $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
                          $25, $26, \
                          $27) RETURNING id",
                     )
                     .bind(item.crawl_id)
-                    .bind(owner)
+                    .bind(project)
                     .bind(item.id)
                     .bind(&p.url)
                     .bind(&p.final_url)
@@ -410,17 +417,17 @@ where
 
     async fn frontier_counts(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         crawl: crate::CrawlId,
     ) -> crate::StoreResult<Vec<crate::FrontierCount>> {
         let rows: Vec<crate::crawl_rows::FrontierCountRow> = sqlx::query_as(
             // The counters the frontier's triggers keep (migration `frontier_counts`).
             "SELECT n.state, NULLIF(n.reason, '') AS reason, n.urls AS count FROM crawl_frontier_counts n \
-             JOIN crawl_jobs c ON c.id = n.crawl_id WHERE n.crawl_id = $1 AND c.owner_id = $2 \
+             JOIN crawl_jobs c ON c.id = n.crawl_id WHERE n.crawl_id = $1 AND c.project_id = $2 \
              AND n.urls > 0 ORDER BY n.state, NULLIF(n.reason, '')",
         )
         .bind(crawl)
-        .bind(owner)
+        .bind(project)
         .fetch_all(self.sql_pool())
         .await?;
         rows.into_iter().map(crate::FrontierCount::try_from).collect()
@@ -428,16 +435,16 @@ where
 
     async fn crawl_with_counts(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::CrawlId,
     ) -> crate::StoreResult<Option<(crate::CrawlJob, Vec<crate::FrontierCount>)>> {
         let rows: Vec<crate::crawl_rows::CrawlCountRow> = sqlx::query_as(
             "SELECT c.*, n.state, NULLIF(n.reason, '') AS reason, n.urls AS count FROM crawl_jobs c \
              LEFT JOIN crawl_frontier_counts n ON n.crawl_id = c.id AND n.urls > 0 \
-             WHERE c.id = $1 AND c.owner_id = $2 ORDER BY n.state, NULLIF(n.reason, '')",
+             WHERE c.id = $1 AND c.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) ORDER BY n.state, NULLIF(n.reason, '')",
         )
         .bind(id)
-        .bind(owner)
+        .bind(viewer)
         .fetch_all(self.sql_pool())
         .await?;
         let mut counts = Vec::with_capacity(rows.len());
@@ -461,17 +468,17 @@ where
 
     async fn frontier_counts_between(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         lowest: crate::CrawlId,
         highest: crate::CrawlId,
     ) -> crate::StoreResult<Vec<(crate::CrawlId, crate::FrontierCount)>> {
         let rows: Vec<crate::crawl_rows::JobFrontierCountRow> = sqlx::query_as(
             "SELECT n.crawl_id, n.state, NULLIF(n.reason, '') AS reason, n.urls AS count \
              FROM crawl_frontier_counts n JOIN crawl_jobs c ON c.id = n.crawl_id \
-             WHERE c.owner_id = $1 AND n.crawl_id BETWEEN $2 AND $3 AND n.urls > 0 \
+             WHERE c.project_id IN (SELECT project_id FROM project_members WHERE user_id = $1) AND n.crawl_id BETWEEN $2 AND $3 AND n.urls > 0 \
              ORDER BY n.crawl_id, n.state, NULLIF(n.reason, '')",
         )
-        .bind(owner)
+        .bind(viewer)
         .bind(lowest)
         .bind(highest)
         .fetch_all(self.sql_pool())
@@ -510,7 +517,7 @@ where
 
     async fn list_pages(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         crawl: crate::CrawlId,
         filter: &crate::PageFilter,
         page: crate::PageRequest,
@@ -518,12 +525,12 @@ where
         let rows: Vec<crate::crawl_rows::PageRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::crawl_sql::page_columns!(),
-            " FROM pages WHERE crawl_id = $1 AND owner_id = $2 \
+            " FROM pages WHERE crawl_id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) \
              AND ($3 IS NULL OR (error_reason IS NOT NULL) = $3) AND ($4 IS NULL OR domain = $4) \
              AND ($5 IS NULL OR language = $5) AND ($6 IS NULL OR id > $6) ORDER BY id LIMIT $7"
         ))
         .bind(crawl)
-        .bind(owner)
+        .bind(viewer)
         .bind(filter.failed)
         .bind(filter.domain.as_deref())
         .bind(filter.language.as_deref())
@@ -534,14 +541,18 @@ where
         Ok(rows.into_iter().map(crate::Page::from).collect())
     }
 
-    async fn page(&self, owner: crate::UserId, id: crate::PageId) -> crate::StoreResult<Option<crate::Page>> {
+    async fn page(
+        &self,
+        viewer: crate::UserId,
+        id: crate::PageId,
+    ) -> crate::StoreResult<Option<crate::Page>> {
         let row: Option<crate::crawl_rows::PageRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::crawl_sql::page_columns!(),
-            " FROM pages WHERE id = $1 AND owner_id = $2"
+            " FROM pages WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)"
         ))
         .bind(id)
-        .bind(owner)
+        .bind(viewer)
         .fetch_optional(self.sql_pool())
         .await?;
         Ok(row.map(crate::Page::from))
@@ -549,45 +560,45 @@ where
 
     async fn page_body(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::PageId,
     ) -> crate::StoreResult<Option<Vec<u8>>> {
         Ok(sqlx::query_scalar(
             "SELECT b.body_zstd FROM pages p JOIN page_bodies b ON b.hash = p.content_hash \
-             WHERE p.id = $1 AND p.owner_id = $2",
+             WHERE p.id = $1 AND p.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)",
         )
         .bind(id)
-        .bind(owner)
+        .bind(viewer)
         .fetch_optional(self.sql_pool())
         .await?)
     }
 
     async fn page_languages(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         crawl: crate::CrawlId,
     ) -> crate::StoreResult<Vec<crate::LanguageCount>> {
         Ok(sqlx::query_as(
             "SELECT language, COUNT(*) AS pages, CAST(COALESCE(SUM(words), 0) AS BIGINT) AS words \
-             FROM pages WHERE crawl_id = $1 AND owner_id = $2 AND error_reason IS NULL \
+             FROM pages WHERE crawl_id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) AND error_reason IS NULL \
              GROUP BY language ORDER BY COUNT(*) DESC, language",
         )
         .bind(crawl)
-        .bind(owner)
+        .bind(viewer)
         .fetch_all(self.sql_pool())
         .await?)
     }
 
     async fn search_pages(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         search: &crate::PageSearch,
         after: Option<crate::HitCursor>,
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::PageHit>> {
         let query = B::compile_text_query(&search.query);
         let rows: Vec<crate::crawl_rows::PageHitRow> = sqlx::query_as(B::PAGE_SEARCH_SQL)
-            .bind(owner)
+            .bind(viewer)
             .bind(query)
             .bind(search.crawl)
             .bind(search.session)
@@ -603,17 +614,17 @@ where
 
     async fn reusable_page(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         url: &str,
         fetched_since: chrono::DateTime<chrono::Utc>,
     ) -> crate::StoreResult<Option<crate::Page>> {
         let row: Option<crate::crawl_rows::PageRow> = sqlx::query_as(concat!(
             "SELECT ",
             crate::crawl_sql::page_columns!(),
-            " FROM pages WHERE owner_id = $1 AND url = $2 \
+            " FROM pages WHERE project_id = $1 AND url = $2 \
              AND fetched_at >= $3 AND error_reason IS NULL ORDER BY fetched_at DESC LIMIT 1"
         ))
-        .bind(owner)
+        .bind(project)
         .bind(url)
         .bind(fetched_since)
         .fetch_optional(self.sql_pool())

@@ -87,6 +87,14 @@ typed_id!(
     UserId
 );
 typed_id!(
+    /// A project: a team's shared corpus.
+    ProjectId
+);
+typed_id!(
+    /// One entry of a project's audit trail.
+    ActivityId
+);
+typed_id!(
     /// A job in the job table.
     JobId
 );

@@ -22,6 +22,8 @@ mod network_rows;
 mod network_sql;
 mod politeness_sql;
 mod postgres;
+mod project_model;
+mod project_sql;
 mod rows;
 mod search_model;
 mod search_rows;
@@ -42,12 +44,13 @@ pub use analysis_model::*;
 pub use crawl_model::*;
 pub use error::{StoreError, StoreResult};
 pub use ids::{
-    AnalysisId, CrawlId, FrontierId, JobId, NetworkId, PageId, SearchQueryId, SearchResultId,
-    SearchSessionId, UserId,
+    ActivityId, AnalysisId, CrawlId, FrontierId, JobId, NetworkId, PageId, ProjectId, SearchQueryId,
+    SearchResultId, SearchSessionId, UserId,
 };
 pub use model::*;
 pub use network_model::*;
 pub use postgres::PostgresStore;
+pub use project_model::*;
 pub use search_model::*;
 pub use sqlite::SqliteStore;
 pub use text_query::{MAX_QUERY_CHARS, MAX_TERMS, TextQuery, TextQueryError};
@@ -146,38 +149,78 @@ pub async fn connect(url: &str, options: &StoreOptions) -> StoreResult<Arc<dyn S
     })
 }
 
+/// Projects, their members and roles, and their audit trail. Readers of a project's
+/// resources elsewhere in the store take the reading user and see only the projects the
+/// user is a member of; workers and code that already checked access take the project.
+#[async_trait]
+pub trait ProjectStore: Send + Sync {
+    /// The project and its creator as its first owner, at once.
+    async fn create_project(&self, new: NewProject) -> StoreResult<Project>;
+    /// The viewer's projects, newest first.
+    async fn projects_of(&self, viewer: UserId, page: PageRequest) -> StoreResult<Vec<ProjectMembership>>;
+    async fn project(&self, viewer: UserId, id: ProjectId) -> StoreResult<Option<ProjectMembership>>;
+    /// The project every user has of their own (made with the user).
+    async fn default_project(&self, user: UserId) -> StoreResult<ProjectId>;
+    async fn update_project(&self, id: ProjectId, changes: &ProjectChanges) -> StoreResult<Project>;
+    /// Deletes the project and everything in it; a user's default project stays (conflict).
+    async fn delete_project(&self, id: ProjectId) -> StoreResult<()>;
+    /// The project a resource lives in and the user's role there; `None` when there is no
+    /// such resource or the user is not a member (never told apart).
+    async fn resource_role(
+        &self,
+        user: UserId,
+        resource: ProjectResource,
+    ) -> StoreResult<Option<(ProjectId, Role)>>;
+    async fn members(&self, project: ProjectId) -> StoreResult<Vec<Member>>;
+    async fn member_ids(&self, project: ProjectId) -> StoreResult<Vec<UserId>>;
+    /// Adds an existing user by name; `None` when there is no such user, a conflict when
+    /// the user is already a member.
+    async fn add_member(&self, project: ProjectId, username: &str, role: Role)
+    -> StoreResult<Option<Member>>;
+    /// Changes a member's role; the last owner cannot stop being one (conflict).
+    async fn set_member_role(&self, project: ProjectId, user: UserId, role: Role) -> StoreResult<Member>;
+    /// Removes a member; the last owner cannot leave (conflict).
+    async fn remove_member(&self, project: ProjectId, user: UserId) -> StoreResult<()>;
+    async fn record_activity(&self, new: &NewActivity) -> StoreResult<()>;
+    /// Newest first.
+    async fn activity(&self, project: ProjectId, page: PageRequest) -> StoreResult<Vec<Activity>>;
+}
+
 /// Search sessions, queries, results and raw engine pages.
 #[async_trait]
 pub trait SearchStore: Send + Sync {
     /// Writes the session and its queries (and, for a manual list, its results) at once.
     async fn create_search_session(&self, new: NewSearchSession) -> StoreResult<SearchSession>;
     async fn set_search_session_job(&self, id: SearchSessionId, job_id: JobId) -> StoreResult<()>;
-    async fn search_session(&self, owner: UserId, id: SearchSessionId) -> StoreResult<Option<SearchSession>>;
+    async fn search_session(&self, viewer: UserId, id: SearchSessionId)
+    -> StoreResult<Option<SearchSession>>;
     /// Newest first; with `snapshot_of`, that session and its snapshots.
     async fn list_search_sessions(
         &self,
-        owner: UserId,
+        viewer: UserId,
+        project: Option<ProjectId>,
         snapshot_of: Option<SearchSessionId>,
         page: PageRequest,
     ) -> StoreResult<Vec<SearchSession>>;
     /// Removes the session with its queries, results and raw pages.
-    async fn delete_search_session(&self, owner: UserId, id: SearchSessionId) -> StoreResult<()>;
-    async fn search_queries(&self, owner: UserId, session: SearchSessionId) -> StoreResult<Vec<SearchQuery>>;
+    async fn delete_search_session(&self, viewer: UserId, id: SearchSessionId) -> StoreResult<()>;
+    async fn search_queries(&self, viewer: UserId, session: SearchSessionId)
+    -> StoreResult<Vec<SearchQuery>>;
     async fn search_session_counts(
         &self,
-        owner: UserId,
+        project: ProjectId,
         session: SearchSessionId,
     ) -> StoreResult<SessionCounts>;
-    /// Counts of several sessions in two queries (for lists); sessions of other owners are absent.
+    /// Counts of several sessions in two queries (for lists); sessions the viewer cannot see are absent.
     async fn search_session_counts_many(
         &self,
-        owner: UserId,
+        viewer: UserId,
         sessions: &[SearchSessionId],
     ) -> StoreResult<std::collections::HashMap<SearchSessionId, SessionCounts>>;
     /// In query order, then rank order.
     async fn list_search_results(
         &self,
-        owner: UserId,
+        viewer: UserId,
         session: SearchSessionId,
         filter: &ResultFilter,
         page: PageRequest,
@@ -185,25 +228,25 @@ pub trait SearchStore: Send + Sync {
     /// The unique, non-excluded URLs in order of first appearance.
     async fn session_urls(
         &self,
-        owner: UserId,
+        viewer: UserId,
         session: SearchSessionId,
         page: PageRequest,
     ) -> StoreResult<Vec<SessionUrl>>;
     async fn session_domains(
         &self,
-        owner: UserId,
+        viewer: UserId,
         session: SearchSessionId,
         page: PageRequest,
     ) -> StoreResult<Vec<SessionDomain>>;
     /// Every non-excluded result, by query position and rank.
     async fn session_ranked_urls(
         &self,
-        owner: UserId,
+        viewer: UserId,
         session: SearchSessionId,
     ) -> StoreResult<Vec<RankedUrl>>;
     async fn search_raw_page(
         &self,
-        owner: UserId,
+        viewer: UserId,
         session: SearchSessionId,
         id: i64,
     ) -> StoreResult<Option<RawPageBody>>;
@@ -227,9 +270,14 @@ pub trait CrawlStore: Send + Sync {
     /// Writes the job and its seed URLs (deduplicated) at once.
     async fn create_crawl(&self, new: NewCrawl) -> StoreResult<CrawlJob>;
     async fn set_crawl_job(&self, id: CrawlId, job_id: JobId) -> StoreResult<()>;
-    async fn crawl(&self, owner: UserId, id: CrawlId) -> StoreResult<Option<CrawlJob>>;
-    async fn list_crawls(&self, owner: UserId, page: PageRequest) -> StoreResult<Vec<CrawlJob>>;
-    async fn delete_crawl(&self, owner: UserId, id: CrawlId) -> StoreResult<()>;
+    async fn crawl(&self, viewer: UserId, id: CrawlId) -> StoreResult<Option<CrawlJob>>;
+    async fn list_crawls(
+        &self,
+        viewer: UserId,
+        project: Option<ProjectId>,
+        page: PageRequest,
+    ) -> StoreResult<Vec<CrawlJob>>;
+    async fn delete_crawl(&self, viewer: UserId, id: CrawlId) -> StoreResult<()>;
     async fn crawl_for_worker(&self, id: CrawlId) -> StoreResult<Option<CrawlJob>>;
     async fn set_crawl_status(&self, id: CrawlId, status: CrawlStatus) -> StoreResult<()>;
     /// Every URL left `fetching` goes back to the queue, whoever holds it (a resume, when
@@ -270,10 +318,10 @@ pub trait CrawlStore: Send + Sync {
     async fn finish_frontier(
         &self,
         item: &FrontierItem,
-        owner: UserId,
+        project: ProjectId,
         result: &FrontierResult,
     ) -> StoreResult<u64> {
-        self.finish_frontier_batch(owner, &[(item, result)]).await
+        self.finish_frontier_batch(project, &[(item, result)]).await
     }
     /// Records several URLs' outcomes in one transaction (all or none), their discovered
     /// links in one bulk insert; returns how many links were new to the job. An outcome
@@ -281,21 +329,21 @@ pub trait CrawlStore: Send + Sync {
     /// is dropped: every URL is stored once.
     async fn finish_frontier_batch(
         &self,
-        owner: UserId,
+        project: ProjectId,
         finished: &[(&FrontierItem, &FrontierResult)],
     ) -> StoreResult<u64>;
-    async fn frontier_counts(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<FrontierCount>>;
+    async fn frontier_counts(&self, project: ProjectId, crawl: CrawlId) -> StoreResult<Vec<FrontierCount>>;
     /// The job and its frontier counters in one read (what a crawl's page polls).
     async fn crawl_with_counts(
         &self,
-        owner: UserId,
+        viewer: UserId,
         id: CrawlId,
     ) -> StoreResult<Option<(CrawlJob, Vec<FrontierCount>)>>;
-    /// Frontier counts of every job of the owner with an id in `lowest..=highest`, in one
+    /// Frontier counts of every job the viewer can see with an id in `lowest..=highest`, in one
     /// query (a page of the job list).
     async fn frontier_counts_between(
         &self,
-        owner: UserId,
+        viewer: UserId,
         lowest: CrawlId,
         highest: CrawlId,
     ) -> StoreResult<Vec<(CrawlId, FrontierCount)>>;
@@ -305,28 +353,28 @@ pub trait CrawlStore: Send + Sync {
     async fn site_load(&self, crawl: CrawlId) -> StoreResult<Vec<(String, i64)>>;
     async fn list_pages(
         &self,
-        owner: UserId,
+        viewer: UserId,
         crawl: CrawlId,
         filter: &PageFilter,
         page: PageRequest,
     ) -> StoreResult<Vec<Page>>;
-    async fn page(&self, owner: UserId, id: PageId) -> StoreResult<Option<Page>>;
+    async fn page(&self, viewer: UserId, id: PageId) -> StoreResult<Option<Page>>;
     /// The page's raw body, zstd-compressed.
-    async fn page_body(&self, owner: UserId, id: PageId) -> StoreResult<Option<Vec<u8>>>;
+    async fn page_body(&self, viewer: UserId, id: PageId) -> StoreResult<Option<Vec<u8>>>;
     /// Pages with text and their words, per language (`None` when undetected), in SQL.
-    async fn page_languages(&self, owner: UserId, crawl: CrawlId) -> StoreResult<Vec<LanguageCount>>;
-    /// Ranked full-text matches among the owner's pages, most relevant first, after `after`.
+    async fn page_languages(&self, viewer: UserId, crawl: CrawlId) -> StoreResult<Vec<LanguageCount>>;
+    /// Ranked full-text matches among the pages the viewer can see, most relevant first, after `after`.
     async fn search_pages(
         &self,
-        owner: UserId,
+        viewer: UserId,
         search: &PageSearch,
         after: Option<HitCursor>,
         limit: u32,
     ) -> StoreResult<Vec<PageHit>>;
-    /// The owner's latest successful fetch of `url` since `fetched_since` (for reuse).
+    /// The project's latest successful fetch of `url` since `fetched_since` (for reuse).
     async fn reusable_page(
         &self,
-        owner: UserId,
+        project: ProjectId,
         url: &str,
         fetched_since: DateTime<Utc>,
     ) -> StoreResult<Option<Page>>;
@@ -337,7 +385,7 @@ pub trait CrawlStore: Send + Sync {
 pub trait AnalysisStore: Send + Sync {
     async fn create_analysis(&self, new: NewAnalysis) -> StoreResult<AnalysisRun>;
     async fn set_analysis_job(&self, id: AnalysisId, job_id: JobId) -> StoreResult<()>;
-    async fn analysis(&self, owner: UserId, id: AnalysisId) -> StoreResult<Option<AnalysisRun>>;
+    async fn analysis(&self, viewer: UserId, id: AnalysisId) -> StoreResult<Option<AnalysisRun>>;
     async fn analysis_for_worker(&self, id: AnalysisId) -> StoreResult<Option<AnalysisRun>>;
     async fn set_analysis_status(&self, id: AnalysisId, status: SearchStatus) -> StoreResult<()>;
     /// The pages with text in the run's scope that this run has not analysed yet, by id.
@@ -349,14 +397,14 @@ pub trait AnalysisStore: Send + Sync {
     ) -> StoreResult<Vec<PageText>>;
     /// Replaces the pages' stored terms with these, in one transaction.
     async fn write_page_terms(&self, run: &AnalysisRun, pages: &[PageTermsRecord]) -> StoreResult<()>;
-    async fn page_terms(&self, owner: UserId, page: PageId) -> StoreResult<Option<PageTermsRecord>>;
+    async fn page_terms(&self, viewer: UserId, page: PageId) -> StoreResult<Option<PageTermsRecord>>;
     async fn analysis_counts(&self, run: AnalysisId) -> StoreResult<AnalysisCounts>;
     /// Pages with text in a scope (what a run over it will go through).
-    async fn analysable_pages(&self, owner: UserId, scope: AnalysisScope) -> StoreResult<i64>;
+    async fn analysable_pages(&self, project: ProjectId, scope: AnalysisScope) -> StoreResult<i64>;
     /// Term counts per website over the analysed pages of a scope (entities per type).
     async fn domain_term_counts(
         &self,
-        owner: UserId,
+        project: ProjectId,
         scope: AnalysisScope,
         kind: TermKind,
     ) -> StoreResult<Vec<DomainTermCount>>;
@@ -367,11 +415,16 @@ pub trait AnalysisStore: Send + Sync {
 pub trait NetworkStore: Send + Sync {
     async fn create_network(&self, new: NewNetwork) -> StoreResult<Network>;
     async fn set_network_job(&self, id: NetworkId, job_id: JobId) -> StoreResult<()>;
-    async fn network(&self, owner: UserId, id: NetworkId) -> StoreResult<Option<Network>>;
+    async fn network(&self, viewer: UserId, id: NetworkId) -> StoreResult<Option<Network>>;
     async fn network_for_worker(&self, id: NetworkId) -> StoreResult<Option<Network>>;
     /// Newest first, keyset-paginated by id.
-    async fn list_networks(&self, owner: UserId, page: PageRequest) -> StoreResult<Vec<Network>>;
-    async fn delete_network(&self, owner: UserId, id: NetworkId) -> StoreResult<()>;
+    async fn list_networks(
+        &self,
+        viewer: UserId,
+        project: Option<ProjectId>,
+        page: PageRequest,
+    ) -> StoreResult<Vec<Network>>;
+    async fn delete_network(&self, viewer: UserId, id: NetworkId) -> StoreResult<()>;
     async fn set_network_status(
         &self,
         id: NetworkId,
@@ -380,27 +433,31 @@ pub trait NetworkStore: Send + Sync {
     ) -> StoreResult<()>;
     /// Stores the graph and the report and marks the network done, in one transaction.
     async fn finish_network(&self, id: NetworkId, outcome: &NetworkOutcome) -> StoreResult<()>;
-    async fn network_graph(&self, owner: UserId, id: NetworkId) -> StoreResult<Option<Vec<u8>>>;
-    /// The owner's scraping jobs in a scope: those named, and those started from its sessions.
-    async fn scope_crawls(&self, owner: UserId, scope: &NetworkScope) -> StoreResult<Vec<CrawlId>>;
+    async fn network_graph(&self, viewer: UserId, id: NetworkId) -> StoreResult<Option<Vec<u8>>>;
+    /// The project's scraping jobs in a scope: those named, and those started from its sessions.
+    async fn scope_crawls(&self, project: ProjectId, scope: &NetworkScope) -> StoreResult<Vec<CrawlId>>;
     /// The sessions' results that were not excluded, in list order.
     async fn network_search_hits(
         &self,
-        owner: UserId,
+        project: ProjectId,
         sessions: &[SearchSessionId],
     ) -> StoreResult<Vec<NetworkSearchHit>>;
     /// Term counts per website over the analysed pages of these scraping jobs, one page per
     /// URL; `languages` (if any) keeps pages in those languages.
     async fn network_term_counts(
         &self,
-        owner: UserId,
+        project: ProjectId,
         crawls: &[CrawlId],
         kind: TermKind,
         unit: SiteUnit,
         languages: &[String],
     ) -> StoreResult<Vec<SiteTermCount>>;
     /// Outlinks of the fetched pages of these scraping jobs, one page per URL.
-    async fn network_page_links(&self, owner: UserId, crawls: &[CrawlId]) -> StoreResult<Vec<PageOutlinks>>;
+    async fn network_page_links(
+        &self,
+        project: ProjectId,
+        crawls: &[CrawlId],
+    ) -> StoreResult<Vec<PageOutlinks>>;
 }
 
 /// What makes crawling polite across every job, user and process: per-host gates and the
@@ -417,7 +474,8 @@ pub trait PolitenessStore: Send + Sync {
 
 #[async_trait]
 pub trait Store:
-    SearchStore
+    ProjectStore
+    + SearchStore
     + CrawlStore
     + PolitenessStore
     + AnalysisStore
@@ -467,20 +525,29 @@ pub trait Store:
         now: DateTime<Utc>,
     ) -> StoreResult<u64>;
 
-    // Jobs, owner-scoped for readers
+    // Jobs, for readers: a project's jobs to its members, a job without a project to its owner
     /// Writes the job row and its queue task atomically.
     async fn enqueue_job(&self, new: NewJob) -> StoreResult<Job>;
-    async fn job(&self, owner: UserId, id: JobId) -> StoreResult<Option<Job>>;
-    async fn list_jobs(&self, owner: UserId, filter: &JobFilter, page: PageRequest) -> StoreResult<Vec<Job>>;
+    async fn job(&self, viewer: UserId, id: JobId) -> StoreResult<Option<Job>>;
+    async fn list_jobs(&self, viewer: UserId, filter: &JobFilter, page: PageRequest)
+    -> StoreResult<Vec<Job>>;
     /// Queued jobs end `cancelled` at once; running ones get `cancel_requested`.
     /// `Conflict` when the job has already finished.
-    async fn request_cancel(&self, owner: UserId, id: JobId) -> StoreResult<Job>;
+    async fn request_cancel(&self, viewer: UserId, id: JobId) -> StoreResult<Job>;
     async fn job_counts(&self) -> StoreResult<Vec<JobCount>>;
 
-    // Jobs, for workers (not owner-scoped: workers act for every owner)
+    // Jobs, for workers (not scoped: workers act for every project)
     /// Marks a job running for `worker`. `None` when it is no longer runnable
-    /// (cancelled while queued, or already finished by an earlier attempt).
-    async fn claim_job(&self, id: JobId, worker: &str) -> StoreResult<Option<Job>>;
+    /// (cancelled while queued, or already finished by an earlier attempt), or when it runs
+    /// on another worker whose process beat since `holder_live_since` (the queue engine
+    /// handed the same task out twice: the holder is alive and finishes it). A running job
+    /// whose holder went silent is taken over.
+    async fn claim_job(
+        &self,
+        id: JobId,
+        worker: &str,
+        holder_live_since: DateTime<Utc>,
+    ) -> StoreResult<Option<Job>>;
     /// Records progress; returns whether cancellation has been requested.
     async fn record_progress(&self, id: JobId, progress: &JobProgress) -> StoreResult<bool>;
     async fn finish_job(&self, id: JobId, outcome: JobOutcome) -> StoreResult<()>;

@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{JobId, UserId};
+use crate::{JobId, ProjectId, UserId};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
@@ -174,6 +174,7 @@ pub struct JobProgress {
 pub struct Job {
     pub id: JobId,
     pub owner_id: UserId,
+    pub project_id: Option<ProjectId>,
     pub kind: String,
     pub queue: Queue,
     pub priority: Priority,
@@ -194,6 +195,8 @@ pub struct Job {
 #[derive(Debug, Clone)]
 pub struct NewJob {
     pub owner_id: UserId,
+    /// The project of what the job works on; none for maintenance.
+    pub project_id: Option<ProjectId>,
     pub kind: String,
     pub queue: Queue,
     pub priority: Priority,

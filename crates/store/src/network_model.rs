@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{CrawlId, JobId, NetworkId, SearchSessionId, SearchStatus, UserId};
+use crate::{CrawlId, JobId, NetworkId, ProjectId, SearchSessionId, SearchStatus, UserId};
 
 /// The search sessions and scraping jobs a network is built from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -18,6 +18,7 @@ pub struct NetworkScope {
 pub struct Network {
     pub id: NetworkId,
     pub owner_id: UserId,
+    pub project_id: ProjectId,
     pub name: String,
     /// The network type (`query-website`, `website-noun`, …).
     pub kind: String,
@@ -39,6 +40,8 @@ pub struct Network {
 #[derive(Debug, Clone)]
 pub struct NewNetwork {
     pub owner_id: UserId,
+    /// None: the owner's default project.
+    pub project_id: Option<ProjectId>,
     pub name: String,
     pub kind: String,
     pub scope: NetworkScope,

@@ -11,6 +11,7 @@ use crate::network_model::*;
 pub(crate) struct NetworkRow {
     pub id: crate::NetworkId,
     pub owner_id: crate::UserId,
+    pub project_id: crate::ProjectId,
     pub name: String,
     pub kind: String,
     pub scope: Json<Value>,
@@ -33,6 +34,7 @@ impl TryFrom<NetworkRow> for Network {
         Ok(Network {
             id: r.id,
             owner_id: r.owner_id,
+            project_id: r.project_id,
             name: r.name,
             kind: r.kind,
             scope: serde_json::from_value(r.scope.0)

@@ -13,11 +13,11 @@ pub(crate) fn placeholders(first: usize, n: usize) -> String {
 }
 
 /// The analysed pages of a set of scraping jobs, one per URL (the latest), as a subquery
-/// over `$1` (owner) and the crawl ids from `$2`.
+/// over `$1` (the project) and the crawl ids from `$2`.
 pub(crate) fn analysed_pages_subquery(crawls: usize) -> String {
     format!(
         "SELECT MAX(a.page_id) FROM page_analyses a JOIN pages p ON p.id = a.page_id \
-         WHERE a.owner_id = $1 AND a.crawl_id IN ({}) AND a.skipped IS NULL GROUP BY p.url",
+         WHERE a.project_id = $1 AND a.crawl_id IN ({}) AND a.skipped IS NULL GROUP BY p.url",
         placeholders(2, crawls)
     )
 }
@@ -137,6 +137,7 @@ where
     for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::ProjectId>: sqlx::Encode<'q, B::Db> + sqlx::Decode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -158,8 +159,10 @@ where
     async fn create_network(&self, new: crate::NewNetwork) -> crate::StoreResult<crate::Network> {
         let now = crate::rows::now();
         let row: crate::network_rows::NetworkRow = sqlx::query_as(
-            "INSERT INTO networks (owner_id, name, kind, scope, params, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6) RETURNING *",
+            "INSERT INTO networks (owner_id, project_id, name, kind, scope, params, status, created_at, \
+             updated_at) \
+             VALUES ($1, COALESCE($7, (SELECT id FROM projects WHERE default_for = $1)), $2, $3, $4, $5, 'queued', $6, \
+             $6) RETURNING *",
         )
         .bind(new.owner_id)
         .bind(&new.name)
@@ -167,6 +170,7 @@ where
         .bind(sqlx::types::Json(&new.scope))
         .bind(sqlx::types::Json(&new.params))
         .bind(now)
+        .bind(new.project_id)
         .fetch_one(self.sql_pool())
         .await?;
         crate::Network::try_from(row)
@@ -183,13 +187,13 @@ where
 
     async fn network(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::NetworkId,
     ) -> crate::StoreResult<Option<crate::Network>> {
         let row: Option<crate::network_rows::NetworkRow> =
-            sqlx::query_as("SELECT * FROM networks WHERE id = $1 AND owner_id = $2")
+            sqlx::query_as("SELECT * FROM networks WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)")
                 .bind(id)
-                .bind(owner)
+                .bind(viewer)
                 .fetch_optional(self.sql_pool())
                 .await?;
         row.map(crate::Network::try_from).transpose()
@@ -206,25 +210,27 @@ where
 
     async fn list_networks(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
+        project: Option<crate::ProjectId>,
         page: crate::PageRequest,
     ) -> crate::StoreResult<Vec<crate::Network>> {
         let rows: Vec<crate::network_rows::NetworkRow> = sqlx::query_as(
-            "SELECT * FROM networks WHERE owner_id = $1 AND ($2 IS NULL OR id < $2) \
-             ORDER BY id DESC LIMIT $3",
+            "SELECT * FROM networks WHERE project_id IN (SELECT project_id FROM project_members WHERE user_id = $1) AND ($2 IS NULL OR id < $2) \
+             AND ($4 IS NULL OR project_id = $4) ORDER BY id DESC LIMIT $3",
         )
-        .bind(owner)
+        .bind(viewer)
         .bind(page.after)
         .bind(i64::from(page.limit))
+        .bind(project)
         .fetch_all(self.sql_pool())
         .await?;
         rows.into_iter().map(crate::Network::try_from).collect()
     }
 
-    async fn delete_network(&self, owner: crate::UserId, id: crate::NetworkId) -> crate::StoreResult<()> {
-        let done = sqlx::query("DELETE FROM networks WHERE id = $1 AND owner_id = $2")
+    async fn delete_network(&self, viewer: crate::UserId, id: crate::NetworkId) -> crate::StoreResult<()> {
+        let done = sqlx::query("DELETE FROM networks WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)")
             .bind(id)
-            .bind(owner)
+            .bind(viewer)
             .execute(self.sql_pool())
             .await?;
         if B::rows_affected(&done) == 0 {
@@ -288,32 +294,32 @@ where
 
     async fn network_graph(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::NetworkId,
     ) -> crate::StoreResult<Option<Vec<u8>>> {
         Ok(sqlx::query_scalar(
             "SELECT g.graph_zstd FROM network_graphs g JOIN networks n ON n.id = g.network_id \
-             WHERE n.id = $1 AND n.owner_id = $2",
+             WHERE n.id = $1 AND n.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)",
         )
         .bind(id)
-        .bind(owner)
+        .bind(viewer)
         .fetch_optional(self.sql_pool())
         .await?)
     }
 
     async fn scope_crawls(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         scope: &crate::NetworkScope,
     ) -> crate::StoreResult<Vec<crate::CrawlId>> {
         let n_crawls = scope.crawls.len();
         let sql = format!(
-            "SELECT id FROM crawl_jobs WHERE owner_id = $1 AND (id IN ({}) \
+            "SELECT id FROM crawl_jobs WHERE project_id = $1 AND (id IN ({}) \
                 OR id IN (SELECT crawl_id FROM crawl_sources WHERE session_id IN ({}))) ORDER BY id",
             crate::network_sql::placeholders(2, n_crawls),
             crate::network_sql::placeholders(2 + n_crawls, scope.sessions.len()),
         );
-        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(owner);
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(project);
         for crawl in &scope.crawls {
             q = q.bind(*crawl);
         }
@@ -325,18 +331,18 @@ where
 
     async fn network_search_hits(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         sessions: &[crate::SearchSessionId],
     ) -> crate::StoreResult<Vec<crate::NetworkSearchHit>> {
         let sql = format!(
             "SELECT r.session_id, q.text AS query, CAST(r.rank AS BIGINT) AS rank, r.url, r.host, r.domain \
              FROM search_results r JOIN search_queries q ON q.id = r.query_id \
              JOIN search_sessions s ON s.id = r.session_id \
-             WHERE s.owner_id = $1 AND r.session_id IN ({}) AND r.excluded = FALSE \
+             WHERE s.project_id = $1 AND r.session_id IN ({}) AND r.excluded = FALSE \
              ORDER BY r.session_id, r.ordinal",
             crate::network_sql::placeholders(2, sessions.len()),
         );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(project);
         for id in sessions {
             q = q.bind(*id);
         }
@@ -345,7 +351,7 @@ where
 
     async fn network_term_counts(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         crawls: &[crate::CrawlId],
         kind: crate::TermKind,
         unit: crate::SiteUnit,
@@ -374,7 +380,7 @@ where
             terms = crate::network_sql::packed_terms(kind),
             pages = crate::network_sql::analysed_pages_subquery(crawls.len()),
         );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(project);
         for id in crawls {
             q = q.bind(*id);
         }
@@ -387,17 +393,17 @@ where
 
     async fn network_page_links(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         crawls: &[crate::CrawlId],
     ) -> crate::StoreResult<Vec<crate::PageOutlinks>> {
         let sql = format!(
             "SELECT p.url, p.host, p.domain, p.outlinks FROM pages p WHERE p.id IN \
-                (SELECT MAX(id) FROM pages WHERE owner_id = $1 AND crawl_id IN ({}) \
+                (SELECT MAX(id) FROM pages WHERE project_id = $1 AND crawl_id IN ({}) \
                  AND error_reason IS NULL AND status_code BETWEEN 200 AND 299 GROUP BY url) \
              ORDER BY p.id",
             crate::network_sql::placeholders(2, crawls.len()),
         );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner);
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(project);
         for id in crawls {
             q = q.bind(*id);
         }

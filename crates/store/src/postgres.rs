@@ -71,7 +71,7 @@ impl SqlBackend for PostgresStore {
             SELECT p.id, p.crawl_id, p.url, p.final_url, p.domain, p.title, p.language, p.words, \
                    p.fetched_at, ts_rank_cd(p.search_vector, q)::float8 AS score \
             FROM pages p, to_tsquery('simple', $2) q \
-            WHERE p.search_vector @@ q AND p.owner_id = $1 \
+            WHERE p.search_vector @@ q AND p.project_id IN (SELECT project_id FROM project_members WHERE user_id = $1) \
               AND ($3::bigint IS NULL OR p.crawl_id = $3) \
               AND ($4::bigint IS NULL OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id \
               = $4)) \

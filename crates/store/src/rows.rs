@@ -98,6 +98,7 @@ impl LiveSessionRow {
 pub(crate) struct JobRow {
     pub id: crate::JobId,
     pub owner_id: crate::UserId,
+    pub project_id: Option<crate::ProjectId>,
     pub kind: String,
     pub queue: String,
     pub priority: i32,
@@ -123,6 +124,7 @@ impl TryFrom<JobRow> for Job {
         Ok(Job {
             id: r.id,
             owner_id: r.owner_id,
+            project_id: r.project_id,
             kind: r.kind,
             queue: r.queue.parse().map_err(StoreError::Corrupt)?,
             priority: Priority::from_value(r.priority),

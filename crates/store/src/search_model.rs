@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::{JobId, SearchQueryId, SearchResultId, SearchSessionId, UserId};
+use crate::{JobId, ProjectId, SearchQueryId, SearchResultId, SearchSessionId, UserId};
 
 /// Where a session or one of its queries stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -60,6 +60,7 @@ impl std::str::FromStr for SearchStatus {
 pub struct SearchSession {
     pub id: SearchSessionId,
     pub owner_id: UserId,
+    pub project_id: ProjectId,
     pub name: String,
     pub engine: String,
     /// The session-wide parameters as submitted (after defaults were applied).
@@ -103,6 +104,8 @@ pub struct NewSearchQuery {
 #[derive(Debug, Clone)]
 pub struct NewSearchSession {
     pub owner_id: UserId,
+    /// None: the owner's default project.
+    pub project_id: Option<ProjectId>,
     pub name: String,
     pub engine: String,
     pub params: Value,

@@ -11,6 +11,7 @@ use crate::search_model::*;
 pub(crate) struct SearchSessionRow {
     pub id: crate::SearchSessionId,
     pub owner_id: crate::UserId,
+    pub project_id: crate::ProjectId,
     pub name: String,
     pub engine: String,
     pub params: Json<Value>,
@@ -29,6 +30,7 @@ impl TryFrom<SearchSessionRow> for SearchSession {
         Ok(SearchSession {
             id: r.id,
             owner_id: r.owner_id,
+            project_id: r.project_id,
             name: r.name,
             engine: r.engine,
             params: r.params.0,

@@ -26,6 +26,7 @@ where
     for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::ProjectId>: sqlx::Encode<'q, B::Db> + sqlx::Decode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -79,6 +80,7 @@ where
     for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::ProjectId>: sqlx::Encode<'q, B::Db> + sqlx::Decode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -110,9 +112,10 @@ where
         };
         let mut tx = self.begin_write().await?;
         let row: crate::search_rows::SearchSessionRow = sqlx::query_as(
-            "INSERT INTO search_sessions (owner_id, name, engine, params, status, snapshot_of, \
-             created_at, started_at, finished_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $7) RETURNING *",
+            "INSERT INTO search_sessions (owner_id, project_id, name, engine, params, status, \
+             snapshot_of, created_at, started_at, finished_at, updated_at) \
+             VALUES ($1, COALESCE($9, (SELECT id FROM projects WHERE default_for = $1)), $2, $3, $4, $5, $6, $7, $8, $8, \
+             $7) RETURNING *",
         )
         .bind(new.owner_id)
         .bind(&new.name)
@@ -122,6 +125,7 @@ where
         .bind(new.snapshot_of)
         .bind(now)
         .bind(manual.then_some(now))
+        .bind(new.project_id)
         .fetch_one(&mut *tx)
         .await?;
         for (position, q) in new.queries.iter().enumerate() {
@@ -166,13 +170,13 @@ where
 
     async fn search_session(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::SearchSessionId,
     ) -> crate::StoreResult<Option<crate::SearchSession>> {
         let row: Option<crate::search_rows::SearchSessionRow> =
-            sqlx::query_as("SELECT * FROM search_sessions WHERE id = $1 AND owner_id = $2")
+            sqlx::query_as("SELECT * FROM search_sessions WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)")
                 .bind(id)
-                .bind(owner)
+                .bind(viewer)
                 .fetch_optional(self.sql_pool())
                 .await?;
         row.map(crate::SearchSession::try_from).transpose()
@@ -180,19 +184,21 @@ where
 
     async fn list_search_sessions(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
+        project: Option<crate::ProjectId>,
         snapshot_of: Option<crate::SearchSessionId>,
         page: crate::PageRequest,
     ) -> crate::StoreResult<Vec<crate::SearchSession>> {
         let rows: Vec<crate::search_rows::SearchSessionRow> = sqlx::query_as(
-            "SELECT * FROM search_sessions WHERE owner_id = $1 \
+            "SELECT * FROM search_sessions WHERE project_id IN (SELECT project_id FROM project_members WHERE user_id = $1) \
              AND ($2 IS NULL OR snapshot_of = $2 OR id = $2) \
-             AND ($3 IS NULL OR id < $3) ORDER BY id DESC LIMIT $4",
+             AND ($3 IS NULL OR id < $3) AND ($5 IS NULL OR project_id = $5) ORDER BY id DESC LIMIT $4",
         )
-        .bind(owner)
+        .bind(viewer)
         .bind(snapshot_of)
         .bind(page.after)
         .bind(i64::from(page.limit))
+        .bind(project)
         .fetch_all(self.sql_pool())
         .await?;
         rows.into_iter().map(crate::SearchSession::try_from).collect()
@@ -200,12 +206,12 @@ where
 
     async fn delete_search_session(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         id: crate::SearchSessionId,
     ) -> crate::StoreResult<()> {
-        let done = sqlx::query("DELETE FROM search_sessions WHERE id = $1 AND owner_id = $2")
+        let done = sqlx::query("DELETE FROM search_sessions WHERE id = $1 AND project_id IN (SELECT project_id FROM project_members WHERE user_id = $2)")
             .bind(id)
-            .bind(owner)
+            .bind(viewer)
             .execute(self.sql_pool())
             .await?;
         if B::rows_affected(&done) == 0 {
@@ -216,15 +222,15 @@ where
 
     async fn search_queries(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         session: crate::SearchSessionId,
     ) -> crate::StoreResult<Vec<crate::SearchQuery>> {
         let rows: Vec<crate::search_rows::SearchQueryRow> = sqlx::query_as(
             "SELECT q.* FROM search_queries q JOIN search_sessions s ON s.id = q.session_id \
-             WHERE q.session_id = $1 AND s.owner_id = $2 ORDER BY q.position",
+             WHERE q.session_id = $1 AND s.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) ORDER BY q.position",
         )
         .bind(session)
-        .bind(owner)
+        .bind(viewer)
         .fetch_all(self.sql_pool())
         .await?;
         rows.into_iter().map(crate::SearchQuery::try_from).collect()
@@ -232,17 +238,17 @@ where
 
     async fn search_session_counts(
         &self,
-        owner: crate::UserId,
+        project: crate::ProjectId,
         session: crate::SearchSessionId,
     ) -> crate::StoreResult<crate::SessionCounts> {
         // Kept by triggers on the session's queries and results (migration
         // 20261202000003); another user's session reads as empty, like a missing one.
         let row: Option<crate::search_rows::SessionCountsRow> = sqlx::query_as(
             "SELECT c.* FROM search_session_counts c JOIN search_sessions s ON s.id = c.session_id \
-             WHERE c.session_id = $1 AND s.owner_id = $2",
+             WHERE c.session_id = $1 AND s.project_id = $2",
         )
         .bind(session)
-        .bind(owner)
+        .bind(project)
         .fetch_optional(self.sql_pool())
         .await?;
         Ok(row.map(crate::SessionCounts::from).unwrap_or_default())
@@ -250,7 +256,7 @@ where
 
     async fn search_session_counts_many(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         sessions: &[crate::SearchSessionId],
     ) -> crate::StoreResult<std::collections::HashMap<crate::SearchSessionId, crate::SessionCounts>> {
         if sessions.is_empty() {
@@ -258,9 +264,9 @@ where
         }
         let mut query = sqlx::QueryBuilder::new(
             "SELECT c.* FROM search_session_counts c JOIN search_sessions s ON s.id = c.session_id \
-             WHERE s.owner_id = ",
+             WHERE s.project_id IN (SELECT project_id FROM project_members WHERE user_id = ",
         );
-        query.push_bind(owner).push(" AND c.session_id IN (");
+        query.push_bind(viewer).push(") AND c.session_id IN (");
         let mut ids = query.separated(", ");
         for id in sessions {
             ids.push_bind(*id);
@@ -276,7 +282,7 @@ where
 
     async fn list_search_results(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         session: crate::SearchSessionId,
         filter: &crate::ResultFilter,
         page: crate::PageRequest,
@@ -285,13 +291,13 @@ where
             "SELECT r.*, q.text AS query_text FROM search_results r \
              JOIN search_queries q ON q.id = r.query_id \
              JOIN search_sessions s ON s.id = r.session_id \
-             WHERE r.session_id = $1 AND s.owner_id = $2 \
+             WHERE r.session_id = $1 AND s.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) \
              AND ($3 IS NULL OR r.query_id = $3) AND ($4 IS NULL OR r.domain = $4) \
              AND ($5 IS NULL OR r.excluded = $5) AND ($6 IS NULL OR r.ordinal > $6) \
              ORDER BY r.ordinal LIMIT $7",
         )
         .bind(session)
-        .bind(owner)
+        .bind(viewer)
         .bind(filter.query_id)
         .bind(filter.domain.as_deref())
         .bind(filter.excluded)
@@ -304,7 +310,7 @@ where
 
     async fn session_urls(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         session: crate::SearchSessionId,
         page: crate::PageRequest,
     ) -> crate::StoreResult<Vec<crate::SessionUrl>> {
@@ -312,12 +318,12 @@ where
             "SELECT MIN(r.ordinal) AS first_ordinal, r.normalized_url, MIN(r.domain) AS domain, \
              COUNT(DISTINCT r.query_id) AS queries, COUNT(*) AS results, MIN(r.rank) AS best_rank \
              FROM search_results r JOIN search_sessions s ON s.id = r.session_id \
-             WHERE r.session_id = $1 AND s.owner_id = $2 AND r.excluded = FALSE \
+             WHERE r.session_id = $1 AND s.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) AND r.excluded = FALSE \
              GROUP BY r.normalized_url HAVING ($3 IS NULL OR MIN(r.ordinal) > $3) \
              ORDER BY first_ordinal LIMIT $4",
         )
         .bind(session)
-        .bind(owner)
+        .bind(viewer)
         .bind(page.after)
         .bind(i64::from(page.limit))
         .fetch_all(self.sql_pool())
@@ -327,7 +333,7 @@ where
 
     async fn session_domains(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         session: crate::SearchSessionId,
         page: crate::PageRequest,
     ) -> crate::StoreResult<Vec<crate::SessionDomain>> {
@@ -335,12 +341,12 @@ where
             "SELECT MIN(r.ordinal) AS first_ordinal, r.domain, COUNT(DISTINCT r.normalized_url) AS urls, \
              COUNT(DISTINCT r.query_id) AS queries, COUNT(*) AS results, MIN(r.rank) AS best_rank \
              FROM search_results r JOIN search_sessions s ON s.id = r.session_id \
-             WHERE r.session_id = $1 AND s.owner_id = $2 AND r.excluded = FALSE \
+             WHERE r.session_id = $1 AND s.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) AND r.excluded = FALSE \
              GROUP BY r.domain HAVING ($3 IS NULL OR MIN(r.ordinal) > $3) \
              ORDER BY first_ordinal LIMIT $4",
         )
         .bind(session)
-        .bind(owner)
+        .bind(viewer)
         .bind(page.after)
         .bind(i64::from(page.limit))
         .fetch_all(self.sql_pool())
@@ -350,18 +356,18 @@ where
 
     async fn session_ranked_urls(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         session: crate::SearchSessionId,
     ) -> crate::StoreResult<Vec<crate::RankedUrl>> {
         let rows: Vec<crate::search_rows::RankedUrlRow> = sqlx::query_as(
             "SELECT q.text AS query_text, r.rank, r.normalized_url, r.domain FROM search_results r \
              JOIN search_queries q ON q.id = r.query_id \
              JOIN search_sessions s ON s.id = r.session_id \
-             WHERE r.session_id = $1 AND s.owner_id = $2 AND r.excluded = FALSE \
+             WHERE r.session_id = $1 AND s.project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) AND r.excluded = FALSE \
              ORDER BY q.position, r.rank",
         )
         .bind(session)
-        .bind(owner)
+        .bind(viewer)
         .fetch_all(self.sql_pool())
         .await?;
         Ok(rows.into_iter().map(crate::RankedUrl::from).collect())
@@ -369,18 +375,18 @@ where
 
     async fn search_raw_page(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         session: crate::SearchSessionId,
         id: i64,
     ) -> crate::StoreResult<Option<crate::RawPageBody>> {
         let row: Option<crate::search_rows::RawPageRow> = sqlx::query_as(
             "SELECT p.* FROM search_raw_pages p JOIN search_queries q ON q.id = p.query_id \
              JOIN search_sessions s ON s.id = q.session_id \
-             WHERE p.id = $1 AND q.session_id = $2 AND s.owner_id = $3",
+             WHERE p.id = $1 AND q.session_id = $2 AND s.project_id IN (SELECT project_id FROM project_members WHERE user_id = $3)",
         )
         .bind(id)
         .bind(session)
-        .bind(owner)
+        .bind(viewer)
         .fetch_optional(self.sql_pool())
         .await?;
         Ok(row.map(crate::RawPageBody::from))
@@ -397,7 +403,16 @@ where
                 .await?;
         let Some(row) = row else { return Ok(None) };
         let session = crate::SearchSession::try_from(row)?;
-        let queries = crate::SearchStore::search_queries(self, session.owner_id, id).await?;
+        // The worker acts for the project, whoever of its members is still there.
+        let rows: Vec<crate::search_rows::SearchQueryRow> =
+            sqlx::query_as("SELECT * FROM search_queries WHERE session_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(self.sql_pool())
+                .await?;
+        let queries = rows
+            .into_iter()
+            .map(crate::SearchQuery::try_from)
+            .collect::<crate::StoreResult<Vec<_>>>()?;
         Ok(Some((session, queries)))
     }
 

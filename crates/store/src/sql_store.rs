@@ -21,6 +21,7 @@ where
     for<'q> Option<crate::PageId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchQueryId>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<crate::SearchSessionId>: sqlx::Encode<'q, B::Db>,
+    for<'q> Option<crate::ProjectId>: sqlx::Encode<'q, B::Db> + sqlx::Decode<'q, B::Db>,
     for<'q> Option<f64>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i32>: sqlx::Encode<'q, B::Db>,
     for<'q> Option<i64>: sqlx::Encode<'q, B::Db>,
@@ -273,8 +274,9 @@ where
         let now = crate::rows::now();
         let mut tx = self.begin_write().await?;
         let row: crate::rows::JobRow = sqlx::query_as(
-            "INSERT INTO app_jobs (owner_id, kind, queue, priority, status, payload, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'queued', $5, $6, $6) RETURNING *",
+            "INSERT INTO app_jobs (owner_id, project_id, kind, queue, priority, status, payload, \
+             created_at, updated_at) \
+             VALUES ($1, $7, $2, $3, $4, 'queued', $5, $6, $6) RETURNING *",
         )
         .bind(new.owner_id)
         .bind(&new.kind)
@@ -282,6 +284,7 @@ where
         .bind(new.priority.value())
         .bind(sqlx::types::Json(&new.payload))
         .bind(now)
+        .bind(new.project_id)
         .fetch_one(&mut *tx)
         .await?;
         let job = crate::Job::try_from(row)?;
@@ -290,11 +293,11 @@ where
         Ok(job)
     }
 
-    async fn job(&self, owner: crate::UserId, id: crate::JobId) -> crate::StoreResult<Option<crate::Job>> {
+    async fn job(&self, viewer: crate::UserId, id: crate::JobId) -> crate::StoreResult<Option<crate::Job>> {
         let row: Option<crate::rows::JobRow> =
-            sqlx::query_as("SELECT * FROM app_jobs WHERE id = $1 AND owner_id = $2")
+            sqlx::query_as("SELECT * FROM app_jobs WHERE id = $1 AND (CASE WHEN project_id IS NULL THEN owner_id = $2 ELSE project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) END)")
                 .bind(id)
-                .bind(owner)
+                .bind(viewer)
                 .fetch_optional(self.sql_pool())
                 .await?;
         row.map(crate::Job::try_from).transpose()
@@ -302,16 +305,16 @@ where
 
     async fn list_jobs(
         &self,
-        owner: crate::UserId,
+        viewer: crate::UserId,
         filter: &crate::JobFilter,
         page: crate::PageRequest,
     ) -> crate::StoreResult<Vec<crate::Job>> {
         let rows: Vec<crate::rows::JobRow> = sqlx::query_as(
-            "SELECT * FROM app_jobs WHERE owner_id = $1 \
+            "SELECT * FROM app_jobs WHERE (CASE WHEN project_id IS NULL THEN owner_id = $1 ELSE project_id IN (SELECT project_id FROM project_members WHERE user_id = $1) END) \
              AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR queue = $3) \
              AND ($4 IS NULL OR id < $4) ORDER BY id DESC LIMIT $5",
         )
-        .bind(owner)
+        .bind(viewer)
         .bind(filter.status.map(|s| s.as_str()))
         .bind(filter.queue.map(|q| q.as_str()))
         .bind(page.after)
@@ -321,22 +324,26 @@ where
         crate::rows::jobs(rows)
     }
 
-    async fn request_cancel(&self, owner: crate::UserId, id: crate::JobId) -> crate::StoreResult<crate::Job> {
+    async fn request_cancel(
+        &self,
+        viewer: crate::UserId,
+        id: crate::JobId,
+    ) -> crate::StoreResult<crate::Job> {
         let row: Option<crate::rows::JobRow> = sqlx::query_as(
             "UPDATE app_jobs SET cancel_requested = TRUE, \
              status = CASE WHEN status = 'queued' THEN 'cancelled' ELSE status END, \
              finished_at = CASE WHEN status = 'queued' THEN $3 ELSE finished_at END, \
              updated_at = $3 \
-             WHERE id = $1 AND owner_id = $2 AND status IN ('queued', 'running') RETURNING *",
+             WHERE id = $1 AND (CASE WHEN project_id IS NULL THEN owner_id = $2 ELSE project_id IN (SELECT project_id FROM project_members WHERE user_id = $2) END) AND status IN ('queued', 'running') RETURNING *",
         )
         .bind(id)
-        .bind(owner)
+        .bind(viewer)
         .bind(crate::rows::now())
         .fetch_optional(self.sql_pool())
         .await?;
         match row {
             Some(row) => crate::Job::try_from(row),
-            None => match crate::Store::job(self, owner, id).await? {
+            None => match crate::Store::job(self, viewer, id).await? {
                 Some(job) => Err(crate::StoreError::Conflict(format!(
                     "job has already finished ({})",
                     job.status.as_str()
@@ -354,15 +361,26 @@ where
         rows.into_iter().map(crate::JobCount::try_from).collect()
     }
 
-    async fn claim_job(&self, id: crate::JobId, worker: &str) -> crate::StoreResult<Option<crate::Job>> {
+    async fn claim_job(
+        &self,
+        id: crate::JobId,
+        worker: &str,
+        holder_live_since: chrono::DateTime<chrono::Utc>,
+    ) -> crate::StoreResult<Option<crate::Job>> {
+        // A queue worker is named `{process id}:{queue}[:r{restart}]`; its process beats
+        // in `app_workers` under the process id.
         let row: Option<crate::rows::JobRow> = sqlx::query_as(
             "UPDATE app_jobs SET status = 'running', worker = $2, attempts = attempts + 1, \
              started_at = COALESCE(started_at, $3), updated_at = $3 \
-             WHERE id = $1 AND status IN ('queued', 'running') RETURNING *",
+             WHERE id = $1 AND (status = 'queued' OR (status = 'running' AND (worker IS NULL \
+                OR worker = $2 OR NOT EXISTS (SELECT 1 FROM app_workers w \
+                    WHERE app_jobs.worker LIKE w.id || ':%' AND w.last_seen >= $4)))) \
+             RETURNING *",
         )
         .bind(id)
         .bind(worker)
         .bind(crate::rows::now())
+        .bind(holder_live_since)
         .fetch_optional(self.sql_pool())
         .await?;
         row.map(crate::Job::try_from).transpose()

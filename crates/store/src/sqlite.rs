@@ -64,7 +64,7 @@ impl SqlBackend for SqliteStore {
             SELECT p.id, p.crawl_id, p.url, p.final_url, p.domain, p.title, p.language, p.words, \
                    p.fetched_at, -bm25(pages_fts, 4.0, 1.0) AS score \
             FROM pages_fts JOIN pages p ON p.id = pages_fts.rowid \
-            WHERE pages_fts MATCH $2 AND p.owner_id = $1 \
+            WHERE pages_fts MATCH $2 AND p.project_id IN (SELECT project_id FROM project_members WHERE user_id = $1) \
               AND ($3 IS NULL OR p.crawl_id = $3) \
               AND ($4 IS NULL OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $4)) \
               AND ($5 IS NULL OR p.domain = $5) AND ($6 IS NULL OR p.language = $6) \

@@ -61,3 +61,39 @@ pub async fn invalidate(state: &AppState, resource: &'static str, owner: store::
         .invalidate(&[Namespace::new(resource, owner.get())])
         .await;
 }
+
+/// The view families that show a project's resources.
+pub const PROJECT_VIEWS: [&str; 4] = [
+    cache::resource::SEARCH,
+    cache::resource::CRAWLS,
+    cache::resource::ANALYSES,
+    cache::resource::NETWORKS,
+];
+
+/// Marks every member's views of `resources` stale after a write in `project`: views are
+/// kept per reader, and every member reads the project's resources.
+pub async fn invalidate_project(state: &AppState, resources: &[&'static str], project: store::ProjectId) {
+    let members = match state.store.member_ids(project).await {
+        Ok(members) => members,
+        Err(e) => {
+            // The write stands; the views expire with their TTL.
+            tracing::warn!(project = %project, error = %e, "could not read the project's members to invalidate views");
+            return;
+        }
+    };
+    let namespaces: Vec<Namespace> = members
+        .iter()
+        .flat_map(|user| resources.iter().map(move |r| Namespace::new(r, user.get())))
+        .collect();
+    state.cache.invalidate(&namespaces).await;
+}
+
+/// Marks all of one user's project views stale: their memberships changed, so what their
+/// lists hold and which entities they may read did too.
+pub async fn invalidate_member(state: &AppState, user: store::UserId) {
+    let namespaces: Vec<Namespace> = PROJECT_VIEWS
+        .iter()
+        .map(|r| Namespace::new(r, user.get()))
+        .collect();
+    state.cache.invalidate(&namespaces).await;
+}

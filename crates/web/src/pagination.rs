@@ -22,6 +22,32 @@ pub struct PageParams {
     pub cursor: Option<String>,
 }
 
+/// A page of a list of project resources, optionally of one project only.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProjectPageParams {
+    /// Only this project's items (by default every project you are a member of).
+    pub project_id: Option<i64>,
+    /// Items per page, 1–500 (default 50).
+    #[param(minimum = 1, maximum = 500)]
+    pub limit: Option<u32>,
+    /// `next_cursor` from the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ProjectPageParams {
+    pub fn project(&self) -> Option<store::ProjectId> {
+        self.project_id.map(store::ProjectId::new)
+    }
+
+    pub fn paging(&self) -> PageParams {
+        PageParams {
+            limit: self.limit,
+            cursor: self.cursor.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,

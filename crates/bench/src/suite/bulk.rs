@@ -54,6 +54,7 @@ async fn search_results(store: &dyn Store, report: &mut Report) -> anyhow::Resul
     let session = store
         .create_search_session(NewSearchSession {
             owner_id: user.id,
+            project_id: None,
             name: "bulk insert".into(),
             engine: "serper".into(),
             params: serde_json::json!({}),
@@ -108,6 +109,7 @@ async fn pages_and_terms(store: &dyn Store, report: &mut Report) -> anyhow::Resu
     let crawl = store
         .create_crawl(NewCrawl {
             owner_id: user.id,
+            project_id: None,
             name: "bulk pages".into(),
             config: json!({}),
             sources: json!({}),
@@ -156,7 +158,9 @@ async fn pages_and_terms(store: &dyn Store, report: &mut Report) -> anyhow::Resu
             })
             .collect();
         let batch: Vec<_> = items.iter().zip(results.iter()).collect();
-        store.finish_frontier_batch(user.id, &batch).await?;
+        store
+            .finish_frontier_batch(store.default_project(user.id).await?, &batch)
+            .await?;
         progress.inc(items.len() as u64);
     }
     let secs = started.elapsed().as_secs_f64();
@@ -170,6 +174,7 @@ async fn pages_and_terms(store: &dyn Store, report: &mut Report) -> anyhow::Resu
     let run = store
         .create_analysis(NewAnalysis {
             owner_id: user.id,
+            project_id: None,
             scope: store::AnalysisScope::Crawl(crawl.id),
             options: json!({}),
         })

@@ -243,6 +243,7 @@ async fn cache(instance: &Instance, report: &mut Report) -> anyhow::Result<()> {
                 .list_search_sessions(
                     owner,
                     None,
+                    None,
                     PageRequest {
                         after: None,
                         limit: 21,

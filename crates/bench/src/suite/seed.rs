@@ -178,6 +178,7 @@ async fn seed_crawl(store: &dyn Store, owner: store::UserId) -> anyhow::Result<s
     let crawl = store
         .create_crawl(store::NewCrawl {
             owner_id: owner,
+            project_id: None,
             name: "bench crawl".into(),
             config: serde_json::to_value(crawl::CrawlConfig::default())?,
             sources: serde_json::json!({"urls": CRAWL_URLS}),
@@ -196,6 +197,7 @@ pub async fn seed_session(
     let session = store
         .create_search_session(NewSearchSession {
             owner_id: owner,
+            project_id: None,
             name: format!("Seeded session {n}"),
             engine: "serper".into(),
             params: json!({"max_results": RESULTS}),

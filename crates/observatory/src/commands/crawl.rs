@@ -64,6 +64,7 @@ async fn crawl(
                 ..CrawlConfig::default()
             };
             let request = CrawlRequest {
+                project_id: args.project,
                 name: args
                     .name
                     .clone()

@@ -266,6 +266,7 @@ async fn stages(
 
     let t = Instant::now();
     let request = SessionRequest {
+        project_id: None,
         name: "Danish energy transition".into(),
         engine: EngineKind::Searxng,
         queries: Vec::new(),
@@ -304,7 +305,9 @@ async fn stages(
         "the search ended {}",
         session.status.as_str()
     );
-    let counts = store.search_session_counts(owner, session.id).await?;
+    let counts = store
+        .search_session_counts(session.project_id, session.id)
+        .await?;
     stages.push((
         "search".to_owned(),
         format!(
@@ -319,6 +322,7 @@ async fn stages(
 
     let t = Instant::now();
     let crawl_request = crawl::service::CrawlRequest {
+        project_id: None,
         name: "Danish energy transition".into(),
         session_ids: vec![session.id],
         // The page built to exhaust the extractor, asked for outright so that the summary
@@ -338,7 +342,7 @@ async fn stages(
         .as_ref()
         .map(|r| r["politeness"].clone())
         .unwrap_or_default();
-    let frontier = store.frontier_counts(owner, crawl.id).await?;
+    let frontier = store.frontier_counts(crawl.project_id, crawl.id).await?;
     let state = |s: store::FrontierState| {
         frontier
             .iter()
@@ -443,6 +447,7 @@ async fn stages(
     for (name, kind, scope, params) in specs {
         let params: NetworkParams = serde_json::from_value(params)?;
         let request = NetworkRequest {
+            project_id: None,
             name: Some(format!("demo {name}")),
             kind,
             scope,

@@ -11,6 +11,7 @@ pub mod graph;
 pub mod network;
 pub mod nlp;
 pub mod pages;
+pub mod project;
 pub mod search;
 pub mod serve;
 pub mod user;

@@ -53,10 +53,11 @@ async fn network(
     let user = crate::commands::active_user(store.as_ref(), name).await?;
     match &args.action {
         NetworkAction::Build(build) => build_network(settings, store, user.id, build).await,
-        NetworkAction::List => {
+        NetworkAction::List { project } => {
             let rows = networks::service::list_networks(
                 store.as_ref(),
                 user.id,
+                *project,
                 PageRequest {
                     after: None,
                     limit: 500,
@@ -161,6 +162,7 @@ async fn build_network(
     let params: NetworkParams =
         serde_json::from_value(params(args)?).map_err(|e| anyhow::anyhow!("invalid option: {e}"))?;
     let request = NetworkRequest {
+        project_id: args.in_project,
         name: args.name.clone(),
         kind: args.kind,
         scope: NetworkScope {

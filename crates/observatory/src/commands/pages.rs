@@ -86,7 +86,7 @@ async fn pages(args: &PagesArgs, store: std::sync::Arc<dyn Store>) -> anyhow::Re
                 domain: domain.as_deref().map(|d| d.trim().to_ascii_lowercase()),
                 language: language.as_deref().map(|l| l.trim().to_ascii_lowercase()),
             };
-            let counts = store.frontier_counts(user.id, crawl.id).await?;
+            let counts = store.frontier_counts(crawl.project_id, crawl.id).await?;
             let stored: i64 = counts
                 .iter()
                 .filter(|c| matches!(c.state, store::FrontierState::Done | store::FrontierState::Failed))

@@ -70,7 +70,7 @@ async fn dispatch(settings: &Settings, args: &SearchArgs, store: Arc<dyn Store>)
                 .await
                 .map_err(service_error)?
         }
-        Some(SearchAction::List) => return list(store.as_ref(), &user).await,
+        Some(SearchAction::List { project }) => return list(store.as_ref(), &user, *project).await,
         Some(SearchAction::Show { id }) => return show(store.as_ref(), &user, *id).await,
         Some(SearchAction::Compare { a, b }) => {
             let c = search::service::compare_sessions(store.as_ref(), user.id, *a, *b)
@@ -152,6 +152,7 @@ fn session_request(run: &SearchRunArgs) -> anyhow::Result<SessionRequest> {
         )
     });
     Ok(SessionRequest {
+        project_id: run.project,
         name,
         engine,
         queries,
@@ -174,7 +175,7 @@ fn service_error(e: ServiceError) -> anyhow::Error {
     )
 }
 
-async fn list(store: &dyn Store, user: &User) -> anyhow::Result<()> {
+async fn list(store: &dyn Store, user: &User, project: Option<store::ProjectId>) -> anyhow::Result<()> {
     let mut after = None;
     println!(
         "{:>6}  {:<10} {:<10} {:>8}  {:<19} name",
@@ -182,7 +183,7 @@ async fn list(store: &dyn Store, user: &User) -> anyhow::Result<()> {
     );
     loop {
         let page = store
-            .list_search_sessions(user.id, None, PageRequest { after, limit: 200 })
+            .list_search_sessions(user.id, project, None, PageRequest { after, limit: 200 })
             .await?;
         for s in &page {
             println!(
@@ -206,7 +207,7 @@ async fn show(store: &dyn Store, user: &User, id: store::SearchSessionId) -> any
     let session: SearchSession = search::service::current_session(store, user.id, id)
         .await
         .map_err(service_error)?;
-    let counts = store.search_session_counts(user.id, id).await?;
+    let counts = store.search_session_counts(session.project_id, id).await?;
     println!(
         "search session {} “{}” ({}): {}",
         session.id,

@@ -76,6 +76,7 @@ async fn a_worker_killed_mid_crawl_is_replaced_without_refetching_or_losing_page
         &registry,
         owner.id,
         &CrawlRequest {
+            project_id: None,
             name: "crash".into(),
             session_ids: vec![],
             urls: vec![web.url("site0.test", "/"), web.url("site1.test", "/")],
@@ -117,7 +118,7 @@ async fn a_worker_killed_mid_crawl_is_replaced_without_refetching_or_losing_page
     second.wait().unwrap();
     assert_eq!(status, JobStatus::Succeeded);
 
-    let counts = store.frontier_counts(owner.id, crawl.id).await.unwrap();
+    let counts = store.frontier_counts(crawl.project_id, crawl.id).await.unwrap();
     // Progress counts every decided URL, those decided before the takeover included.
     let decided: i64 = counts.iter().map(|c| c.count).sum();
     let job = store.job(owner.id, job_id).await.unwrap().unwrap();

@@ -224,6 +224,7 @@ async fn stored_crawl(app: &TestApp, owner: store::UserId, n: usize) -> i64 {
         .store
         .create_crawl(NewCrawl {
             owner_id: owner,
+            project_id: None,
             name: "many".into(),
             config: json!({}),
             sources: json!({}),
@@ -268,7 +269,10 @@ async fn stored_crawl(app: &TestApp, owner: store::UserId, n: usize) -> i64 {
             })
             .collect();
         let batch: Vec<_> = items.iter().zip(results.iter()).collect();
-        app.store.finish_frontier_batch(owner, &batch).await.unwrap();
+        app.store
+            .finish_frontier_batch(app.store.default_project(owner).await.unwrap(), &batch)
+            .await
+            .unwrap();
     }
     app.store
         .set_crawl_status(crawl.id, store::CrawlStatus::Done)

@@ -137,6 +137,7 @@ async fn seed(app: &TestApp, owner: store::UserId, sessions: usize) {
         let session = store
             .create_search_session(NewSearchSession {
                 owner_id: owner,
+                project_id: None,
                 name: format!("s{n}"),
                 engine: "serper".into(),
                 params: json!({}),
@@ -186,6 +187,7 @@ async fn seed(app: &TestApp, owner: store::UserId, sessions: usize) {
         let crawl = store
             .create_crawl(NewCrawl {
                 owner_id: owner,
+                project_id: None,
                 name: format!("c{n}"),
                 config: json!({}),
                 sources: json!({}),
@@ -203,6 +205,7 @@ async fn seed(app: &TestApp, owner: store::UserId, sessions: usize) {
         store
             .create_network(NewNetwork {
                 owner_id: owner,
+                project_id: None,
                 name: format!("n{n}"),
                 kind: "query-website".into(),
                 scope: store::NetworkScope {
@@ -445,6 +448,7 @@ async fn slow_statements_are_logged_with_their_sql_never_their_values() {
         .store
         .list_search_sessions(
             user.id,
+            None,
             None,
             store::PageRequest {
                 after: None,

@@ -309,7 +309,10 @@ async fn one_crawl_spreads_over_workers_and_survives_a_killed_one() {
     victim.kill().unwrap(); // SIGKILL
     victim.wait().unwrap();
     let hits_at_kill = bed.web.hits();
-    let counts_at_kill = store.frontier_counts(bed.users["alice"], crawl_id).await.unwrap();
+    let counts_at_kill = store
+        .frontier_counts(store.default_project(bed.users["alice"]).await.unwrap(), crawl_id)
+        .await
+        .unwrap();
     let in_flight_at_kill: i64 = counts_at_kill
         .iter()
         .filter(|c| c.state == store::FrontierState::Fetching)
@@ -343,7 +346,10 @@ async fn one_crawl_spreads_over_workers_and_survives_a_killed_one() {
         pids.len() <= WORKERS && pids.contains(&owner_pid),
         "the killed worker had fetched some: {pids:?}"
     );
-    let counts = store.frontier_counts(bed.users["alice"], crawl_id).await.unwrap();
+    let counts = store
+        .frontier_counts(store.default_project(bed.users["alice"]).await.unwrap(), crawl_id)
+        .await
+        .unwrap();
     let decided: i64 = counts
         .iter()
         .filter(|c| {

@@ -5,13 +5,14 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-use crate::helpers::user;
+use crate::helpers::{project_of, user};
 
 /// A finished scraping job with one page per (url, domain, text).
 async fn crawl(s: &dyn Store, owner: UserId, pages: &[(&str, &str, &str)]) -> CrawlId {
     let crawl = s
         .create_crawl(NewCrawl {
             owner_id: owner,
+            project_id: None,
             name: "c".into(),
             config: json!({}),
             sources: json!({}),
@@ -33,7 +34,7 @@ async fn crawl(s: &dyn Store, owner: UserId, pages: &[(&str, &str, &str)]) -> Cr
         let (u, d, t) = pages.iter().find(|p| p.0 == item.url).unwrap();
         s.finish_frontier(
             &item,
-            owner,
+            project_of(s, owner).await,
             &FrontierResult {
                 state: FrontierState::Done,
                 reason: None,
@@ -105,6 +106,7 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     let run = s
         .create_analysis(NewAnalysis {
             owner_id: alice.id,
+            project_id: None,
             scope: AnalysisScope::Crawl(crawl_id),
             options: json!({"include_propn": false}),
         })
@@ -162,19 +164,23 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     assert!(s.page_terms(bob.id, pages[0].id).await.unwrap().is_none());
 
     assert_eq!(
-        s.analysable_pages(alice.id, AnalysisScope::Crawl(crawl_id))
+        s.analysable_pages(project_of(s, alice.id).await, AnalysisScope::Crawl(crawl_id))
             .await
             .unwrap(),
         3
     );
     assert_eq!(
-        s.analysable_pages(bob.id, AnalysisScope::Crawl(crawl_id))
+        s.analysable_pages(project_of(s, bob.id).await, AnalysisScope::Crawl(crawl_id))
             .await
             .unwrap(),
         0
     );
     let counts = s
-        .domain_term_counts(alice.id, AnalysisScope::Crawl(crawl_id), TermKind::Nouns)
+        .domain_term_counts(
+            project_of(s, alice.id).await,
+            AnalysisScope::Crawl(crawl_id),
+            TermKind::Nouns,
+        )
         .await
         .unwrap();
     let get = |d: &str, t: &str| {
@@ -187,13 +193,21 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     assert_eq!(get("ens.dk", "nabo"), Some(1));
     assert_eq!(get("dr.dk", "nabo"), Some(2));
     assert!(
-        s.domain_term_counts(bob.id, AnalysisScope::Crawl(crawl_id), TermKind::Nouns)
-            .await
-            .unwrap()
-            .is_empty()
+        s.domain_term_counts(
+            project_of(s, bob.id).await,
+            AnalysisScope::Crawl(crawl_id),
+            TermKind::Nouns
+        )
+        .await
+        .unwrap()
+        .is_empty()
     );
     let entities = s
-        .domain_term_counts(alice.id, AnalysisScope::Crawl(crawl_id), TermKind::Entities)
+        .domain_term_counts(
+            project_of(s, alice.id).await,
+            AnalysisScope::Crawl(crawl_id),
+            TermKind::Entities,
+        )
         .await
         .unwrap();
     // Both analysed pages mention her twice: ens.dk 2 (one page) and dr.dk 2.
@@ -204,7 +218,11 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
             .all(|e| e.term == "mette frederiksen" && e.label.as_deref() == Some("PER") && e.count == 2)
     );
     let keywords = s
-        .domain_term_counts(alice.id, AnalysisScope::Crawl(crawl_id), TermKind::Keywords)
+        .domain_term_counts(
+            project_of(s, alice.id).await,
+            AnalysisScope::Crawl(crawl_id),
+            TermKind::Keywords,
+        )
         .await
         .unwrap();
     assert_eq!(keywords.len(), 2);
@@ -215,6 +233,7 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
     let again = s
         .create_analysis(NewAnalysis {
             owner_id: alice.id,
+            project_id: None,
             scope: AnalysisScope::Crawl(crawl_id),
             options: json!({"include_propn": true}),
         })

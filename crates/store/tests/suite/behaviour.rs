@@ -11,6 +11,7 @@ use crate::helpers::user;
 fn new_job(owner: UserId, priority: Priority) -> NewJob {
     NewJob {
         owner_id: owner,
+        project_id: None,
         kind: "retention_cleanup".into(),
         queue: Queue::Analysis,
         priority,
@@ -219,7 +220,12 @@ async fn job_lifecycle_with_cancellation() {
     let cancelled = s.request_cancel(a.id, queued.id).await.unwrap();
     assert_eq!(cancelled.status, JobStatus::Cancelled);
     assert!(cancelled.finished_at.is_some());
-    assert!(s.claim_job(queued.id, "w1").await.unwrap().is_none());
+    assert!(
+        s.claim_job(queued.id, "w1", live_since())
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(matches!(
         s.request_cancel(a.id, queued.id).await,
         Err(StoreError::Conflict(_))
@@ -227,7 +233,7 @@ async fn job_lifecycle_with_cancellation() {
 
     // A running job gets a cancel request that the worker sees at its next checkpoint.
     let job = s.enqueue_job(new_job(a.id, Priority::Normal)).await.unwrap();
-    let running = s.claim_job(job.id, "w1").await.unwrap().unwrap();
+    let running = s.claim_job(job.id, "w1", live_since()).await.unwrap().unwrap();
     assert_eq!((running.status, running.attempts), (JobStatus::Running, 1));
     assert_eq!(running.worker.as_deref(), Some("w1"));
     let progress = JobProgress {
@@ -252,9 +258,39 @@ async fn job_lifecycle_with_cancellation() {
 
     // A re-claimed running job (its worker died) counts another attempt.
     let job = s.enqueue_job(new_job(a.id, Priority::Bulk)).await.unwrap();
-    s.claim_job(job.id, "dead").await.unwrap().unwrap();
-    let again = s.claim_job(job.id, "alive").await.unwrap().unwrap();
+    s.claim_job(job.id, "dead", live_since()).await.unwrap().unwrap();
+    let again = s.claim_job(job.id, "alive", live_since()).await.unwrap().unwrap();
     assert_eq!((again.attempts, again.worker.as_deref()), (2, Some("alive")));
+    // The queue engine handing out a task twice while its holder lives: the second
+    // worker leaves it to the holder; once the holder is silent it takes it over.
+    let beat = |id: &str| store::WorkerBeat {
+        id: id.into(),
+        queues: "crawl".into(),
+        hostname: "h".into(),
+        pid: 1,
+    };
+    s.worker_heartbeat(&beat("proc-a"), Utc::now()).await.unwrap();
+    s.claim_job(job.id, "proc-a:crawl", live_since())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        s.claim_job(job.id, "proc-b:crawl", live_since())
+            .await
+            .unwrap()
+            .is_none(),
+        "a job running on a live worker is not run twice"
+    );
+    let silent_since = Utc::now() + chrono::Duration::seconds(1);
+    let taken = s
+        .claim_job(job.id, "proc-b:crawl", silent_since)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (taken.attempts, taken.worker.as_deref()),
+        (4, Some("proc-b:crawl"))
+    );
     s.finish_job(job.id, JobOutcome::Succeeded(json!({"purged": 3})))
         .await
         .unwrap();
@@ -262,12 +298,12 @@ async fn job_lifecycle_with_cancellation() {
     assert_eq!(done.status, JobStatus::Succeeded);
     assert_eq!(done.result, Some(json!({"purged": 3})));
     assert!(
-        s.claim_job(job.id, "late").await.unwrap().is_none(),
+        s.claim_job(job.id, "late", live_since()).await.unwrap().is_none(),
         "finished jobs are not re-run"
     );
 
     let failed = s.enqueue_job(new_job(a.id, Priority::Bulk)).await.unwrap();
-    s.claim_job(failed.id, "w").await.unwrap();
+    s.claim_job(failed.id, "w", live_since()).await.unwrap();
     s.finish_job(failed.id, JobOutcome::Failed("boom".into()))
         .await
         .unwrap();
@@ -330,4 +366,10 @@ async fn backend_under_test_is_the_expected_one() {
         Err(_) => BackendKind::Sqlite,
     };
     assert_eq!(db.backend(), expected);
+}
+
+/// Heartbeats newer than this count as a live worker (a minute: nothing in these tests is
+/// that slow).
+fn live_since() -> chrono::DateTime<Utc> {
+    Utc::now() - chrono::Duration::minutes(1)
 }

@@ -5,7 +5,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-use crate::helpers::user;
+use crate::helpers::{project_of, user};
 
 fn url(u: &str, site: &str, depth: i32) -> NewFrontierUrl {
     NewFrontierUrl {
@@ -61,6 +61,7 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
     let crawl = s
         .create_crawl(NewCrawl {
             owner_id: alice.id,
+            project_id: None,
             name: "energi".into(),
             config: json!({"depth": 2}),
             sources: json!({"sessions": [1]}),
@@ -83,7 +84,7 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
     let added = s
         .finish_frontier(
             &first[0],
-            alice.id,
+            project_of(s, alice.id).await,
             &FrontierResult {
                 state: FrontierState::Done,
                 reason: None,
@@ -116,7 +117,7 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
     // The same body under another URL is stored once.
     s.finish_frontier(
         &again[0],
-        alice.id,
+        project_of(s, alice.id).await,
         &FrontierResult {
             state: FrontierState::Done,
             reason: None,
@@ -132,7 +133,7 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
     failed.text = None;
     s.finish_frontier(
         &again[1],
-        alice.id,
+        project_of(s, alice.id).await,
         &FrontierResult {
             state: FrontierState::Failed,
             reason: Some("timeout".into()),
@@ -144,7 +145,10 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
     .await
     .unwrap();
 
-    let counts = s.frontier_counts(alice.id, crawl.id).await.unwrap();
+    let counts = s
+        .frontier_counts(project_of(s, alice.id).await, crawl.id)
+        .await
+        .unwrap();
     assert_eq!(count(&counts, FrontierState::Done, None), 2);
     assert_eq!(count(&counts, FrontierState::Failed, Some("timeout")), 1);
     assert_eq!(count(&counts, FrontierState::Skipped, Some("excluded")), 1);
@@ -211,22 +215,34 @@ async fn the_frontier_dedups_orders_by_depth_and_survives_a_killed_worker() {
     assert_eq!(s.page_body(alice.id, f[0].id).await.unwrap(), None);
 
     let reuse = s
-        .reusable_page(alice.id, "https://www.dr.dk/a", Utc::now() - Duration::days(30))
+        .reusable_page(
+            project_of(s, alice.id).await,
+            "https://www.dr.dk/a",
+            Utc::now() - Duration::days(30),
+        )
         .await
         .unwrap();
     assert_eq!(reuse.unwrap().title.as_deref(), Some("Titel"));
     assert!(
-        s.reusable_page(alice.id, "https://www.dr.dk/b", Utc::now() - Duration::days(30))
-            .await
-            .unwrap()
-            .is_none(),
+        s.reusable_page(
+            project_of(s, alice.id).await,
+            "https://www.dr.dk/b",
+            Utc::now() - Duration::days(30)
+        )
+        .await
+        .unwrap()
+        .is_none(),
         "failed fetches are not reused"
     );
     assert!(
-        s.reusable_page(alice.id, "https://www.dr.dk/a", Utc::now() + Duration::days(1))
-            .await
-            .unwrap()
-            .is_none()
+        s.reusable_page(
+            project_of(s, alice.id).await,
+            "https://www.dr.dk/a",
+            Utc::now() + Duration::days(1)
+        )
+        .await
+        .unwrap()
+        .is_none()
     );
 
     s.set_crawl_status(crawl.id, SearchStatus::Done).await.unwrap();
@@ -242,6 +258,7 @@ async fn a_batch_of_outcomes_is_written_together_and_shared_links_are_added_once
     let crawl = s
         .create_crawl(NewCrawl {
             owner_id: alice.id,
+            project_id: None,
             name: "batch".into(),
             config: json!({"depth": 2}),
             sources: json!({"urls": 3}),
@@ -281,11 +298,22 @@ async fn a_batch_of_outcomes_is_written_together_and_shared_links_are_added_once
         },
     ];
     let batch: Vec<_> = claimed.iter().zip(results.iter()).collect();
-    let added = s.finish_frontier_batch(alice.id, &batch).await.unwrap();
+    let added = s
+        .finish_frontier_batch(project_of(s, alice.id).await, &batch)
+        .await
+        .unwrap();
     assert_eq!(added, 1, "/c found twice in one batch, /a already known");
-    assert_eq!(s.finish_frontier_batch(alice.id, &[]).await.unwrap(), 0);
+    assert_eq!(
+        s.finish_frontier_batch(project_of(s, alice.id).await, &[])
+            .await
+            .unwrap(),
+        0
+    );
 
-    let counts = s.frontier_counts(alice.id, crawl.id).await.unwrap();
+    let counts = s
+        .frontier_counts(project_of(s, alice.id).await, crawl.id)
+        .await
+        .unwrap();
     assert_eq!(count(&counts, FrontierState::Done, None), 2);
     assert_eq!(count(&counts, FrontierState::Skipped, Some("robots")), 1);
     assert_eq!(count(&counts, FrontierState::Queued, None), 1);
@@ -316,6 +344,7 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
     let crawl = s
         .create_crawl(NewCrawl {
             owner_id: alice.id,
+            project_id: None,
             name: "x".into(),
             config: json!({}),
             sources: json!({}),
@@ -327,7 +356,7 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
     let item = s.claim_frontier(crawl.id, 1).await.unwrap().remove(0);
     s.finish_frontier(
         &item,
-        alice.id,
+        project_of(s, alice.id).await,
         &FrontierResult {
             state: FrontierState::Done,
             reason: None,
@@ -377,6 +406,7 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
     assert!(
         s.list_crawls(
             mallory.id,
+            None,
             PageRequest {
                 after: None,
                 limit: 10
@@ -386,7 +416,12 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
         .unwrap()
         .is_empty()
     );
-    assert!(s.frontier_counts(mallory.id, crawl.id).await.unwrap().is_empty());
+    assert!(
+        s.frontier_counts(project_of(s, mallory.id).await, crawl.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(s.page(mallory.id, page_id).await.unwrap().is_none());
     assert!(s.page_body(mallory.id, page_id).await.unwrap().is_none());
     assert!(
@@ -404,10 +439,14 @@ async fn other_users_see_no_crawls_pages_or_bodies() {
         .is_empty()
     );
     assert!(
-        s.reusable_page(mallory.id, "https://a.dk/", Utc::now() - Duration::days(1))
-            .await
-            .unwrap()
-            .is_none()
+        s.reusable_page(
+            project_of(s, mallory.id).await,
+            "https://a.dk/",
+            Utc::now() - Duration::days(1)
+        )
+        .await
+        .unwrap()
+        .is_none()
     );
     assert!(matches!(
         s.delete_crawl(mallory.id, crawl.id).await,
@@ -431,6 +470,7 @@ async fn crawl_with_pages(
     let crawl = s
         .create_crawl(NewCrawl {
             owner_id: owner,
+            project_id: None,
             name: "søgning".into(),
             config: json!({}),
             sources: json!({"sessions": sessions}),
@@ -449,7 +489,7 @@ async fn crawl_with_pages(
         p.text = Some((*text).into());
         s.finish_frontier(
             &item,
-            owner,
+            project_of(s, owner).await,
             &FrontierResult {
                 state: FrontierState::Done,
                 reason: None,

@@ -13,3 +13,8 @@ pub async fn user(store: &dyn Store, name: &str) -> User {
         .await
         .unwrap()
 }
+
+/// The default project of a user (every user has one, made with the account).
+pub async fn project_of(store: &dyn Store, user: store::UserId) -> store::ProjectId {
+    store.default_project(user).await.unwrap()
+}

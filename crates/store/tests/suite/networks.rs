@@ -5,7 +5,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-use crate::helpers::user;
+use crate::helpers::{project_of, user};
 
 struct Fixture<'a> {
     url: &'a str,
@@ -21,6 +21,7 @@ async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> 
     let crawl = s
         .create_crawl(NewCrawl {
             owner_id: owner,
+            project_id: None,
             name: "c".into(),
             config: json!({}),
             sources: json!({}),
@@ -58,11 +59,14 @@ async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> 
             body: None,
             links: vec![],
         };
-        s.finish_frontier(&item, owner, &result).await.unwrap();
+        s.finish_frontier(&item, project_of(s, owner).await, &result)
+            .await
+            .unwrap();
     }
     let run = s
         .create_analysis(NewAnalysis {
             owner_id: owner,
+            project_id: None,
             scope: AnalysisScope::Crawl(crawl.id),
             options: json!({}),
         })
@@ -150,13 +154,26 @@ async fn network_records_graphs_and_builder_rows() {
         crawls: vec![first, second],
     };
     assert_eq!(
-        s.scope_crawls(alice.id, &scope).await.unwrap(),
+        s.scope_crawls(project_of(s, alice.id).await, &scope)
+            .await
+            .unwrap(),
         vec![first, second]
     );
-    assert!(s.scope_crawls(bob.id, &scope).await.unwrap().is_empty());
+    assert!(
+        s.scope_crawls(project_of(s, bob.id).await, &scope)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     let counts = s
-        .network_term_counts(alice.id, &[first, second], TermKind::Nouns, SiteUnit::Domain, &[])
+        .network_term_counts(
+            project_of(s, alice.id).await,
+            &[first, second],
+            TermKind::Nouns,
+            SiteUnit::Domain,
+            &[],
+        )
         .await
         .unwrap();
     assert_eq!(
@@ -192,14 +209,20 @@ async fn network_records_graphs_and_builder_rows() {
         }
     }
     let legacy = s
-        .network_term_counts(alice.id, &[first, second], TermKind::Nouns, SiteUnit::Domain, &[])
+        .network_term_counts(
+            project_of(s, alice.id).await,
+            &[first, second],
+            TermKind::Nouns,
+            SiteUnit::Domain,
+            &[],
+        )
         .await
         .unwrap();
     assert_eq!(legacy, counts);
 
     let by_host = s
         .network_term_counts(
-            alice.id,
+            project_of(s, alice.id).await,
             &[first],
             TermKind::Nouns,
             SiteUnit::Host,
@@ -210,22 +233,42 @@ async fn network_records_graphs_and_builder_rows() {
     assert_eq!(by_host.len(), 1, "the language filter keeps Danish pages only");
     assert_eq!((by_host[0].site.as_str(), by_host[0].count), ("www.ens.dk", 2));
     assert!(
-        s.network_term_counts(bob.id, &[first], TermKind::Nouns, SiteUnit::Domain, &[])
+        s.network_term_counts(
+            project_of(s, bob.id).await,
+            &[first],
+            TermKind::Nouns,
+            SiteUnit::Domain,
+            &[]
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+
+    let links = s
+        .network_page_links(project_of(s, alice.id).await, &[first])
+        .await
+        .unwrap();
+    assert_eq!(links.len(), 2);
+    assert_eq!(links[0].outlinks, vec!["https://dr.dk/x".to_string()]);
+    assert!(
+        s.network_page_links(project_of(s, bob.id).await, &[first])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        s.network_search_hits(project_of(s, alice.id).await, &[])
             .await
             .unwrap()
             .is_empty()
     );
 
-    let links = s.network_page_links(alice.id, &[first]).await.unwrap();
-    assert_eq!(links.len(), 2);
-    assert_eq!(links[0].outlinks, vec!["https://dr.dk/x".to_string()]);
-    assert!(s.network_page_links(bob.id, &[first]).await.unwrap().is_empty());
-    assert!(s.network_search_hits(alice.id, &[]).await.unwrap().is_empty());
-
     // Records: create, status, finish with the graph in one go, list, isolation, delete.
     let net = s
         .create_network(NewNetwork {
             owner_id: alice.id,
+            project_id: None,
             name: "wind".into(),
             kind: "website-noun".into(),
             scope: scope.clone(),
@@ -279,6 +322,7 @@ async fn network_records_graphs_and_builder_rows() {
     let second_net = s
         .create_network(NewNetwork {
             owner_id: alice.id,
+            project_id: None,
             name: "b".into(),
             kind: "hyperlink".into(),
             scope,
@@ -289,6 +333,7 @@ async fn network_records_graphs_and_builder_rows() {
     let page = s
         .list_networks(
             alice.id,
+            None,
             PageRequest {
                 after: None,
                 limit: 1,
@@ -300,6 +345,7 @@ async fn network_records_graphs_and_builder_rows() {
     let page = s
         .list_networks(
             alice.id,
+            None,
             PageRequest {
                 after: Some(second_net.id.get()),
                 limit: 5,
@@ -311,6 +357,7 @@ async fn network_records_graphs_and_builder_rows() {
     assert!(
         s.list_networks(
             bob.id,
+            None,
             PageRequest {
                 after: None,
                 limit: 5

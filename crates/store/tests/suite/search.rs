@@ -5,7 +5,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-use crate::helpers::user;
+use crate::helpers::{project_of, user};
 
 fn page(after: Option<i64>, limit: u32) -> PageRequest {
     PageRequest { after, limit }
@@ -14,6 +14,7 @@ fn page(after: Option<i64>, limit: u32) -> PageRequest {
 pub(crate) fn new_session(owner: UserId, queries: &[&str]) -> NewSearchSession {
     NewSearchSession {
         owner_id: owner,
+        project_id: None,
         name: "energy".into(),
         engine: "serper".into(),
         params: json!({"max_results": 10}),
@@ -99,7 +100,10 @@ async fn overlap_between_queries_is_kept_and_unique_lists_collapse_it() {
     )
     .await
     .unwrap();
-    let counts = s.search_session_counts(alice.id, session.id).await.unwrap();
+    let counts = s
+        .search_session_counts(project_of(s, alice.id).await, session.id)
+        .await
+        .unwrap();
     assert_eq!(counts.queries, 2);
     assert_eq!(counts.queries_done, 2);
     assert_eq!(counts.results, 5);
@@ -232,7 +236,9 @@ async fn other_users_see_nothing() {
     assert!(s.search_session(mallory.id, session.id).await.unwrap().is_none());
     assert!(s.search_queries(mallory.id, session.id).await.unwrap().is_empty());
     assert_eq!(
-        s.search_session_counts(mallory.id, session.id).await.unwrap(),
+        s.search_session_counts(project_of(s, mallory.id).await, session.id)
+            .await
+            .unwrap(),
         SessionCounts::default()
     );
     assert!(
@@ -266,7 +272,7 @@ async fn other_users_see_nothing() {
             .is_none()
     );
     assert!(
-        s.list_search_sessions(mallory.id, None, page(None, 10))
+        s.list_search_sessions(mallory.id, None, None, page(None, 10))
             .await
             .unwrap()
             .is_empty()
@@ -300,12 +306,18 @@ async fn a_restarted_query_leaves_nothing_half_written() {
     .unwrap();
     // Run again (a worker died after finishing but before the job was marked done).
     s.start_search_query(q).await.unwrap();
-    let counts = s.search_session_counts(alice.id, session.id).await.unwrap();
+    let counts = s
+        .search_session_counts(project_of(s, alice.id).await, session.id)
+        .await
+        .unwrap();
     assert_eq!((counts.results, counts.queries_running), (0, 1));
     s.finish_search_query(q, &outcome(vec![result(1, "https://c.dk/", "c.dk")]))
         .await
         .unwrap();
-    let counts = s.search_session_counts(alice.id, session.id).await.unwrap();
+    let counts = s
+        .search_session_counts(project_of(s, alice.id).await, session.id)
+        .await
+        .unwrap();
     assert_eq!((counts.results, counts.queries_done), (1, 1));
     let query = &s.search_queries(alice.id, session.id).await.unwrap()[0];
     assert_eq!(query.result_count, 1);
@@ -341,7 +353,7 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
         .await
         .unwrap();
     let family: Vec<_> = s
-        .list_search_sessions(alice.id, Some(original.id), page(None, 10))
+        .list_search_sessions(alice.id, None, Some(original.id), page(None, 10))
         .await
         .unwrap()
         .into_iter()
@@ -349,7 +361,7 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
         .collect();
     assert_eq!(family, vec![snapshot.id, original.id]);
     let everything = s
-        .list_search_sessions(alice.id, None, page(None, 2))
+        .list_search_sessions(alice.id, None, None, page(None, 2))
         .await
         .unwrap();
     assert_eq!(everything[0].id, other.id);
@@ -362,7 +374,10 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
     ]);
     let manual = s.create_search_session(manual).await.unwrap();
     assert_eq!(manual.status, SearchStatus::Done);
-    let counts = s.search_session_counts(alice.id, manual.id).await.unwrap();
+    let counts = s
+        .search_session_counts(project_of(s, alice.id).await, manual.id)
+        .await
+        .unwrap();
     assert_eq!(
         (counts.queries_done, counts.results, counts.unique_urls),
         (1, 2, 2)
@@ -375,7 +390,9 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
     assert_eq!(many[&manual.id], counts);
     assert_eq!(
         many[&original.id],
-        s.search_session_counts(alice.id, original.id).await.unwrap()
+        s.search_session_counts(project_of(s, alice.id).await, original.id)
+            .await
+            .unwrap()
     );
     assert_eq!(many[&original.id].queries_cancelled, 2);
     let bob = user(s, "bob").await;
@@ -395,6 +412,7 @@ async fn statuses_snapshots_manual_lists_and_cascading_delete() {
     let job = s
         .enqueue_job(NewJob {
             owner_id: alice.id,
+            project_id: None,
             kind: "search_session".into(),
             queue: Queue::Search,
             priority: Priority::Interactive,

@@ -4,7 +4,7 @@
 use store::testing::TestDb;
 use store::*;
 
-use crate::helpers::user;
+use crate::helpers::{project_of, user};
 use crate::search::{new_session, outcome, result};
 
 /// The counters as the session views used to compute them: grouped and distinct-counted
@@ -97,7 +97,10 @@ async fn session_counters_are_kept_exact_by_every_kind_of_change() {
         .await
         .unwrap();
     let check = async |what: &str| {
-        let kept = s.search_session_counts(alice.id, session.id).await.unwrap();
+        let kept = s
+            .search_session_counts(project_of(s, alice.id).await, session.id)
+            .await
+            .unwrap();
         assert_eq!(kept, recount(&db, session.id).await, "after {what}");
         let listed = s
             .search_session_counts_many(alice.id, &[session.id])
@@ -199,12 +202,16 @@ async fn session_counters_are_kept_exact_by_every_kind_of_change() {
         .unwrap();
     check("another session's results").await;
     assert_eq!(
-        s.search_session_counts(alice.id, other.id).await.unwrap(),
+        s.search_session_counts(project_of(s, alice.id).await, other.id)
+            .await
+            .unwrap(),
         recount(&db, other.id).await
     );
     let bob = user(s, "bob").await;
     assert_eq!(
-        s.search_session_counts(bob.id, session.id).await.unwrap(),
+        s.search_session_counts(project_of(s, bob.id).await, session.id)
+            .await
+            .unwrap(),
         SessionCounts::default(),
         "another user's session reads as empty"
     );
@@ -260,7 +267,10 @@ async fn queries_of_one_session_finishing_at_once_keep_its_counters_exact() {
             run.await.unwrap();
         }
     }
-    let kept = s.search_session_counts(alice.id, session.id).await.unwrap();
+    let kept = s
+        .search_session_counts(project_of(s.as_ref(), alice.id).await, session.id)
+        .await
+        .unwrap();
     assert_eq!(kept, recount(&db, session.id).await);
     assert_eq!(
         (kept.queries_done, kept.results, kept.unique_domains),

@@ -6,7 +6,7 @@ use serde_json::json;
 use store::testing::TestDb;
 use store::*;
 
-use crate::helpers::user;
+use crate::helpers::{project_of, user};
 
 fn seed(u: &str, site: &str, depth: i32) -> NewFrontierUrl {
     NewFrontierUrl {
@@ -21,6 +21,7 @@ fn seed(u: &str, site: &str, depth: i32) -> NewFrontierUrl {
 async fn crawl_with(s: &dyn Store, owner: UserId, seeds: Vec<NewFrontierUrl>) -> CrawlJob {
     s.create_crawl(NewCrawl {
         owner_id: owner,
+        project_id: None,
         name: "shared".into(),
         config: json!({}),
         sources: json!({}),
@@ -148,11 +149,11 @@ async fn two_holders_never_get_the_same_url_and_a_lapsed_lease_is_claimed_again(
 
     // w2 comes back late: its outcome is dropped, w3's is stored, each URL once.
     let stale = &w2[0];
-    s.finish_frontier(stale, alice.id, &done(&stale.url))
+    s.finish_frontier(stale, project_of(s, alice.id).await, &done(&stale.url))
         .await
         .unwrap();
     let fresh = w3.iter().find(|i| i.id == stale.id).unwrap();
-    s.finish_frontier(fresh, alice.id, &done(&fresh.url))
+    s.finish_frontier(fresh, project_of(s, alice.id).await, &done(&fresh.url))
         .await
         .unwrap();
     let pages = s
@@ -296,7 +297,7 @@ async fn recount(db: &TestDb, crawl: CrawlId) -> Vec<(String, Option<String>, i6
 
 async fn kept(s: &dyn Store, owner: UserId, crawl: CrawlId) -> Vec<(String, Option<String>, i64)> {
     let mut rows: Vec<_> = s
-        .frontier_counts(owner, crawl)
+        .frontier_counts(project_of(s, owner).await, crawl)
         .await
         .unwrap()
         .into_iter()
@@ -330,7 +331,9 @@ async fn frontier_counters_are_kept_exact_by_every_kind_of_change() {
         assert_eq!(job, s.crawl(alice.id, crawl.id).await.unwrap().unwrap());
         assert_eq!(
             counts,
-            s.frontier_counts(alice.id, crawl.id).await.unwrap(),
+            s.frontier_counts(project_of(s, alice.id).await, crawl.id)
+                .await
+                .unwrap(),
             "after {what}"
         );
     };
@@ -370,14 +373,14 @@ async fn frontier_counters_are_kept_exact_by_every_kind_of_change() {
         links: vec![],
     };
     s.finish_frontier_batch(
-        alice.id,
+        project_of(s, alice.id).await,
         &[(&w1[0], &with_links), (&w1[1], &failed), (&w1[2], &robots)],
     )
     .await
     .unwrap();
     check("a batch of outcomes").await;
     // An outcome from a run that no longer holds the URL changes nothing.
-    s.finish_frontier(&w2[0], alice.id, &done(&w2[0].url))
+    s.finish_frontier(&w2[0], project_of(s, alice.id).await, &done(&w2[0].url))
         .await
         .unwrap();
     s.release_frontier_leases(crawl.id, "w1").await.unwrap();

@@ -8,6 +8,7 @@ pub mod health;
 pub mod jobs;
 pub mod networks;
 pub mod pages;
+pub mod projects;
 pub mod search;
 mod views;
 
@@ -38,6 +39,24 @@ pub fn api() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(admin::users::password::reset_password))
         .routes(routes!(admin::cleanup::start_cleanup))
+        .routes(routes!(
+            projects::list::list_projects,
+            projects::create::create_project
+        ))
+        .routes(routes!(
+            projects::get::get_project,
+            projects::update::update_project,
+            projects::delete::delete_project
+        ))
+        .routes(routes!(
+            projects::members::list_members,
+            projects::members::add_member
+        ))
+        .routes(routes!(
+            projects::members::update_member,
+            projects::members::remove_member
+        ))
+        .routes(routes!(projects::activity::list_activity))
         .routes(routes!(jobs::list::list_jobs))
         .routes(routes!(jobs::get::get_job))
         .routes(routes!(jobs::cancel::cancel_job))

@@ -28,6 +28,8 @@ impl From<User> for UserView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct JobView {
     pub id: i64,
+    /// The project of what the job works on; none for maintenance jobs.
+    pub project_id: Option<i64>,
     pub kind: String,
     pub queue: Queue,
     pub priority: Priority,
@@ -50,6 +52,7 @@ impl From<Job> for JobView {
     fn from(j: Job) -> Self {
         Self {
             id: j.id.get(),
+            project_id: j.project_id.map(store::ProjectId::get),
             kind: j.kind,
             queue: j.queue,
             priority: j.priority,

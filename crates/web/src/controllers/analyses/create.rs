@@ -22,7 +22,7 @@ async fn start(
         body.options,
     )
     .await?;
-    crate::cached::invalidate(state, cache::resource::ANALYSES, user.user.id).await;
+    crate::cached::invalidate_project(state, &[cache::resource::ANALYSES], run.run.project_id).await;
     Ok((StatusCode::ACCEPTED, ApiJson(run.into())))
 }
 

@@ -14,6 +14,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AnalysisView {
     pub id: i64,
+    /// The project it belongs to.
+    pub project_id: i64,
     /// `{"crawl": id}` or `{"session": id}`: the pages the run covers.
     pub scope: store::AnalysisScope,
     #[schema(value_type = Object)]
@@ -34,6 +36,7 @@ impl From<analysis::service::AnalysisState> for AnalysisView {
     fn from(s: analysis::service::AnalysisState) -> Self {
         Self {
             id: s.run.id.get(),
+            project_id: s.run.project_id.get(),
             scope: s.run.scope,
             options: s.run.options,
             status: s.run.status,

@@ -21,6 +21,6 @@ pub async fn create_crawl(
 ) -> AppResult<(StatusCode, ApiJson<CrawlView>)> {
     let crawl =
         crawl::service::create_crawl(state.store.as_ref(), &state.registry, user.user.id, &body).await?;
-    crate::cached::invalidate(&state, cache::resource::CRAWLS, user.user.id).await;
+    crate::cached::invalidate_project(&state, &[cache::resource::CRAWLS], crawl.project_id).await;
     Ok((StatusCode::ACCEPTED, ApiJson(crawl_view(&state, crawl).await?)))
 }

@@ -7,20 +7,23 @@ use crate::auth::AuthUser;
 use crate::controllers::crawls::CrawlView;
 use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::{ApiJson, ApiQuery};
-use crate::pagination::{Page, PageParams};
+use crate::pagination::{Page, ProjectPageParams};
 use crate::state::AppState;
 
-/// Your scraping jobs, newest first.
+/// The scraping jobs of your projects, newest first.
 #[utoipa::path(get, path = "/api/crawls", tag = "crawls", security(("bearer" = [])),
-    params(PageParams),
+    params(ProjectPageParams),
     responses((status = 200, body = Page<CrawlView>), (status = 401, body = ErrorEnvelope), (status = 422, body = ErrorEnvelope)))]
 pub async fn list_crawls(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiQuery(params): ApiQuery<PageParams>,
+    ApiQuery(params): ApiQuery<ProjectPageParams>,
 ) -> AppResult<ApiJson<Page<CrawlView>>> {
-    let paging = params.validate()?;
-    let rows = state.store.list_crawls(user.user.id, paging.request()).await?;
+    let paging = params.paging().validate()?;
+    let rows = state
+        .store
+        .list_crawls(user.user.id, params.project(), paging.request())
+        .await?;
     let page = paging.page(rows, |c| c.id.get(), |c| c);
     // One query for the counters of the whole page (its ids are contiguous for this owner).
     let ids = page.items.iter().map(|c| c.id);

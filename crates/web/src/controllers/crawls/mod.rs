@@ -17,6 +17,6 @@ use crate::error::AppResult;
 use crate::state::AppState;
 
 pub(crate) async fn crawl_view(state: &AppState, crawl: CrawlJob) -> AppResult<CrawlView> {
-    let counts = state.store.frontier_counts(crawl.owner_id, crawl.id).await?;
+    let counts = state.store.frontier_counts(crawl.project_id, crawl.id).await?;
     Ok(CrawlView::new(crawl, crawl::service::counters(&counts)))
 }

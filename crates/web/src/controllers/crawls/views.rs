@@ -8,6 +8,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CrawlView {
     pub id: i64,
+    /// The project it belongs to.
+    pub project_id: i64,
     pub name: String,
     /// The effective configuration (defaults filled in).
     #[schema(value_type = Object)]
@@ -27,6 +29,7 @@ impl CrawlView {
     pub fn new(c: CrawlJob, counters: CrawlCounters) -> Self {
         Self {
             id: c.id.get(),
+            project_id: c.project_id.get(),
             name: c.name,
             config: c.config,
             sources: c.sources,

@@ -18,6 +18,6 @@ pub async fn cancel_job(
     user: AuthUser,
     ApiPath(id): ApiPath<store::JobId>,
 ) -> AppResult<(StatusCode, ApiJson<JobView>)> {
-    let job = state.store.request_cancel(user.user.id, id).await?;
+    let job = projects::jobs::cancel_job(state.store.as_ref(), user.user.id, id).await?;
     Ok((StatusCode::ACCEPTED, ApiJson(job.into())))
 }

@@ -23,6 +23,6 @@ pub async fn create_network(
 ) -> AppResult<(StatusCode, ApiJson<NetworkView>)> {
     let network =
         networks::service::create_network(state.store.as_ref(), &state.registry, user.user.id, body).await?;
-    crate::cached::invalidate(&state, cache::resource::NETWORKS, user.user.id).await;
+    crate::cached::invalidate_project(&state, &[cache::resource::NETWORKS], network.project_id).await;
     Ok((StatusCode::ACCEPTED, ApiJson(network.into())))
 }

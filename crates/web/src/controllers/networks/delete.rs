@@ -15,7 +15,7 @@ pub async fn delete_network(
     user: AuthUser,
     ApiPath(id): ApiPath<store::NetworkId>,
 ) -> AppResult<StatusCode> {
-    networks::service::delete_network(state.store.as_ref(), user.user.id, id).await?;
-    crate::cached::invalidate(&state, cache::resource::NETWORKS, user.user.id).await;
+    let project = networks::service::delete_network(state.store.as_ref(), user.user.id, id).await?;
+    crate::cached::invalidate_project(&state, &[cache::resource::NETWORKS], project).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,6 +16,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NetworkView {
     pub id: i64,
+    /// The project it belongs to.
+    pub project_id: i64,
     pub name: String,
     /// `query-website`, `website-noun`, `website-entity`, `website-keyword` or `hyperlink`.
     #[serde(rename = "type")]
@@ -64,6 +66,7 @@ impl From<Network> for NetworkView {
         };
         Self {
             id: n.id.get(),
+            project_id: n.project_id.get(),
             name: n.name,
             kind: n.kind,
             scope: n.scope,

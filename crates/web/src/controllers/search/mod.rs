@@ -15,7 +15,7 @@ use crate::state::AppState;
 pub(crate) async fn session_view(state: &AppState, session: SearchSession) -> AppResult<SearchSessionView> {
     let counts = state
         .store
-        .search_session_counts(session.owner_id, session.id)
+        .search_session_counts(session.project_id, session.id)
         .await?;
     Ok(SearchSessionView::new(session, counts))
 }

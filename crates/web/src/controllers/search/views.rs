@@ -9,6 +9,8 @@ use utoipa::ToSchema;
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchSessionView {
     pub id: i64,
+    /// The project it belongs to.
+    pub project_id: i64,
     pub name: String,
     /// `serper`, `serpapi`, `google_cse`, `brave`, `searxng` or `manual`.
     pub engine: String,
@@ -30,6 +32,7 @@ impl SearchSessionView {
     pub fn new(s: SearchSession, counts: SessionCounts) -> Self {
         Self {
             id: s.id.get(),
+            project_id: s.project_id.get(),
             name: s.name,
             engine: s.engine,
             params: s.params,

@@ -17,6 +17,6 @@ pub async fn cancel_session(
     ApiPath(id): ApiPath<store::SearchSessionId>,
 ) -> AppResult<ApiJson<SearchSessionView>> {
     let session = search::service::cancel_session(state.store.as_ref(), user.user.id, id).await?;
-    crate::cached::invalidate(&state, cache::resource::SEARCH, user.user.id).await;
+    crate::cached::invalidate_project(&state, &[cache::resource::SEARCH], session.project_id).await;
     Ok(ApiJson(session_view(&state, session).await?))
 }

@@ -71,7 +71,7 @@ pub async fn create_session(
         csv,
     )
     .await?;
-    crate::cached::invalidate(&state, cache::resource::SEARCH, user.user.id).await;
+    crate::cached::invalidate_project(&state, &[cache::resource::SEARCH], session.project_id).await;
     Ok((
         StatusCode::ACCEPTED,
         ApiJson(session_view(&state, session).await?),

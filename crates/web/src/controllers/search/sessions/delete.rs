@@ -16,9 +16,12 @@ pub async fn delete_session(
     user: AuthUser,
     ApiPath(id): ApiPath<store::SearchSessionId>,
 ) -> AppResult<StatusCode> {
-    search::service::delete_session(state.store.as_ref(), user.user.id, id).await?;
-    crate::cached::invalidate(&state, cache::resource::SEARCH, user.user.id).await;
-    crate::cached::invalidate(&state, cache::resource::ANALYSES, user.user.id).await;
-    crate::cached::invalidate(&state, cache::resource::NETWORKS, user.user.id).await;
+    let project = search::service::delete_session(state.store.as_ref(), user.user.id, id).await?;
+    let views = [
+        cache::resource::SEARCH,
+        cache::resource::ANALYSES,
+        cache::resource::NETWORKS,
+    ];
+    crate::cached::invalidate_project(&state, &views, project).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -14,6 +14,8 @@ use cache::{Class, resource};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SessionListParams {
+    /// Only this project's sessions.
+    pub project_id: Option<i64>,
     /// Only this session and its snapshots.
     pub snapshot_of: Option<i64>,
     #[param(minimum = 1, maximum = 500)]
@@ -21,7 +23,7 @@ pub struct SessionListParams {
     pub cursor: Option<String>,
 }
 
-/// Your search sessions, newest first.
+/// The search sessions of your projects, newest first.
 #[utoipa::path(get, path = "/api/search/sessions", tag = "search", security(("bearer" = [])),
     params(SessionListParams),
     responses((status = 200, body = Page<SearchSessionView>), (status = 401, body = ErrorEnvelope),
@@ -49,6 +51,7 @@ pub async fn list_sessions(
             .store
             .list_search_sessions(
                 owner,
+                params.project_id.map(store::ProjectId::new),
                 params.snapshot_of.map(store::SearchSessionId::new),
                 paging.request(),
             )

@@ -26,7 +26,7 @@ pub async fn rerun_session(
         id,
     )
     .await?;
-    crate::cached::invalidate(&state, cache::resource::SEARCH, user.user.id).await;
+    crate::cached::invalidate_project(&state, &[cache::resource::SEARCH], session.project_id).await;
     Ok((
         StatusCode::ACCEPTED,
         ApiJson(session_view(&state, session).await?),
