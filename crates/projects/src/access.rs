@@ -83,3 +83,12 @@ pub fn same_project(project: ProjectId, found: ProjectId, field: &str) -> Result
         Err(ServiceError::field(field, "is in another project"))
     }
 }
+
+/// A list filtered by project: the user must be a member (a list of another project's
+/// things is not found, like the things themselves).
+pub async fn filter(store: &dyn Store, user: UserId, project: Option<ProjectId>) -> Result<(), ServiceError> {
+    if let Some(project) = project {
+        require(store, user, ProjectResource::Project(project), Need::Read).await?;
+    }
+    Ok(())
+}

@@ -6,6 +6,7 @@
 mod admin_users;
 mod analyses;
 mod auth;
+mod authorization;
 mod cache;
 mod cli;
 mod cli_bench;
@@ -23,6 +24,7 @@ mod outage;
 mod pages;
 mod preferences;
 mod processes;
+mod projects;
 mod queries;
 mod rate_limits;
 mod redis_outage;

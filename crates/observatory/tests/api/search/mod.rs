@@ -17,7 +17,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::helpers::{TestApp, assert_error, error_fields, spawn_app_with};
 
-const KEY: &str = "serper-test-key-93ad";
+pub(crate) const KEY: &str = "serper-test-key-93ad";
 
 /// A Serper stand-in: query "topic N" returns 10 results per page drawn from 120 URL slots
 /// on 40 websites, so queries overlap. `generation` shifts the rankings to imitate the web

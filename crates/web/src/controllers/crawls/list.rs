@@ -20,6 +20,7 @@ pub async fn list_crawls(
     ApiQuery(params): ApiQuery<ProjectPageParams>,
 ) -> AppResult<ApiJson<Page<CrawlView>>> {
     let paging = params.paging().validate()?;
+    projects::access::filter(state.store.as_ref(), user.user.id, params.project()).await?;
     let rows = state
         .store
         .list_crawls(user.user.id, params.project(), paging.request())

@@ -20,6 +20,7 @@ pub async fn list_networks(
 ) -> AppResult<CachedJson> {
     let owner = user.user.id;
     let paging = params.paging().validate()?;
+    projects::access::filter(state.store.as_ref(), owner, params.project()).await?;
     let key = view_key(
         resource::NETWORKS,
         owner,

@@ -39,6 +39,8 @@ pub async fn list_sessions(
         cursor: params.cursor.clone(),
     }
     .validate()?;
+    let project = params.project_id.map(store::ProjectId::new);
+    projects::access::filter(state.store.as_ref(), owner, project).await?;
     let key = view_key(
         resource::SEARCH,
         owner,
