@@ -44,6 +44,10 @@ pub struct Preferences {
     pub default_language: Option<String>,
     /// How the network viewer colours nodes when a network opens.
     pub network_coloring: NodeColoring,
+    /// The project the web interface shows and creates in; every project of yours when
+    /// absent.
+    #[schema(value_type = Option<i64>)]
+    pub project: Option<store::ProjectId>,
 }
 
 impl Default for Preferences {
@@ -54,6 +58,7 @@ impl Default for Preferences {
             default_engine: None,
             default_language: None,
             network_coloring: NodeColoring::Type,
+            project: None,
         }
     }
 }

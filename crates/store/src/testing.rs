@@ -20,9 +20,19 @@ pub struct TestDb {
 
 impl TestDb {
     pub async fn new() -> TestDb {
+        Self::migrated(None).await
+    }
+
+    /// A database with only our migrations up to `version` applied, to test a later
+    /// migration on rows written before it; `store.migrate()` applies the rest.
+    pub async fn migrated_until(version: i64) -> TestDb {
+        Self::migrated(Some(version)).await
+    }
+
+    async fn migrated(until: Option<i64>) -> TestDb {
         match std::env::var(TEST_DATABASE_ENV) {
-            Ok(admin_url) if !admin_url.is_empty() => Self::postgres(admin_url).await,
-            _ => Self::sqlite().await,
+            Ok(admin_url) if !admin_url.is_empty() => Self::postgres(admin_url, until).await,
+            _ => Self::sqlite(until).await,
         }
     }
 
@@ -30,13 +40,22 @@ impl TestDb {
         self.store.backend()
     }
 
-    async fn sqlite() -> TestDb {
+    async fn sqlite(until: Option<i64>) -> TestDb {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
         let store = crate::connect(&url, &StoreOptions::default())
             .await
             .expect("open sqlite");
-        store.migrate().await.expect("migrate sqlite");
+        match (until, store.pool()) {
+            (Some(version), crate::DbPool::Sqlite(pool)) => {
+                let migrator = up_to(
+                    <crate::SqliteStore as crate::backend::SqlBackend>::migrator(),
+                    version,
+                );
+                migrator.run(&pool).await.expect("migrate sqlite partly");
+            }
+            _ => store.migrate().await.expect("migrate sqlite"),
+        }
         TestDb {
             url,
             store,
@@ -45,7 +64,7 @@ impl TestDb {
         }
     }
 
-    async fn postgres(admin_url: String) -> TestDb {
+    async fn postgres(admin_url: String, until: Option<i64>) -> TestDb {
         let name = format!("{TEST_DATABASE_PREFIX}{}", uuid::Uuid::new_v4().simple());
         let mut admin = sqlx::PgConnection::connect(&admin_url)
             .await
@@ -61,7 +80,16 @@ impl TestDb {
             ..StoreOptions::default()
         };
         let store = crate::connect(&url, &options).await.expect("open postgres");
-        store.migrate().await.expect("migrate postgres");
+        match (until, store.pool()) {
+            (Some(version), crate::DbPool::Postgres(pool)) => {
+                let migrator = up_to(
+                    <crate::PostgresStore as crate::backend::SqlBackend>::migrator(),
+                    version,
+                );
+                migrator.run(&pool).await.expect("migrate postgres partly");
+            }
+            _ => store.migrate().await.expect("migrate postgres"),
+        }
         TestDb {
             url,
             store,
@@ -93,6 +121,18 @@ impl Drop for TestDb {
         })
         .join();
     }
+}
+
+/// `migrator` without the migrations after `version`.
+fn up_to(mut migrator: sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrator {
+    migrator.migrations = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version <= version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    migrator
 }
 
 /// Swaps the database name in a PostgreSQL URL, keeping credentials and query.

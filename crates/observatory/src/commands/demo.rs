@@ -82,6 +82,9 @@ impl DemoWorld {
 
 /// A finished demo pipeline: what it did, the demo user's password, and the settings it ran
 /// with (which `serve` reuses).
+/// The demo's second user: a colleague who reads the shared project as a viewer.
+pub const DEMO_VIEWER: &str = "colleague";
+
 pub struct DemoRun {
     pub summary: Summary,
     pub password: String,
@@ -150,6 +153,15 @@ pub async fn run_pipeline(settings: &Settings, world: &DemoWorld, out: &Path) ->
         )
         .await
         .map_err(|e| anyhow::anyhow!("creating the demo user: {e}"))?;
+        accounts::users::create_user(
+            store.as_ref(),
+            accounts::Actor::Operator,
+            DEMO_VIEWER,
+            password.clone(),
+            false,
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("creating the demo's second user: {e}"))?;
         pipeline(
             &settings,
             store.clone(),
@@ -219,7 +231,9 @@ impl Summary {
         for f in &self.files {
             println!("  {}", f.file_name().and_then(|n| n.to_str()).unwrap_or_default());
         }
-        println!("\ndemo user: demo / {password}");
+        println!(
+            "\ndemo user: demo / {password} (owner of the project); {DEMO_VIEWER} / {password} (viewer)"
+        );
     }
 }
 
@@ -264,9 +278,50 @@ async fn stages(
 ) -> anyhow::Result<Summary> {
     let mut stages = Vec::new();
 
+    // A project shared with a colleague, who may read and download but not change it.
+    let t = Instant::now();
+    let project = projects::service::create_project(
+        store,
+        owner,
+        &projects::service::ProjectRequest {
+            name: "Danish energy transition".into(),
+            description: "The demo's issue map, shared with a colleague as viewer.".into(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("creating the demo project: {e}"))?;
+    let project_id = project.project.id;
+    projects::service::add_member(
+        store,
+        owner,
+        project_id,
+        &projects::service::MemberRequest {
+            username: DEMO_VIEWER.into(),
+            role: "viewer".into(),
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("sharing the demo project: {e}"))?;
+    let members = projects::service::members(store, owner, project_id)
+        .await
+        .map_err(|e| anyhow::anyhow!("reading the demo project's members: {e}"))?;
+    stages.push((
+        "project".to_owned(),
+        format!(
+            "project {project_id} “{}”: {}",
+            project.project.name,
+            members
+                .iter()
+                .map(|m| format!("{} ({})", m.username, m.role.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        t.elapsed(),
+    ));
+
     let t = Instant::now();
     let request = SessionRequest {
-        project_id: None,
+        project_id: Some(project_id),
         name: "Danish energy transition".into(),
         engine: EngineKind::Searxng,
         queries: Vec::new(),

@@ -29,6 +29,18 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
         Some(world.engine.base_url().as_str())
     );
     let stage = |name: &str| summary.stages.iter().find(|s| s.0 == name).unwrap().1.clone();
+    // One project holds the map, shared with a colleague who only reads it.
+    let project = stage("project");
+    assert!(
+        project.contains("demo (owner)") && project.contains("colleague (viewer)"),
+        "{project}"
+    );
+    let project_id = summary.networks[0].project_id;
+    assert!(
+        project.starts_with(&format!("project {project_id} ")),
+        "{project}"
+    );
+    assert!(summary.networks.iter().all(|n| n.project_id == project_id));
     let search = stage("search");
     let results: usize = search
         .split(" results")

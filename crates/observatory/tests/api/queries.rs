@@ -253,29 +253,29 @@ async fn list_endpoints_issue_a_constant_number_of_statements() {
     }
 }
 
-/// Other researchers' data, in bulk: 300 users, 30,000 sessions with a query and 4 results
+/// Other researchers' data, in bulk, each in their default project: 300 users, 30,000 sessions with a query and 4 results
 /// each, 30,000 scraping jobs with a page each, networks and jobs.
 const LARGE_BULK: &str = "
 INSERT INTO users (username, password_hash, created_at, updated_at)
   SELECT 'bulk' || g, 'x', now(), now() FROM generate_series(1, 300) g;
-INSERT INTO search_sessions (owner_id, name, engine, params, status, created_at, updated_at)
-  SELECT u.id, 'bulk', 'serper', '{}', 'done', now(), now()
-  FROM users u, generate_series(1, 100) g WHERE u.username LIKE 'bulk%';
+INSERT INTO search_sessions (owner_id, project_id, name, engine, params, status, created_at, updated_at)
+  SELECT u.id, p.id, 'bulk', 'serper', '{}', 'done', now(), now()
+  FROM users u JOIN projects p ON p.default_for = u.id, generate_series(1, 100) g WHERE u.username LIKE 'bulk%';
 INSERT INTO search_queries (session_id, position, text, params, status)
   SELECT s.id, 0, 'bulk', '{}', 'done' FROM search_sessions s WHERE s.name = 'bulk';
 INSERT INTO search_results (session_id, query_id, ordinal, rank, page, url, normalized_url, host, domain, fetched_at)
   SELECT q.session_id, q.id, r, r, 0, 'https://x.dk/' || q.id || '/' || r, 'https://x.dk/' || q.id || '/' || r,
          'x.dk', 'x.dk', now()
   FROM search_queries q, generate_series(1, 4) r WHERE q.text = 'bulk';
-INSERT INTO crawl_jobs (owner_id, name, config, sources, status, created_at, updated_at)
-  SELECT owner_id, 'bulk', '{}', '{}', 'done', now(), now() FROM search_sessions WHERE name = 'bulk';
-INSERT INTO pages (crawl_id, owner_id, frontier_id, url, host, domain, depth, redirects, headers, outlinks, text, fetched_at)
-  SELECT c.id, c.owner_id, 0, 'https://x.dk/' || c.id, 'x.dk', 'x.dk', 0, '[]', '{}', '[]', 'bulk text', now()
+INSERT INTO crawl_jobs (owner_id, project_id, name, config, sources, status, created_at, updated_at)
+  SELECT owner_id, project_id, 'bulk', '{}', '{}', 'done', now(), now() FROM search_sessions WHERE name = 'bulk';
+INSERT INTO pages (crawl_id, owner_id, project_id, frontier_id, url, host, domain, depth, redirects, headers, outlinks, text, fetched_at)
+  SELECT c.id, c.owner_id, c.project_id, 0, 'https://x.dk/' || c.id, 'x.dk', 'x.dk', 0, '[]', '{}', '[]', 'bulk text', now()
   FROM crawl_jobs c WHERE c.name = 'bulk';
-INSERT INTO networks (owner_id, name, kind, scope, params, status, created_at, updated_at)
-  SELECT owner_id, 'bulk', 'query-website', '{}', '{}', 'done', now(), now() FROM search_sessions WHERE name = 'bulk';
-INSERT INTO app_jobs (owner_id, kind, queue, priority, status, payload, created_at, updated_at)
-  SELECT owner_id, 'search', 'search', 0, 'succeeded', '{}', now(), now() FROM search_sessions WHERE name = 'bulk';
+INSERT INTO networks (owner_id, project_id, name, kind, scope, params, status, created_at, updated_at)
+  SELECT owner_id, project_id, 'bulk', 'query-website', '{}', '{}', 'done', now(), now() FROM search_sessions WHERE name = 'bulk';
+INSERT INTO app_jobs (owner_id, project_id, kind, queue, priority, status, payload, created_at, updated_at)
+  SELECT owner_id, project_id, 'search', 'search', 0, 'succeeded', '{}', now(), now() FROM search_sessions WHERE name = 'bulk';
 ANALYZE;
 ";
 

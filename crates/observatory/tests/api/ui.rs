@@ -303,6 +303,7 @@ async fn the_whole_flow_works_in_chromium() {
     )
     .await;
     app.add_user("researcher", true).await;
+    app.add_user("colleague", false).await;
     let screenshots = std::env::var("OBSERVATORY_UI_SCREENSHOTS")
         .map(PathBuf::from)
         .unwrap_or_else(|_| {
@@ -511,4 +512,107 @@ async fn action_buttons_work_as_plain_form_posts() {
         .await
         .unwrap();
     assert_eq!(status["status"], "cancelled", "{status}");
+}
+
+#[tokio::test]
+async fn two_users_share_a_project_through_plain_form_posts() {
+    let app = crate::helpers::spawn_app_without_workers().await;
+    for name in ["ada", "bob", "cyd"] {
+        app.add_user(name, false).await;
+    }
+    let login = async |name: &str| {
+        let res = app
+            .client
+            .post(app.url("/login"))
+            .form_pairs(&[("username", name), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        cookie_of(&res)
+    };
+    let (ada, bo, cy) = (login("ada").await, login("bob").await, login("cyd").await);
+    let post = async |path: &str, cookie: &str, pairs: &[(&str, &str)]| {
+        app.client
+            .post(app.url(path))
+            .header("Cookie", cookie)
+            .header("Sec-Fetch-Site", "same-origin")
+            .form_pairs(pairs)
+            .send()
+            .await
+            .unwrap()
+    };
+    let get = async |path: &str, cookie: &str| {
+        app.client
+            .get(app.url(path))
+            .header("Cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+    };
+
+    // Ada creates a project and adds Bo as viewer, with forms a browser posts.
+    let made = post("/projects", &ada, &[("name", "Havvind"), ("description", "")]).await;
+    assert_eq!(made.status(), StatusCode::SEE_OTHER);
+    let project_path = made.headers()[LOCATION].to_str().unwrap().to_owned();
+    let id: i64 = project_path.rsplit('/').next().unwrap().parse().unwrap();
+    let added = post(
+        &format!("{project_path}/members"),
+        &ada,
+        &[("username", "bob"), ("role", "viewer")],
+    )
+    .await;
+    assert_eq!(added.status(), StatusCode::SEE_OTHER);
+
+    // Bo sees it as a viewer, without the owner's form; Cy does not see it at all.
+    let page = get(&project_path, &bo).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Your role: <strong>viewer</strong>"), "{html}");
+    assert!(!html.contains("Add the member"));
+    assert_eq!(get(&project_path, &cy).await.status(), StatusCode::NOT_FOUND);
+    // Bo cannot add members: the API's refusal is the page's.
+    let refused = post(
+        &format!("{project_path}/members"),
+        &bo,
+        &[("username", "cyd"), ("role", "editor")],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+
+    // A session Ada makes in the project shows in Bo's list once he works in it.
+    let token = app.login("ada").await;
+    let session = app
+        .post_json(
+            "/api/search/sessions",
+            Some(&token),
+            &json!({"project_id": id, "name": "shared list", "engine": "manual", "urls": ["https://example.dk/a"]}),
+        )
+        .await;
+    assert_eq!(session.status(), StatusCode::ACCEPTED);
+    let switched = post(
+        "/projects/switch",
+        &bo,
+        &[("project", &id.to_string()), ("next", "/sessions")],
+    )
+    .await;
+    assert_eq!(switched.headers()[LOCATION], "/sessions");
+    let list = get("/sessions", &bo).await.text().await.unwrap();
+    assert!(list.contains("shared list"), "{list}");
+    assert!(
+        list.contains(&format!(
+            "<option value=\"{id}\" selected>Havvind (viewer)</option>"
+        )),
+        "{list}"
+    );
+    // Back to every project; a stale or foreign project never filters.
+    let all = post(
+        "/projects/switch",
+        &bo,
+        &[("project", ""), ("next", "https://evil.example/")],
+    )
+    .await;
+    assert_eq!(all.headers()[LOCATION], "/");
+    let cy_switch = post("/projects/switch", &cy, &[("project", &id.to_string())]).await;
+    assert_eq!(cy_switch.status(), StatusCode::SEE_OTHER);
+    assert_eq!(get("/sessions", &cy).await.status(), StatusCode::OK);
 }

@@ -7,6 +7,7 @@ mod behaviour;
 mod crawl;
 mod helpers;
 mod networks;
+mod projects;
 mod search;
 mod session_counts;
 mod shared_crawling;

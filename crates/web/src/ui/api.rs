@@ -44,6 +44,18 @@ impl InProcessApi {
         Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
+    /// `method path` with a JSON `body` as the holder of `token`, as JSON.
+    pub async fn send_json(
+        &self,
+        method: Method,
+        token: &str,
+        path: &str,
+        body: &Value,
+    ) -> Result<Value, ApiFailure> {
+        let bytes = self.send(method, token, path, Some(body)).await?;
+        Ok(serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
     async fn send(
         &self,
         method: Method,
@@ -85,6 +97,13 @@ impl InProcessApi {
                 .unwrap_or("the request failed")
                 .to_owned(),
         ))
+    }
+}
+
+impl ApiFailure {
+    /// A form that could not become a request.
+    pub fn bad_request(message: &str) -> Self {
+        failure(StatusCode::BAD_REQUEST, message.to_owned())
     }
 }
 

@@ -19,6 +19,10 @@ pub struct Ui {
     pub api: InProcessApi,
     token: String,
     prefs: Value,
+    /// The user's projects, for the switcher (pages only, not polled fragments).
+    projects: Value,
+    /// This page's path and query, for forms that come back to it.
+    here: String,
 }
 
 impl FromRequestParts<AppState> for Ui {
@@ -43,18 +47,27 @@ impl FromRequestParts<AppState> for Ui {
         // htmx fetches fragments (polled progress) that have no layout to theme: they skip
         // the preferences read on every poll.
         let fragment = parts.headers.contains_key("hx-request");
-        let prefs = if fragment {
-            default_prefs()
+        let (prefs, projects) = if fragment {
+            (default_prefs(), Value::Array(Vec::new()))
         } else {
-            api.get(&token, "/api/auth/preferences")
+            let prefs = api
+                .get(&token, "/api/auth/preferences")
                 .await
-                .unwrap_or_else(|_| default_prefs())
+                .unwrap_or_else(|_| default_prefs());
+            let projects = api
+                .get(&token, "/api/projects?limit=200")
+                .await
+                .map(|page| page["items"].clone())
+                .unwrap_or_else(|_| Value::Array(Vec::new()));
+            (prefs, projects)
         };
         Ok(Self {
             user,
             api,
             token,
             prefs,
+            projects,
+            here: next.to_owned(),
         })
     }
 }
@@ -88,11 +101,41 @@ impl Ui {
         &self.prefs
     }
 
+    /// The project the interface works in, when one is chosen and still one of the user's.
+    pub fn project(&self) -> Option<i64> {
+        let chosen = self.prefs["project"].as_i64()?;
+        self.projects
+            .as_array()?
+            .iter()
+            .any(|p| p["id"].as_i64() == Some(chosen))
+            .then_some(chosen)
+    }
+
+    /// `&project_id=…` for an API list, or nothing.
+    pub fn project_param(&self) -> String {
+        self.project()
+            .map(|p| format!("&project_id={p}"))
+            .unwrap_or_default()
+    }
+
+    /// Sends `body` to an API route with `method` as this user.
+    pub async fn send(
+        &self,
+        method: axum::http::Method,
+        path: &str,
+        body: &Value,
+    ) -> Result<Value, ApiFailure> {
+        self.api.send_json(method, &self.token, path, body).await
+    }
+
     /// `template` inside the layout; `section` marks the current navigation entry.
     pub fn render(&self, template: &str, section: &str, title: &str, data: Value) -> Response {
         let user = json!({
             "username": self.user.user.username,
             "is_admin": self.user.user.is_admin,
+            "projects": self.projects,
+            "project": self.project(),
+            "here": self.here,
         });
         render_page(template, section, title, Some(user), &self.prefs, data)
     }
@@ -162,7 +205,7 @@ pub fn unavailable_page(retry_after_secs: u64) -> Response {
 pub fn not_found_page() -> Response {
     error_page(
         StatusCode::NOT_FOUND,
-        "There is nothing here, or it belongs to someone else.",
+        "There is nothing here, or it is in a project you are not a member of.",
     )
 }
 

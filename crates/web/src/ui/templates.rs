@@ -11,7 +11,7 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: [(&str, &str); 22] = templates![
+const TEMPLATES: [(&str, &str); 24] = templates![
     "base.html",
     "macros.html",
     "error.html",
@@ -34,6 +34,8 @@ const TEMPLATES: [(&str, &str); 22] = templates![
     "admin_users.html",
     "account.html",
     "about.html",
+    "projects.html",
+    "project.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

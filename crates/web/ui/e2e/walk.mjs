@@ -132,6 +132,24 @@ try {
   await page.keyboard.press('Escape');
   await page.waitForSelector('#shortcuts:not([open])', { state: 'attached' });
 
+  step('share a project: create it, add a colleague as viewer, work in it');
+  await page.goto(`${base}/projects`);
+  await accessible(page, 'projects');
+  await page.fill('#project-name', 'Havvind team');
+  await page.click('form[action="/projects"] button[type=submit]');
+  await page.waitForURL(/\/projects\/\d+$/);
+  const projectUrl = page.url();
+  await page.fill('#member-username', 'colleague');
+  await page.selectOption('#member-role', 'viewer');
+  await page.click('form[action$="/members"] button[type=submit]');
+  await page.waitForURL(projectUrl);
+  await expectText(page.locator('#members-title + .table-wrap'), /colleague\s*viewer/, 'the new member and role');
+  await page.click('form[action="/projects/switch"] button:has-text("Work in this project")');
+  await page.waitForURL(projectUrl);
+  await expectText(page.locator('#project-switch option:checked'), /Havvind team/, 'the project switcher');
+  await accessible(page, 'project');
+  await screenshot(page, 'project');
+
   step('create a search session; validation errors appear beside their fields');
   await page.goto(`${base}/sessions/new`);
   await accessible(page, 'new session');
@@ -241,6 +259,8 @@ try {
   await screenshot(page, 'session-done');
   await page.goto(`${base}/`);
   await screenshot(page, 'dashboard');
+  await page.goto(projectUrl);
+  await expectText(page.locator('#activity-title + .table-wrap'), /created search session/, 'the session in the project trail');
 
   step('dark theme, saved as a preference, keeps its contrast');
   await page.goto(`${base}/account`);

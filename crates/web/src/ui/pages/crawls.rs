@@ -9,7 +9,12 @@ use crate::ui::page::Ui;
 
 pub async fn list(ui: Ui, Query(cursor): Query<Cursor>) -> Result<Response, ApiFailure> {
     let crawls = ui
-        .get(&format!("/api/crawls?limit={}{}", ui.page_size(), cursor.param()))
+        .get(&format!(
+            "/api/crawls?limit={}{}{}",
+            ui.page_size(),
+            cursor.param(),
+            ui.project_param()
+        ))
         .await?;
     Ok(ui.render("crawls.html", "crawls", "Scraping jobs", json!({"page": crawls})))
 }

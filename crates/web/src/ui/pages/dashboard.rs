@@ -7,9 +7,10 @@ use crate::ui::api::ApiFailure;
 use crate::ui::page::Ui;
 
 pub async fn show(ui: Ui) -> Result<Response, ApiFailure> {
-    let sessions = ui.get("/api/search/sessions?limit=8").await?;
-    let crawls = ui.get("/api/crawls?limit=8").await?;
-    let networks = ui.get("/api/networks?limit=8").await?;
+    let project = ui.project_param();
+    let sessions = ui.get(&format!("/api/search/sessions?limit=8{project}")).await?;
+    let crawls = ui.get(&format!("/api/crawls?limit=8{project}")).await?;
+    let networks = ui.get(&format!("/api/networks?limit=8{project}")).await?;
     Ok(ui.render(
         "dashboard.html",
         "dashboard",

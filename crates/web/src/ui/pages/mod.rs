@@ -9,6 +9,7 @@ pub mod crawls;
 pub mod dashboard;
 pub mod login;
 pub mod networks;
+pub mod projects;
 pub mod sessions;
 pub mod web_pages;
 

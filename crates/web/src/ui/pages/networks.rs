@@ -10,13 +10,18 @@ use crate::ui::page::Ui;
 pub async fn list(ui: Ui, Query(cursor): Query<Cursor>) -> Result<Response, ApiFailure> {
     let networks = ui
         .get(&format!(
-            "/api/networks?limit={}{}",
+            "/api/networks?limit={}{}{}",
             ui.page_size(),
-            cursor.param()
+            cursor.param(),
+            ui.project_param()
         ))
         .await?;
-    let sessions = ui.get("/api/search/sessions?limit=200").await?;
-    let crawls = ui.get("/api/crawls?limit=200").await?;
+    let sessions = ui
+        .get(&format!("/api/search/sessions?limit=200{}", ui.project_param()))
+        .await?;
+    let crawls = ui
+        .get(&format!("/api/crawls?limit=200{}", ui.project_param()))
+        .await?;
     Ok(ui.render(
         "networks.html",
         "networks",

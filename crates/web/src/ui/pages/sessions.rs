@@ -10,9 +10,10 @@ use crate::ui::page::Ui;
 pub async fn list(ui: Ui, Query(cursor): Query<Cursor>) -> Result<Response, ApiFailure> {
     let sessions = ui
         .get(&format!(
-            "/api/search/sessions?limit={}{}",
+            "/api/search/sessions?limit={}{}{}",
             ui.page_size(),
-            cursor.param()
+            cursor.param(),
+            ui.project_param()
         ))
         .await?;
     Ok(ui.render(
@@ -29,7 +30,7 @@ pub async fn new(ui: Ui) -> Result<Response, ApiFailure> {
         "session_new.html",
         "new-session",
         "New search session",
-        json!({"engines": engines}),
+        json!({"engines": engines, "project": ui.project()}),
     ))
 }
 
