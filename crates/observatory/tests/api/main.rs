@@ -11,6 +11,7 @@ mod cache;
 mod cli;
 mod cli_bench;
 mod cli_graph;
+mod cli_project;
 mod crash;
 mod crawls;
 mod demo;
