@@ -19,13 +19,13 @@ async fn preferences_start_at_defaults_save_whole_and_belong_to_their_user() {
 
     let defaults = json!({
         "theme": "system", "page_size": 25, "default_engine": null,
-        "default_language": null, "network_coloring": "type"
+        "default_language": null, "network_coloring": "type", "project": null
     });
     assert_eq!(preferences(&app, &alice).await, defaults);
 
     let mine = json!({
         "theme": "dark", "page_size": 50, "default_engine": "searxng",
-        "default_language": "da", "network_coloring": "community"
+        "default_language": "da", "network_coloring": "community", "project": null
     });
     let res = app
         .send_json(Method::PUT, "/api/auth/preferences", Some(&alice), &mine)
