@@ -18,6 +18,17 @@ use crate::{
     SearchQueryId, SearchSessionId, StoreResult, TextQuery,
 };
 
+/// The tables whose rows belong to a project and name their creator in `owner_id`.
+pub(crate) const PROJECT_TABLES: [&str; 7] = [
+    "search_sessions",
+    "crawl_jobs",
+    "pages",
+    "analysis_runs",
+    "page_analyses",
+    "networks",
+    "app_jobs",
+];
+
 /// One SQL dialect and its pool.
 #[async_trait::async_trait]
 pub(crate) trait SqlBackend: BulkWrites {

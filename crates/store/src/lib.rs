@@ -505,6 +505,9 @@ pub trait Store:
     async fn list_users(&self, page: PageRequest) -> StoreResult<Vec<User>>;
     async fn set_user_disabled(&self, id: UserId, disabled: bool) -> StoreResult<User>;
     async fn set_password_hash(&self, id: UserId, hash: &str) -> StoreResult<()>;
+    /// Deletes the account. What it made in projects with other members stays with them
+    /// (passed to an owner; a remaining member becomes owner when it had the only one; its
+    /// default project, if shared, becomes an ordinary project); the rest goes with it.
     async fn delete_user(&self, id: UserId) -> StoreResult<()>;
     async fn count_active_admins(&self) -> StoreResult<i64>;
     /// The user's saved preferences as a JSON object (`{}` until first saved).

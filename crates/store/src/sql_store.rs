@@ -191,13 +191,66 @@ where
     }
 
     async fn delete_user(&self, id: crate::UserId) -> crate::StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        // What the user shares stays with the team: a project with other members keeps
+        // an owner (the longest-standing other member, if the user was its only one),
+        // stops being the user's default project, and what the user made in it passes to
+        // one of its owners. Only what nobody else can see goes with the account.
+        let shared: Vec<crate::ProjectId> = sqlx::query_scalar(
+            "SELECT m.project_id FROM project_members m WHERE m.user_id = $1 \
+             AND EXISTS (SELECT 1 FROM project_members o WHERE o.project_id = m.project_id AND o.user_id <> $1) \
+             ORDER BY m.project_id",
+        )
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        for project in &shared {
+            sqlx::query(
+                "UPDATE project_members SET role = 'owner' WHERE project_id = $1 AND user_id = \
+                 (SELECT o.user_id FROM project_members o WHERE o.project_id = $1 AND o.user_id <> $2 \
+                  ORDER BY o.added_at, o.user_id LIMIT 1) \
+                 AND NOT EXISTS (SELECT 1 FROM project_members w WHERE w.project_id = $1 \
+                  AND w.user_id <> $2 AND w.role = 'owner')",
+            )
+            .bind(project)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE projects SET default_for = NULL WHERE id = $1 AND default_for = $2")
+                .bind(project)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            for table in crate::backend::PROJECT_TABLES {
+                let sql = format!(
+                    "UPDATE {table} SET owner_id = (SELECT o.user_id FROM project_members o \
+                     WHERE o.project_id = $1 AND o.user_id <> $2 AND o.role = 'owner' \
+                     ORDER BY o.added_at, o.user_id LIMIT 1) \
+                     WHERE project_id = $1 AND owner_id = $2"
+                );
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(project)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        // Projects only the user is in would be left with nobody to see them.
+        sqlx::query(
+            "DELETE FROM projects WHERE id IN (SELECT m.project_id FROM project_members m WHERE m.user_id = $1) \
+             AND NOT EXISTS (SELECT 1 FROM project_members o WHERE o.project_id = projects.id AND o.user_id <> $1)",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         let done = sqlx::query("DELETE FROM users WHERE id = $1")
             .bind(id)
-            .execute(self.sql_pool())
+            .execute(&mut *tx)
             .await?;
         if B::rows_affected(&done) == 0 {
             return Err(crate::StoreError::NotFound);
         }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -217,3 +217,87 @@ async fn members_roles_and_the_last_owner() {
     assert!(s.search_session(bo.id, session.id).await.unwrap().is_none());
     assert!(matches!(s.delete_project(p).await, Err(StoreError::NotFound)));
 }
+
+#[tokio::test]
+async fn deleting_an_account_leaves_what_it_shared_with_the_team() {
+    let db = TestDb::new().await;
+    let s = db.store.as_ref();
+    let ada = user(s, "ada").await;
+    let bo = user(s, "bo").await;
+    let cy = user(s, "cy").await;
+    let manual = |owner: UserId, project: ProjectId, name: &str| NewSearchSession {
+        owner_id: owner,
+        project_id: Some(project),
+        name: name.into(),
+        engine: "manual".into(),
+        params: serde_json::json!({}),
+        snapshot_of: None,
+        queries: vec![NewSearchQuery {
+            text: "manual URL list".into(),
+            params: serde_json::json!({}),
+        }],
+        manual_results: Some(Vec::new()),
+    };
+    // A team project Ada owns alone, with Bo as editor; Ada's own project shared with Cy
+    // as viewer; and a project nobody else is in.
+    let team = s
+        .create_project(NewProject {
+            name: "team".into(),
+            description: String::new(),
+            created_by: ada.id,
+        })
+        .await
+        .unwrap()
+        .id;
+    s.add_member(team, "bo", Role::Editor).await.unwrap().unwrap();
+    let own = project_of(s, ada.id).await;
+    s.add_member(own, "cy", Role::Viewer).await.unwrap().unwrap();
+    let alone = s
+        .create_project(NewProject {
+            name: "alone".into(),
+            description: String::new(),
+            created_by: ada.id,
+        })
+        .await
+        .unwrap()
+        .id;
+    let in_team = s
+        .create_search_session(manual(ada.id, team, "in team"))
+        .await
+        .unwrap();
+    let in_own = s
+        .create_search_session(manual(ada.id, own, "in own"))
+        .await
+        .unwrap();
+    let in_alone = s
+        .create_search_session(manual(ada.id, alone, "alone"))
+        .await
+        .unwrap();
+
+    s.delete_user(ada.id).await.unwrap();
+
+    // The team keeps its session, now Bo's, and Bo owns the project.
+    let kept = s.search_session(bo.id, in_team.id).await.unwrap().unwrap();
+    assert_eq!(kept.owner_id, bo.id);
+    assert_eq!(
+        s.resource_role(bo.id, ProjectResource::Project(team))
+            .await
+            .unwrap(),
+        Some((team, Role::Owner))
+    );
+    // Ada's default project, shared with Cy, stays as an ordinary project Cy now owns.
+    let shared = s.project(cy.id, own).await.unwrap().unwrap();
+    assert_eq!((shared.role, shared.project.default_for), (Role::Owner, None));
+    assert_eq!(
+        s.search_session(cy.id, in_own.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .owner_id,
+        cy.id
+    );
+    // What nobody else could see is gone with the account.
+    assert!(matches!(s.delete_project(alone).await, Err(StoreError::NotFound)));
+    assert!(s.search_session(bo.id, in_alone.id).await.unwrap().is_none());
+    assert!(matches!(s.delete_user(ada.id).await, Err(StoreError::NotFound)));
+}
