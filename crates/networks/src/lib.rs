@@ -4,6 +4,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod actors;
 pub mod export;
 pub mod job;
 pub mod load;
