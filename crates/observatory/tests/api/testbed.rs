@@ -31,6 +31,8 @@ struct BedConfig {
     floor_secs: f64,
     /// Requests per minute per user (`rate_limits.general`).
     general_limit: u32,
+    /// `workers.heartbeat_secs`: how soon a silent worker's tasks are taken over.
+    heartbeat_secs: u64,
 }
 
 struct Bed {
@@ -70,10 +72,11 @@ impl Bed {
         let dir = tempfile::tempdir().unwrap();
         let hosts: Vec<String> = web.hosts().iter().map(|h| format!("\"{h}\"")).collect();
         let mut toml = format!(
-            "[workers]\nheartbeat_secs = 1\nmissed_heartbeats = 2\npoll_interval_ms = 100\n\
+            "[workers]\nheartbeat_secs = {}\nmissed_heartbeats = 2\npoll_interval_ms = 100\n\
              [rate_limits]\nenabled = true\n[rate_limits.general]\nlimit = {}\nperiod_secs = 60\n\
              [crawl]\nmin_delay_secs = {}\nmax_per_host_concurrency = 2\nfrontier_lease_secs = 3\n\
              private_hosts = [{}]\n[crawl.host_overrides]\n",
+            config.heartbeat_secs,
             config.general_limit,
             config.floor_secs,
             hosts.join(", ")
@@ -255,6 +258,7 @@ async fn one_crawl_spreads_over_workers_and_survives_a_killed_one() {
         },
         floor_secs: 0.0,
         general_limit: 100_000,
+        heartbeat_secs: 1,
     })
     .await;
     let token = bed.login("alice").await;
@@ -420,6 +424,10 @@ async fn jobs_submitted_together_run_on_as_many_idle_workers() {
         },
         floor_secs: 0.0,
         general_limit: 100_000,
+        // Five processes share one SQLite file in the first pass: a second of heartbeat
+        // can starve there, and the queue engine would hand a running job to a second
+        // worker. Takeover speed is another test's concern.
+        heartbeat_secs: 3,
     })
     .await;
     // Each worker has seen the other two (its log says so when the number changes).
@@ -494,6 +502,7 @@ async fn two_users_jobs_on_the_same_hosts_never_undercut_the_floor() {
         },
         floor_secs: FLOOR,
         general_limit: 100_000,
+        heartbeat_secs: 1,
     })
     .await;
     let alice = bed.login("alice").await;
@@ -561,6 +570,7 @@ async fn rate_limits_and_cache_invalidations_hold_across_api_processes() {
         web: FixtureConfig::default(),
         floor_secs: 0.0,
         general_limit: LIMIT,
+        heartbeat_secs: 1,
     })
     .await;
     let token = bed.login("alice").await;
