@@ -34,6 +34,10 @@ pub struct AnalysisOptions {
     pub min_length: usize,
     /// Keyword phrases kept per page [20].
     pub max_keywords: usize,
+    /// `in`: pages of the project's IN websites only [default]; `all`: every page. Pages
+    /// left out are skipped as `curated_out` or `not_in_corpus`.
+    #[schema(value_type = String)]
+    pub corpus: curation::CorpusChoice,
 }
 
 impl Default for AnalysisOptions {
@@ -43,6 +47,7 @@ impl Default for AnalysisOptions {
             include_propn: t.include_propn,
             min_length: t.min_length,
             max_keywords: t.max_keywords,
+            corpus: curation::CorpusChoice::In,
         }
     }
 }
@@ -111,6 +116,24 @@ impl RunAnalysis {
 }
 
 /// One page's terms, or why it has none.
+fn left_out_record(corpus: &curation::Corpus, page: PageText) -> PageTermsRecord {
+    let reason = search::urlnorm::normalize(&page.url)
+        .ok()
+        .and_then(|u| corpus.refusal(&u))
+        .unwrap_or("not_in_corpus");
+    PageTermsRecord {
+        page_id: page.id,
+        crawl_id: page.crawl_id,
+        domain: page.domain,
+        language: page.language,
+        tokens: 0,
+        skipped: Some(reason.to_owned()),
+        nouns: Vec::new(),
+        entities: Vec::new(),
+        keywords: Vec::new(),
+    }
+}
+
 fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> PageTermsRecord {
     let mut record = PageTermsRecord {
         page_id: page.id,
@@ -270,6 +293,7 @@ impl RunAnalysis {
         let counts = store.analysis_counts(run.id).await?;
         let mut done = counts.analysed + counts.skipped;
         let mut skipped_by_reason: HashMap<String, i64> = HashMap::new();
+        let corpus = curation::Corpus::load(store.as_ref(), run.project_id, options.corpus).await?;
         let mut after = None;
         loop {
             let pages = store.pages_to_analyze(&run, after, BATCH).await?;
@@ -277,7 +301,11 @@ impl RunAnalysis {
                 break;
             };
             after = Some(last);
-            let records = analyse_batch(self.models.clone(), pages, options.terms()).await?;
+            // Pages the corpus leaves out are recorded as skipped, without analysing them.
+            let (pages, left_out): (Vec<PageText>, Vec<PageText>) =
+                pages.into_iter().partition(|p| corpus.take(&p.url).is_some());
+            let mut records = analyse_batch(self.models.clone(), pages, options.terms()).await?;
+            records.extend(left_out.into_iter().map(|p| left_out_record(&corpus, p)));
             for r in &records {
                 if let Some(reason) = &r.skipped {
                     *skipped_by_reason.entry(reason.clone()).or_default() += 1;

@@ -65,6 +65,9 @@ pub struct CrawlConfig {
     pub render: Rendering,
     /// With `render: auto`, pages whose static HTML yields fewer words are rendered.
     pub render_min_words: u32,
+    /// `in`: seeds on the project's IN websites only [default]; `all`: every seed. Seeds
+    /// left out are skipped as `curated_out` (an OUT website) or `not_in_corpus`.
+    pub corpus: curation::CorpusChoice,
 }
 
 impl Default for CrawlConfig {
@@ -87,6 +90,7 @@ impl Default for CrawlConfig {
             max_body_bytes: 5 * 1024 * 1024,
             render: Rendering::Off,
             render_min_words: 50,
+            corpus: curation::CorpusChoice::In,
         }
     }
 }

@@ -96,13 +96,19 @@ pub async fn create_crawl(
             }
         }
     }
+    let corpus = curation::Corpus::load(store, access.project, config.corpus).await?;
     let mut seeds = Vec::new();
     let mut seen = HashSet::new();
     let mut add = |u: search::urlnorm::WebUrl, seeds: &mut Vec<NewFrontierUrl>| {
         if seen.insert(u.normalized.clone()) {
+            let skipped = if is_excluded(&config, &u) {
+                Some("excluded".to_owned())
+            } else {
+                corpus.refusal(&u).map(str::to_owned)
+            };
             seeds.push(NewFrontierUrl {
                 site: site_key(&u, config.scope),
-                skipped: is_excluded(&config, &u).then(|| "excluded".to_owned()),
+                skipped,
                 url: u.normalized,
                 depth: 0,
                 parent_url: None,

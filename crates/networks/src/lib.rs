@@ -4,7 +4,7 @@
 
 #![forbid(unsafe_code)]
 
-pub mod actors;
+pub mod curated;
 pub mod export;
 pub mod job;
 pub mod load;

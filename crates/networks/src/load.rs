@@ -1,11 +1,14 @@
 //! Reads a network's scope from the store and hands it to the right builder.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+
+use curation::Corpus;
 
 use graph::Graph;
 use graph::build::{self, PageLinks, SearchHit, TermCount, TermKind, WebsiteUnit};
 use store::{NetworkScope, ProjectId, SiteUnit, Store, StoreError};
 
+use crate::curated::ActorAttributes;
 use crate::spec::{NetworkParams, NetworkType};
 
 /// What went into a network: how many sessions, scraping jobs and rows.
@@ -17,19 +20,30 @@ pub struct Inputs {
     pub rows: usize,
 }
 
-fn site_unit(unit: WebsiteUnit) -> SiteUnit {
-    match unit {
-        WebsiteUnit::Domain => SiteUnit::Domain,
-        WebsiteUnit::Host => SiteUnit::Host,
-        WebsiteUnit::Url => SiteUnit::Url,
-    }
-}
-
-/// The builder's input, read from the store.
-pub enum Loaded {
+/// The builder's rows, read from the store.
+pub enum Rows {
     Hits(Vec<SearchHit>),
     Terms(Vec<TermCount>, TermKind),
     Links(Vec<PageLinks>),
+}
+
+/// The builder's input: its rows, and the actors its website nodes belong to.
+pub struct Loaded {
+    pub rows: Rows,
+    pub actors: ActorAttributes,
+}
+
+/// A URL's website in the chosen unit, when the corpus takes it. With the `domain` unit a
+/// website is the URL's actor (the project's curation); `host` and `url` keep their own
+/// keys but still leave out what the corpus does not take.
+fn website_of(corpus: &Corpus, unit: WebsiteUnit, url: &str) -> Option<String> {
+    let web = search::urlnorm::normalize(url).ok()?;
+    let actor = corpus.take(&web.normalized)?;
+    Some(match unit {
+        WebsiteUnit::Domain => actor.key,
+        WebsiteUnit::Host => web.host,
+        WebsiteUnit::Url => web.normalized,
+    })
 }
 
 pub async fn load(
@@ -43,21 +57,27 @@ pub async fn load(
         sessions: scope.sessions.len(),
         ..Inputs::default()
     };
+    let corpus = Corpus::load(store, project, params.corpus).await?;
+    let actors = ActorAttributes::of(&corpus.catalogue);
+    let unit = params.website_unit;
     if kind == NetworkType::QueryWebsite {
         let hits = store.network_search_hits(project, &scope.sessions).await?;
         inputs.rows = hits.len();
         let hits = hits
             .into_iter()
-            .map(|h| SearchHit {
-                session: h.session_id.get(),
-                query: h.query,
-                rank: u32::try_from(h.rank.max(1)).unwrap_or(u32::MAX),
-                url: h.url,
-                host: h.host,
-                domain: h.domain,
+            .filter_map(|h| {
+                let website = website_of(&corpus, WebsiteUnit::Domain, &h.url)?;
+                Some(SearchHit {
+                    session: h.session_id.get(),
+                    query: h.query,
+                    rank: u32::try_from(h.rank.max(1)).unwrap_or(u32::MAX),
+                    url: h.url,
+                    host: h.host,
+                    domain: website,
+                })
             })
             .collect();
-        return Ok((Loaded::Hits(hits), inputs));
+        return Ok((Loaded { rows: Rows::Hits(hits), actors }, inputs));
     }
 
     let crawls = store.scope_crawls(project, scope).await?;
@@ -69,77 +89,109 @@ pub async fn load(
         NetworkType::QueryWebsite | NetworkType::Hyperlink => None,
     };
     if let Some((stored, built)) = term_kind {
+        // Actors finer than a domain (a host, a URL prefix) or merged need the pages' URLs;
+        // otherwise the store sums per domain or host, which is much less to read.
+        let read_unit = match unit {
+            WebsiteUnit::Domain if corpus.catalogue.refined() => SiteUnit::Url,
+            WebsiteUnit::Domain => SiteUnit::Domain,
+            WebsiteUnit::Host => SiteUnit::Host,
+            WebsiteUnit::Url => SiteUnit::Url,
+        };
         let rows = store
-            .network_term_counts(
-                project,
-                &crawls,
-                stored,
-                site_unit(params.website_unit),
-                &params.languages,
-            )
+            .network_term_counts(project, &crawls, stored, read_unit, &params.languages)
             .await?;
         inputs.rows = rows.len();
-        let counts = rows
+        let as_url = |site: &str| match read_unit {
+            SiteUnit::Url => site.to_owned(),
+            SiteUnit::Domain | SiteUnit::Host => format!("http://{site}/"),
+        };
+        let mut summed: HashMap<(String, String, Option<String>), i64> = HashMap::new();
+        let mut order = Vec::new();
+        for r in rows {
+            let Some(website) = website_of(&corpus, unit, &as_url(&r.site)) else { continue };
+            let key = (website, r.term, r.label);
+            match summed.get_mut(&key) {
+                Some(count) => *count += r.count,
+                None => {
+                    order.push(key.clone());
+                    summed.insert(key, r.count);
+                }
+            }
+        }
+        let counts = order
             .into_iter()
-            .map(|r| TermCount {
-                website: r.site,
-                term: r.term,
-                label: r.label,
-                count: r.count,
+            .map(|key| {
+                let count = summed[&key];
+                let (website, term, label) = key;
+                TermCount {
+                    website,
+                    term,
+                    label,
+                    count,
+                }
             })
             .collect();
-        return Ok((Loaded::Terms(counts, built), inputs));
+        return Ok((
+            Loaded {
+                rows: Rows::Terms(counts, built),
+                actors,
+            },
+            inputs,
+        ));
     }
 
     let pages = store.network_page_links(project, &crawls).await?;
     inputs.rows = pages.len();
-    let unit = params.website_unit;
-    let site_of = |url: &str| -> Option<String> {
-        let u = search::urlnorm::normalize(url).ok()?;
-        Some(match unit {
-            WebsiteUnit::Domain => u.domain,
-            WebsiteUnit::Host => u.host,
-            WebsiteUnit::Url => u.normalized,
-        })
-    };
     let links = pages
         .into_iter()
-        .map(|p| {
-            let website = match unit {
-                WebsiteUnit::Domain => p.domain.clone(),
-                WebsiteUnit::Host => p.host.clone(),
-                WebsiteUnit::Url => site_of(&p.url).unwrap_or(p.url.clone()),
-            };
-            let targets: BTreeSet<String> = p.outlinks.iter().filter_map(|l| site_of(l)).collect();
-            PageLinks {
+        .filter_map(|p| {
+            let website = website_of(&corpus, unit, &p.url)?;
+            let targets: BTreeSet<String> = p
+                .outlinks
+                .iter()
+                .take(curation::catalogue::MAX_OUTLINKS_PER_PAGE)
+                .filter_map(|l| website_of(&corpus, unit, l))
+                .collect();
+            Some(PageLinks {
                 website,
                 targets: targets.into_iter().collect(),
-            }
+            })
         })
         .collect();
-    Ok((Loaded::Links(links), inputs))
+    Ok((
+        Loaded {
+            rows: Rows::Links(links),
+            actors,
+        },
+        inputs,
+    ))
 }
 
 /// Builds the graph the request names from what was loaded (pure, CPU-bound).
 pub fn build(loaded: &Loaded, kind: NetworkType, params: &NetworkParams) -> Graph {
-    let graph = match loaded {
-        Loaded::Hits(hits) => build::query_website(
+    let mut graph = match &loaded.rows {
+        Rows::Hits(hits) => build::query_website(
             hits,
             build::QueryWebsiteOptions {
                 unit: params.website_unit,
                 weight: params.weight,
             },
         ),
-        Loaded::Terms(counts, term_kind) => build::website_terms(counts, *term_kind, &params.term_options()),
-        Loaded::Links(pages) => build::hyperlink(
+        Rows::Terms(counts, term_kind) => build::website_terms(counts, *term_kind, &params.term_options()),
+        Rows::Links(pages) => build::hyperlink(
             pages,
             build::HyperlinkOptions {
                 crawled_only: params.crawled_only,
             },
         ),
     };
-    match params.projection {
-        Some(p) if kind.is_bipartite() => build::project(&graph, p.onto, p.measure),
-        _ => graph,
+    if let Some(p) = params.projection
+        && kind.is_bipartite()
+    {
+        graph = build::project(&graph, p.onto, p.measure);
     }
+    if params.website_unit == WebsiteUnit::Domain {
+        loaded.actors.annotate(&mut graph);
+    }
+    graph
 }

@@ -77,7 +77,12 @@ pub struct Projection {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct NetworkParams {
-    /// `domain` (registrable domain) [default], `host` or `url`.
+    /// `in`: only the project's IN websites [default]; `all`: every website, whatever its
+    /// status.
+    #[schema(value_type = String)]
+    pub corpus: curation::CorpusChoice,
+    /// `domain` [default]: the project's actors (a registrable domain unless the project
+    /// refined it into hosts or URL prefixes, or merged several into one); `host` or `url`.
     #[schema(value_type = String)]
     pub website_unit: WebsiteUnit,
     /// query–website edge weight: `inverse_rank` [default], `exponential_decay`, `linear`, `hits`.
@@ -110,6 +115,7 @@ impl Default for NetworkParams {
     fn default() -> Self {
         let terms = graph::build::TermOptions::default();
         Self {
+            corpus: curation::CorpusChoice::In,
             website_unit: WebsiteUnit::Domain,
             weight: RankWeight::InverseRank,
             top: terms.top,

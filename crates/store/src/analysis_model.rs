@@ -62,6 +62,7 @@ pub struct NewAnalysis {
 pub struct PageText {
     pub id: PageId,
     pub crawl_id: CrawlId,
+    pub url: String,
     pub domain: String,
     pub language: Option<String>,
     pub text: String,

@@ -55,6 +55,7 @@ impl TryFrom<AnalysisRunRow> for AnalysisRun {
 pub(crate) struct PageTextRow {
     pub id: crate::PageId,
     pub crawl_id: crate::CrawlId,
+    pub url: String,
     pub domain: String,
     pub language: Option<String>,
     pub text: String,
@@ -65,6 +66,7 @@ impl From<PageTextRow> for PageText {
         PageText {
             id: r.id,
             crawl_id: r.crawl_id,
+            url: r.url,
             domain: r.domain,
             language: r.language,
             text: r.text,

@@ -116,7 +116,7 @@ where
         limit: u32,
     ) -> crate::StoreResult<Vec<crate::PageText>> {
         let rows: Vec<crate::analysis_rows::PageTextRow> = sqlx::query_as(
-            "SELECT p.id, p.crawl_id, p.domain, p.language, p.text FROM pages p \
+            "SELECT p.id, p.crawl_id, p.url, p.domain, p.language, p.text FROM pages p \
              WHERE p.project_id = $2 AND (p.crawl_id = $1 \
                 OR p.crawl_id IN (SELECT crawl_id FROM crawl_sources WHERE session_id = $6)) \
              AND p.text IS NOT NULL AND p.error_reason IS NULL AND ($3 IS NULL OR p.id > $3) \

@@ -95,6 +95,10 @@ typed_id!(
     ActivityId
 );
 typed_id!(
+    /// One website (domain, host or URL prefix) of a project.
+    WebsiteId
+);
+typed_id!(
     /// A job in the job table.
     JobId
 );

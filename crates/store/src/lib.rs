@@ -33,6 +33,8 @@ mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod text_query;
+mod website_model;
+mod website_sql;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +47,7 @@ pub use crawl_model::*;
 pub use error::{StoreError, StoreResult};
 pub use ids::{
     ActivityId, AnalysisId, CrawlId, FrontierId, JobId, NetworkId, PageId, ProjectId, SearchQueryId,
-    SearchResultId, SearchSessionId, UserId,
+    SearchResultId, SearchSessionId, UserId, WebsiteId,
 };
 pub use model::*;
 pub use network_model::*;
@@ -53,6 +55,7 @@ pub use postgres::PostgresStore;
 pub use project_model::*;
 pub use search_model::*;
 pub use sqlite::SqliteStore;
+pub use website_model::*;
 pub use text_query::{MAX_QUERY_CHARS, MAX_TERMS, TextQuery, TextQueryError};
 
 /// The task payload carried through the apalis queue: only a pointer to our `jobs` row.
@@ -480,6 +483,7 @@ pub trait Store:
     + PolitenessStore
     + AnalysisStore
     + NetworkStore
+    + WebsiteStore
     + Send
     + Sync
     + std::fmt::Debug

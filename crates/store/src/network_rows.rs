@@ -64,25 +64,29 @@ pub(crate) struct PageOutlinksRow {
 
 impl From<PageOutlinksRow> for PageOutlinks {
     fn from(r: PageOutlinksRow) -> Self {
-        let outlinks = match r.outlinks.0 {
-            Value::Array(items) => items
-                .into_iter()
-                .filter_map(|v| match v {
-                    Value::String(s) => Some(s),
-                    Value::Object(mut o) => match o.remove("url") {
-                        Some(Value::String(s)) => Some(s),
-                        _ => None,
-                    },
-                    _ => None,
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
         PageOutlinks {
             url: r.url,
             host: r.host,
             domain: r.domain,
-            outlinks,
+            outlinks: outlink_urls(r.outlinks.0),
         }
+    }
+}
+
+/// The URLs of a page's stored outlinks (plain strings, or objects with a `url`).
+pub(crate) fn outlink_urls(outlinks: Value) -> Vec<String> {
+    match outlinks {
+        Value::Array(items) => items
+            .into_iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s),
+                Value::Object(mut o) => match o.remove("url") {
+                    Some(Value::String(s)) => Some(s),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
     }
 }

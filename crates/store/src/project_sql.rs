@@ -8,7 +8,7 @@ use crate::error::StoreError;
 use crate::project_model::*;
 
 #[derive(Debug, sqlx::FromRow)]
-struct ProjectRow {
+pub(crate) struct ProjectRow {
     id: crate::ProjectId,
     name: String,
     description: String,
