@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use search::urlnorm::{WebUrl, normalize};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use store::{ProjectPage, ProjectSearchResult, ProjectWebsite, WebsiteId, WebsiteStatus};
 
 use crate::actors::{ActorMap, ActorUnit};
@@ -21,7 +21,9 @@ pub const MAX_OUTLINKS_PER_PAGE: usize = 5_000;
 const MAX_MERGE_HOPS: usize = 32;
 
 /// How a website came into the project, strongest last.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Added by a researcher and not (yet) seen in the project's data.
@@ -205,7 +207,11 @@ impl Catalogue {
             q.best_rank = q.best_rank.min(r.rank);
             q.results += 1;
             if w.snippet.is_none() {
-                w.snippet = r.snippet.clone().or_else(|| r.title.clone()).filter(|s| !s.trim().is_empty());
+                w.snippet = r
+                    .snippet
+                    .clone()
+                    .or_else(|| r.title.clone())
+                    .filter(|s| !s.trim().is_empty());
             }
         }
         for p in pages {
@@ -465,8 +471,16 @@ mod tests {
             result("havvind", 1, "https://dr.dk/nyheder", 1),
         ];
         let pages = [
-            page("https://ens.dk/a", &["https://dr.dk/x", "https://wiki.org/y", "https://ens.dk/z"], 5),
-            page("https://dr.dk/nyheder", &["https://wiki.org/q", "mailto:x@y.dk"], 6),
+            page(
+                "https://ens.dk/a",
+                &["https://dr.dk/x", "https://wiki.org/y", "https://ens.dk/z"],
+                5,
+            ),
+            page(
+                "https://dr.dk/nyheder",
+                &["https://wiki.org/q", "mailto:x@y.dk"],
+                6,
+            ),
         ];
         let c = Catalogue::build(DEFAULTS, &[], &results, &pages);
         assert_eq!(c.len(), 3);
@@ -488,7 +502,11 @@ mod tests {
         assert_eq!((w.results, w.pages), (0, 0));
         assert_eq!((w.first_seen, w.last_seen), (Some(at(5)), Some(at(6))));
         // Both IN websites link to it; a site's links to itself do not count.
-        let from: Vec<String> = c.inlinks_from_in(wiki).iter().map(|&i| c.websites()[i].unit.key()).collect();
+        let from: Vec<String> = c
+            .inlinks_from_in(wiki)
+            .iter()
+            .map(|&i| c.websites()[i].unit.key())
+            .collect();
         assert_eq!(from, ["ens.dk", "dr.dk"]);
         assert!(c.inlinks_from_in(ens).is_empty());
     }
@@ -508,7 +526,11 @@ mod tests {
             result("q", 2, "https://tv2.dk/sport/b", 1),
             result("q", 3, "https://wiki.org/c", 1),
         ];
-        let pages = [page("https://tv2.dk/sport/b", &["https://nyheder.tv2.dk/x", "https://dr.dk/"], 2)];
+        let pages = [page(
+            "https://tv2.dk/sport/b",
+            &["https://nyheder.tv2.dk/x", "https://dr.dk/"],
+            2,
+        )];
         let c = Catalogue::build(DEFAULTS, &[tv2, nyheder, sport, wiki], &results, &pages);
 
         let (ny, w) = by_key(&c, "nyheder.tv2.dk");
@@ -521,19 +543,28 @@ mod tests {
         assert_eq!(c.status(tv2), WebsiteStatus::In);
 
         let resolved = c.resolve_url("https://nyheder.tv2.dk/samfund").unwrap();
-        assert_eq!((resolved.key.as_str(), resolved.status), ("tv2.dk", WebsiteStatus::In));
+        assert_eq!(
+            (resolved.key.as_str(), resolved.status),
+            ("tv2.dk", WebsiteStatus::In)
+        );
         let resolved = c.resolve_url("https://tv2.dk/sport/fodbold").unwrap();
         assert_eq!(resolved.key, "tv2.dk/sport");
         let resolved = c.resolve_url("https://wiki.org/").unwrap();
         assert_eq!(resolved.status, WebsiteStatus::Out);
         let resolved = c.resolve_url("https://never-seen.example/").unwrap();
-        assert_eq!((resolved.key.as_str(), resolved.actor), ("never-seen.example", None));
+        assert_eq!(
+            (resolved.key.as_str(), resolved.actor),
+            ("never-seen.example", None)
+        );
         assert_eq!(resolved.status, WebsiteStatus::Undecided);
 
         // The sport section links to the news host: a link between two actors.
         let (sport, _) = by_key(&c, "tv2.dk/sport");
         assert_eq!(c.inlinks_from_in(ny).into_iter().collect::<Vec<_>>(), [sport]);
-        assert_eq!(c.actor_inlinks_from_in(tv2).into_iter().collect::<Vec<_>>(), [sport]);
+        assert_eq!(
+            c.actor_inlinks_from_in(tv2).into_iter().collect::<Vec<_>>(),
+            [sport]
+        );
         let (dr, w) = by_key(&c, "dr.dk");
         assert_eq!((w.origin, w.id), (Origin::Link, None));
         assert_eq!(c.inlinks_from_in(dr).len(), 1);

@@ -35,8 +35,15 @@ pub struct Corpus {
 
 impl Corpus {
     /// Reads the project's curation and data (no access check: the caller made it).
-    pub async fn load(store: &dyn Store, project: ProjectId, choice: CorpusChoice) -> Result<Corpus, StoreError> {
-        let settings = store.project_settings(project).await?.ok_or(StoreError::NotFound)?;
+    pub async fn load(
+        store: &dyn Store,
+        project: ProjectId,
+        choice: CorpusChoice,
+    ) -> Result<Corpus, StoreError> {
+        let settings = store
+            .project_settings(project)
+            .await?
+            .ok_or(StoreError::NotFound)?;
         let stored = store.project_websites(project).await?;
         let results = store.project_search_results(project).await?;
         let pages = store.project_pages(project).await?;

@@ -9,8 +9,12 @@ pub const MAX_KEY_CHARS: usize = 64;
 pub const MAX_VALUE_CHARS: usize = 200;
 
 /// Names the exports already use for a node.
-pub const RESERVED_KEYS: [&str; 12] = [
+pub const RESERVED_KEYS: [&str; 16] = [
     "id",
+    "community_color",
+    "size",
+    "color",
+    "weight",
     "label",
     "type",
     "kind",

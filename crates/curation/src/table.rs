@@ -53,7 +53,10 @@ pub fn write(rows: &[TableRow]) -> String {
             r.name.clone().unwrap_or_default(),
             r.merged_into.clone().unwrap_or_default(),
         ];
-        record.extend(keys.iter().map(|k| r.categories.get(*k).cloned().unwrap_or_default()));
+        record.extend(
+            keys.iter()
+                .map(|k| r.categories.get(*k).cloned().unwrap_or_default()),
+        );
         let _ = out.write_record(&record);
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
@@ -61,21 +64,34 @@ pub fn write(rows: &[TableRow]) -> String {
 
 /// Reads a table; every problem is a `line N` issue (`file` for the file as a whole).
 pub fn read(text: &str) -> Result<Vec<TableRow>, Vec<FieldIssue>> {
+    let (rows, issues) = read_all(text);
+    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+}
+
+/// The rows that could be read and every problem found, so a caller checking the rows
+/// further can report everything at once.
+pub fn read_all(text: &str) -> (Vec<TableRow>, Vec<FieldIssue>) {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
     let header: Vec<String> = match reader.headers() {
-        Ok(h) => h.iter().map(|c| c.trim_start_matches('\u{feff}').to_owned()).collect(),
-        Err(e) => return Err(vec![FieldIssue::new("file", format!("line 1: {e}"))]),
+        Ok(h) => h
+            .iter()
+            .map(|c| c.trim_start_matches('\u{feff}').to_owned())
+            .collect(),
+        Err(e) => return (Vec::new(), vec![FieldIssue::new("file", format!("line 1: {e}"))]),
     };
     let mut issues = Vec::new();
     let column = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let Some(website_col) = column("website") else {
-        return Err(vec![FieldIssue::new(
-            "file",
-            "line 1: the header needs a `website` column",
-        )]);
+        return (
+            Vec::new(),
+            vec![FieldIssue::new(
+                "file",
+                "line 1: the header needs a `website` column",
+            )],
+        );
     };
     let (status_col, name_col, merged_col) = (column("status"), column("name"), column("merged_into"));
     let mut categories = Vec::new();
@@ -84,10 +100,16 @@ pub fn read(text: &str) -> Result<Vec<TableRow>, Vec<FieldIssue>> {
             continue;
         }
         if let Err(message) = rules::category_key(h) {
-            issues.push(FieldIssue::new("file", format!("line 1: column `{h}`: {message}")));
+            issues.push(FieldIssue::new(
+                "file",
+                format!("line 1: column `{h}`: {message}"),
+            ));
         }
         if categories.iter().any(|(_, k): &(usize, String)| k == h) {
-            issues.push(FieldIssue::new("file", format!("line 1: column `{h}` appears twice")));
+            issues.push(FieldIssue::new(
+                "file",
+                format!("line 1: column `{h}` appears twice"),
+            ));
         }
         categories.push((i, h.clone()));
     }
@@ -164,7 +186,7 @@ pub fn read(text: &str) -> Result<Vec<TableRow>, Vec<FieldIssue>> {
             break;
         }
     }
-    if issues.is_empty() { Ok(rows) } else { Err(issues) }
+    (rows, issues)
 }
 
 #[cfg(test)]
@@ -212,12 +234,32 @@ mod tests {
     fn problems_name_their_lines() {
         let text = "website,status,bad key!\nens.dk,maybe,x\n,in,y\ndr.dk,in\n";
         let issues = read(text).unwrap_err();
-        let fields: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.field, i.message)).collect();
-        assert!(fields.iter().any(|f| f.starts_with("file: line 1: column `bad key!`")), "{fields:?}");
-        assert!(fields.iter().any(|f| f.starts_with("line 2: status: unknown status `maybe`")), "{fields:?}");
-        assert!(fields.iter().any(|f| f.starts_with("line 3: `website` is empty")), "{fields:?}");
+        let fields: Vec<String> = issues
+            .iter()
+            .map(|i| format!("{}: {}", i.field, i.message))
+            .collect();
+        assert!(
+            fields
+                .iter()
+                .any(|f| f.starts_with("file: line 1: column `bad key!`")),
+            "{fields:?}"
+        );
+        assert!(
+            fields
+                .iter()
+                .any(|f| f.starts_with("line 2: status: unknown status `maybe`")),
+            "{fields:?}"
+        );
+        assert!(
+            fields.iter().any(|f| f.starts_with("line 3: `website` is empty")),
+            "{fields:?}"
+        );
         assert!(fields.iter().any(|f| f.starts_with("line 4:")), "{fields:?}");
-        assert!(read("status,name\nin,x\n").unwrap_err()[0].message.contains("`website` column"));
+        assert!(
+            read("status,name\nin,x\n").unwrap_err()[0]
+                .message
+                .contains("`website` column")
+        );
     }
 
     proptest! {

@@ -52,11 +52,17 @@ impl ActorAttributes {
         let mut keys = BTreeSet::new();
         let mut any = false;
         for node in graph.nodes.iter_mut().filter(|n| n.kind == NodeKind::Website) {
-            let Some(key) = node.id.strip_prefix("site:") else { continue };
-            let Some(actor) = self.by_key.get(key) else { continue };
+            let Some(key) = node.id.strip_prefix("site:") else {
+                continue;
+            };
+            let Some(actor) = self.by_key.get(key) else {
+                continue;
+            };
             any = true;
-            node.attrs.insert("actor".into(), AttrValue::String(key.to_owned()));
-            node.attrs.insert("status".into(), AttrValue::String(actor.status.clone()));
+            node.attrs
+                .insert("actor".into(), AttrValue::String(key.to_owned()));
+            node.attrs
+                .insert("status".into(), AttrValue::String(actor.status.clone()));
             for (k, v) in &actor.categories {
                 node.attrs.insert(k.clone(), AttrValue::String(v.clone()));
                 keys.insert(k.clone());

@@ -77,7 +77,13 @@ pub async fn load(
                 })
             })
             .collect();
-        return Ok((Loaded { rows: Rows::Hits(hits), actors }, inputs));
+        return Ok((
+            Loaded {
+                rows: Rows::Hits(hits),
+                actors,
+            },
+            inputs,
+        ));
     }
 
     let crawls = store.scope_crawls(project, scope).await?;
@@ -108,7 +114,9 @@ pub async fn load(
         let mut summed: HashMap<(String, String, Option<String>), i64> = HashMap::new();
         let mut order = Vec::new();
         for r in rows {
-            let Some(website) = website_of(&corpus, unit, &as_url(&r.site)) else { continue };
+            let Some(website) = website_of(&corpus, unit, &as_url(&r.site)) else {
+                continue;
+            };
             let key = (website, r.term, r.label);
             match summed.get_mut(&key) {
                 Some(count) => *count += r.count,

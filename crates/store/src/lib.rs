@@ -55,8 +55,8 @@ pub use postgres::PostgresStore;
 pub use project_model::*;
 pub use search_model::*;
 pub use sqlite::SqliteStore;
-pub use website_model::*;
 pub use text_query::{MAX_QUERY_CHARS, MAX_TERMS, TextQuery, TextQueryError};
+pub use website_model::*;
 
 /// The task payload carried through the apalis queue: only a pointer to our `jobs` row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

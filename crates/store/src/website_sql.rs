@@ -86,11 +86,15 @@ where
     for<'q> sqlx::types::Json<serde_json::Value>: sqlx::Type<B::Db> + sqlx::Decode<'q, B::Db>,
     for<'q> usize: sqlx::ColumnIndex<<B::Db as sqlx::Database>::Row>,
 {
-    async fn project_settings(&self, project: crate::ProjectId) -> crate::StoreResult<Option<crate::Project>> {
-        let row: Option<crate::project_sql::ProjectRow> = sqlx::query_as("SELECT * FROM projects WHERE id = $1")
-            .bind(project)
-            .fetch_optional(self.sql_pool())
-            .await?;
+    async fn project_settings(
+        &self,
+        project: crate::ProjectId,
+    ) -> crate::StoreResult<Option<crate::Project>> {
+        let row: Option<crate::project_sql::ProjectRow> =
+            sqlx::query_as("SELECT * FROM projects WHERE id = $1")
+                .bind(project)
+                .fetch_optional(self.sql_pool())
+                .await?;
         row.map(crate::Project::try_from).transpose()
     }
 

@@ -21,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         (name = "search", description = "Search sessions: queries, ranked results with provenance, snapshots and comparison"),
         (name = "analysis", description = "Analysis runs: noun lemmas, entities and keywords per page; top terms by TF-IDF over websites"),
         (name = "crawls", description = "Scraping jobs: polite, resumable crawling and the pages with their main text"),
+        (name = "websites", description = "A project's websites and their curation: IN, OUT or undecided, actors (domains, hosts, URL prefixes, merged), categories, prospection, the actor table as CSV"),
         (name = "projects", description = "Projects: a team's shared corpus, with members (owner, editor, viewer) and an audit trail"),
         (name = "networks", description = "Networks: query–website, website–term and hyperlink networks with backboning, communities and layout; GEXF, GraphML, CSV and JSON"),
         (name = "jobs", description = "Background jobs: progress and cancellation"),

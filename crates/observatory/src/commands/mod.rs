@@ -12,6 +12,7 @@ pub mod network;
 pub mod nlp;
 pub mod pages;
 pub mod project;
+pub mod project_websites;
 pub mod search;
 pub mod serve;
 pub mod user;

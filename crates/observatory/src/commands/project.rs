@@ -101,6 +101,49 @@ async fn project(store: &dyn Store, args: &ProjectArgs) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        ProjectAction::Websites {
+            id,
+            status,
+            origin,
+            q,
+            category,
+            sort,
+            limit,
+            json,
+        } => {
+            let filter = super::project_websites::Filter {
+                status: status.as_deref(),
+                origin: origin.as_deref(),
+                q: q.as_deref(),
+                category: category.as_deref(),
+                sort,
+            };
+            super::project_websites::list(store, &user, *id, &filter, *limit, *json).await
+        }
+        ProjectAction::Prospects { id, limit } => {
+            super::project_websites::prospects(store, &user, *id, *limit).await
+        }
+        ProjectAction::Curate {
+            id,
+            websites,
+            status,
+            name,
+            categories,
+            merge_into,
+            unmerge,
+        } => {
+            let change = super::project_websites::Curation {
+                status: status.as_deref(),
+                name: name.as_deref(),
+                categories,
+                merge_into: merge_into.as_deref(),
+                unmerge: *unmerge,
+            };
+            super::project_websites::curate(store, &user, *id, websites, &change).await
+        }
+        ProjectAction::Table { id, import } => {
+            super::project_websites::table(store, &user, *id, import.as_deref()).await
+        }
         ProjectAction::Delete { id } => {
             service::delete_project(store, user.id, *id)
                 .await

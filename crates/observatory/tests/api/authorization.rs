@@ -167,6 +167,12 @@ async fn world() -> World {
     app.wait_for_job(network["job_id"].as_i64().unwrap(), &owner)
         .await;
     ids.insert("network", network["id"].as_i64().unwrap());
+    let websites = json(
+        app.get(&format!("/api/projects/{p}/websites"), Some(&owner))
+            .await,
+    )
+    .await;
+    ids.insert("website", websites["items"][0]["id"].as_i64().unwrap());
 
     World {
         app,
@@ -200,6 +206,7 @@ fn fill(path: &str, ids: &BTreeMap<&'static str, i64>) -> String {
         .replace("{other}", &ids["other_session"].to_string())
         .replace("{raw_id}", &ids["raw"].to_string())
         .replace("{user_id}", &ids["owner_user"].to_string())
+        .replace("{website_id}", &ids["website"].to_string())
 }
 
 /// A valid body for a write, so that what answers is the access check, not validation.
@@ -217,6 +224,11 @@ fn body(method: &str, path: &str, ids: &BTreeMap<&'static str, i64>) -> Option<V
         ("PATCH", "/api/projects/{id}") => json!({"name": "renamed"}),
         ("POST", "/api/projects/{id}/members") => json!({"username": "zed", "role": "viewer"}),
         ("PATCH", "/api/projects/{id}/members/{user_id}") => json!({"role": "editor"}),
+        ("POST", "/api/projects/{id}/websites") => json!({"unit": "brand-new.example"}),
+        ("PATCH", "/api/projects/{id}/websites") => {
+            json!({"websites": [{"id": ids["website"], "status": "out"}]})
+        }
+        ("PATCH", "/api/projects/{id}/websites/{website_id}") => json!({"status": "out"}),
         ("POST", "/api/admin/users") => json!({"username": "newbie", "password": PASSWORD}),
         ("PATCH", "/api/admin/users/{id}") => json!({"disabled": true}),
         ("PUT", "/api/admin/users/{id}/password") => json!({"password": "another long password"}),

@@ -32,3 +32,4 @@ mod redis_outage;
 mod search;
 mod testbed;
 mod ui;
+mod websites;

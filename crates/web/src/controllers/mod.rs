@@ -57,6 +57,17 @@ pub fn api() -> OpenApiRouter<AppState> {
             projects::members::remove_member
         ))
         .routes(routes!(projects::activity::list_activity))
+        .routes(routes!(
+            projects::websites::list::list_websites,
+            projects::websites::create::add_website,
+            projects::websites::update::update_websites
+        ))
+        .routes(routes!(projects::websites::update::update_website))
+        .routes(routes!(projects::websites::prospects::list_prospects))
+        .routes(routes!(
+            projects::websites::table::export_table,
+            projects::websites::table::import_table
+        ))
         .routes(routes!(jobs::list::list_jobs))
         .routes(routes!(jobs::get::get_job))
         .routes(routes!(jobs::cancel::cancel_job))

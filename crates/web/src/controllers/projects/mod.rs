@@ -7,6 +7,7 @@ pub mod get;
 pub mod list;
 pub mod members;
 pub mod update;
+pub mod websites;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
