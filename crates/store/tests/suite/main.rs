@@ -11,3 +11,4 @@ mod projects;
 mod search;
 mod session_counts;
 mod shared_crawling;
+mod websites;
