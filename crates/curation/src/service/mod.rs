@@ -304,6 +304,19 @@ pub async fn list_websites(
         .collect())
 }
 
+/// One website of the project.
+pub async fn get_website(
+    store: &dyn Store,
+    viewer: UserId,
+    project: ProjectId,
+    id: WebsiteId,
+) -> Result<WebsiteView, ServiceError> {
+    projects::access::require(store, viewer, ProjectResource::Project(project), Need::Read).await?;
+    let (_, c) = stored_catalogue(store, project).await?;
+    let i = c.index_of(id).ok_or(ServiceError::NotFound)?;
+    view(project, &c, i).ok_or(ServiceError::NotFound)
+}
+
 /// Undecided actors, most linked from IN websites first: what to decide on next.
 pub async fn prospects(
     store: &dyn Store,

@@ -444,6 +444,12 @@ async fn stages(
         t.elapsed(),
     ));
 
+    // Curation: names, a sector on every actor, the two-domain news site as one actor, two
+    // websites OUT; the analysis and the networks take the curated corpus.
+    let t = Instant::now();
+    let curated = super::demo_curation::curate(store, owner, project_id).await?;
+    stages.push(("curation".to_owned(), curated, t.elapsed()));
+
     let t = Instant::now();
     let scope = AnalysisScope::Crawl(crawl.id);
     let run = analysis::service::create_analysis(store, registry, owner, scope, None)
@@ -525,17 +531,20 @@ async fn stages(
         }
         built.push(network);
     }
-    let described: Vec<String> = built
-        .iter()
-        .map(|n| {
-            format!(
-                "{} {}/{}",
-                n.kind,
-                n.node_count.unwrap_or(0),
-                n.edge_count.unwrap_or(0)
-            )
-        })
-        .collect();
+    let mut described = Vec::new();
+    for n in &built {
+        let graph = networks::service::stored_graph(store, owner, n.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?
+            .unwrap_or_default();
+        let (websites, with_sector) = super::demo_curation::sectors(&graph);
+        described.push(format!(
+            "{} {}/{} ({with_sector} of {websites} websites with a sector)",
+            n.kind,
+            n.node_count.unwrap_or(0),
+            n.edge_count.unwrap_or(0)
+        ));
+    }
     stages.push((
         "networks".to_owned(),
         format!("nodes/edges: {}", described.join("; ")),

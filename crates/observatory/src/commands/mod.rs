@@ -5,6 +5,7 @@ pub mod bench;
 pub mod cleanup;
 pub mod crawl;
 pub mod demo;
+pub mod demo_curation;
 pub mod eval;
 pub mod extract;
 pub mod graph;

@@ -66,6 +66,14 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
         "the page built to exhaust the extractor fails on its own: {crawl}"
     );
 
+    // Curation: two websites OUT, the news site's two domains one actor, a sector on every
+    // actor; the analysis and the networks take the curated corpus.
+    let curation = stage("curation");
+    assert!(
+        curation.contains(" 2 out (") && curation.contains("merged into one actor"),
+        "{curation}"
+    );
+
     let analysis = stage("analysis");
     let analysed: usize = analysis.split(" pages analysed").next().unwrap().parse().unwrap();
     assert!(analysed * 10 >= fetched * 8, "{analysis} of {crawl}");
@@ -97,4 +105,47 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
     }
     let nouns = std::fs::read_to_string(dir.path().join("demo-website-noun.gexf")).unwrap();
     assert!(nouns.contains("value=\"website\"") && nouns.contains("value=\"noun\""));
+
+    // Every website node of every network carries its actor's sector, typed in the GEXF;
+    // OUT websites are not in them, and the news site is one node under its name.
+    let networks = stage("networks");
+    let store = observatory::startup::open_store(&run.settings).await.unwrap();
+    for n in &summary.networks {
+        let graph = networks::service::stored_graph(store.as_ref(), n.owner_id, n.id)
+            .await
+            .unwrap()
+            .unwrap();
+        let websites: Vec<&graph::Node> = graph
+            .nodes
+            .iter()
+            .filter(|x| x.kind == graph::NodeKind::Website)
+            .collect();
+        assert!(!websites.is_empty(), "{}", n.kind);
+        for w in &websites {
+            assert!(
+                w.attrs.contains_key("sector"),
+                "{} node {} has no sector",
+                n.kind,
+                w.id
+            );
+            assert!(
+                !w.id.contains("gammel-energiportal") && !w.id.contains("nedlagt-klimaforum"),
+                "{}",
+                w.id
+            );
+            assert!(
+                !w.id.ends_with(":vestkysten.test"),
+                "the merged domain is no node of its own: {}",
+                w.id
+            );
+        }
+        if n.kind == "query-website" {
+            assert!(websites.iter().any(|w| w.label == "Vestkysten Nyt"), "{networks}");
+        }
+    }
+    let query_website = std::fs::read_to_string(dir.path().join("demo-query-website.gexf")).unwrap();
+    assert!(
+        query_website.contains("<attribute id=\"sector\" title=\"sector\" type=\"string\"/>"),
+        "the sector is a declared attribute"
+    );
 }

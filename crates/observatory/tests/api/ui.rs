@@ -9,7 +9,7 @@ use observatory::commands::demo::DemoWorld;
 use observatory::startup::ServeMode;
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_SECURITY_POLICY, CONTENT_TYPE, LOCATION, SET_COOKIE};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
 
@@ -615,4 +615,148 @@ async fn two_users_share_a_project_through_plain_form_posts() {
     let cy_switch = post("/projects/switch", &cy, &[("project", &id.to_string())]).await;
     assert_eq!(cy_switch.status(), StatusCode::SEE_OTHER);
     assert_eq!(get("/sessions", &cy).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn websites_are_curated_through_plain_form_posts() {
+    let app = crate::helpers::spawn_app_without_workers().await;
+    app.add_user("ada", false).await;
+    let res = app
+        .client
+        .post(app.url("/login"))
+        .form_pairs(&[("username", "ada"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let ada = cookie_of(&res);
+    let token = app.login("ada").await;
+    let post = async |path: &str, pairs: &[(&str, &str)]| {
+        app.client
+            .post(app.url(path))
+            .header("Cookie", &ada)
+            .header("Sec-Fetch-Site", "same-origin")
+            .form_pairs(pairs)
+            .send()
+            .await
+            .unwrap()
+    };
+    let get = async |path: &str| {
+        app.client
+            .get(app.url(path))
+            .header("Cookie", &ada)
+            .send()
+            .await
+            .unwrap()
+    };
+    let project: Value = app
+        .post_json("/api/projects", Some(&token), &json!({"name": "Havvind"}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = project["id"].as_i64().unwrap();
+    let session = app
+        .post_json(
+            "/api/search/sessions",
+            Some(&token),
+            &json!({"project_id": id, "name": "list", "engine": "manual", "urls": ["https://ens.dk/a", "https://dr.dk/b"]}),
+        )
+        .await;
+    assert_eq!(session.status(), StatusCode::ACCEPTED);
+
+    // The catalogue page lists both, each with its status buttons.
+    let html = get(&format!("/projects/{id}/websites?sort=unit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(">dr.dk</a>") && html.contains(">ens.dk</a>"),
+        "{html}"
+    );
+    let websites: Value = app
+        .get(&format!("/api/projects/{id}/websites?q=dr.dk"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let dr = websites["items"][0]["id"].as_i64().unwrap();
+    let marked = post(
+        &format!("/projects/{id}/websites/{dr}/status"),
+        &[("status", "out"), ("next", &format!("/projects/{id}/websites"))],
+    )
+    .await;
+    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        marked.headers()[LOCATION],
+        format!("/projects/{id}/websites").as_str()
+    );
+
+    // The edit form: name, categories (key=value lines), status back to the default.
+    let page = get(&format!("/projects/{id}/websites/{dr}")).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let saved = post(
+        &format!("/projects/{id}/websites/{dr}"),
+        &[
+            ("status", "default"),
+            ("name", "DR"),
+            ("categories", "sector=media\nstance = neutral\n"),
+            ("merged_into", ""),
+        ],
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let w: Value = app
+        .get(&format!("/api/projects/{id}/websites/{dr}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (&w["name"], &w["status"], &w["status_set"]),
+        (&json!("DR"), &json!("in"), &json!(false))
+    );
+    assert_eq!(w["categories"], json!({"sector": "media", "stance": "neutral"}));
+    // Removing a line removes the category; a bad line is refused and changes nothing.
+    post(
+        &format!("/projects/{id}/websites/{dr}"),
+        &[
+            ("status", "out"),
+            ("name", "DR"),
+            ("categories", "sector=media"),
+            ("merged_into", "ens.dk"),
+        ],
+    )
+    .await;
+    let w: Value = app
+        .get(&format!("/api/projects/{id}/websites/{dr}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(w["categories"], json!({"sector": "media"}));
+    assert_eq!(w["actor_name"], "ens.dk", "merged into ens.dk: {w}");
+    let refused = post(
+        &format!("/projects/{id}/websites/{dr}"),
+        &[
+            ("status", "in"),
+            ("name", ""),
+            ("categories", "no equals sign"),
+            ("merged_into", ""),
+        ],
+    )
+    .await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    let after: Value = app
+        .get(&format!("/api/projects/{id}/websites/{dr}"), Some(&token))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(after, w);
+
+    // Prospection renders (nothing undecided without crawled links).
+    let prospects = get(&format!("/projects/{id}/prospects")).await;
+    assert_eq!(prospects.status(), StatusCode::OK);
+    assert!(prospects.text().await.unwrap().contains("Nothing undecided"));
 }

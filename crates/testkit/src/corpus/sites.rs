@@ -21,8 +21,8 @@ pub struct DemoSite {
     pub name: &'static str,
     pub group: Group,
     pub danish: bool,
-    /// Article pages live on this subdomain instead of the main host (news sites do that),
-    /// so a website spans several hosts.
+    /// Article pages live on this host instead of the main one (news sites do that), here
+    /// on a second domain, so one actor spans two websites until a researcher merges them.
     pub article_host: Option<&'static str>,
     pub behaviour: Behaviour,
 }
@@ -78,7 +78,7 @@ pub const SITES: &[DemoSite] = &[
     site("energifaellesskaber.test", "Energifællesskaberne", Ngo, true),
     site("climate-action-dk.test", "Climate Action Denmark", Ngo, false),
     DemoSite {
-        article_host: Some("nyheder.vestkysten-nyt.test"),
+        article_host: Some("nyheder.vestkysten.test"),
         ..site("www.vestkysten-nyt.test", "Vestkysten Nyt", News, true)
     },
     site("lolland-avis.test", "Lolland Avis", News, true),

@@ -15,6 +15,20 @@ pub enum Group {
     Sceptic,
 }
 
+impl Group {
+    /// The group as a `sector` category, the way the demo curates it.
+    pub fn sector(self) -> &'static str {
+        match self {
+            Group::Government => "government",
+            Group::Industry => "industry",
+            Group::Ngo => "ngo",
+            Group::News => "news",
+            Group::Research => "research",
+            Group::Sceptic => "sceptic",
+        }
+    }
+}
+
 pub(crate) fn sentences(group: Group, danish: bool) -> &'static [&'static str] {
     match (group, danish) {
         (Group::Government, true) => GOVERNMENT_DA,

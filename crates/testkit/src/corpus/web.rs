@@ -391,7 +391,7 @@ mod tests {
         let (s, home) = body(respond(80, "energiagenturet.test", "/"));
         assert_eq!(s, StatusCode::OK);
         assert!(home.contains("cookie-banner") && home.contains("/nyheder/0"));
-        let (s, a) = body(respond(80, "nyheder.vestkysten-nyt.test", "/nyheder/2"));
+        let (s, a) = body(respond(80, "nyheder.vestkysten.test", "/nyheder/2"));
         assert_eq!(s, StatusCode::OK);
         assert!(
             a.contains("class=\"comments\"") && a.contains("Kommentarer"),

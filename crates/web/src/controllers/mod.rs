@@ -62,7 +62,10 @@ pub fn api() -> OpenApiRouter<AppState> {
             projects::websites::create::add_website,
             projects::websites::update::update_websites
         ))
-        .routes(routes!(projects::websites::update::update_website))
+        .routes(routes!(
+            projects::websites::update::get_website,
+            projects::websites::update::update_website
+        ))
         .routes(routes!(projects::websites::prospects::list_prospects))
         .routes(routes!(
             projects::websites::table::export_table,

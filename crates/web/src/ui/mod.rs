@@ -31,6 +31,16 @@ pub fn routes() -> Router<AppState> {
         .route("/projects/switch", post(projects::switch))
         .route("/projects/{id}", get(projects::show))
         .route("/projects/{id}/members", post(projects::add_member))
+        .route("/projects/{id}/websites", get(websites::list))
+        .route("/projects/{id}/prospects", get(websites::prospects))
+        .route(
+            "/projects/{id}/websites/{website}",
+            get(websites::edit).post(websites::save),
+        )
+        .route(
+            "/projects/{id}/websites/{website}/status",
+            post(websites::set_status),
+        )
         .route("/sessions", get(sessions::list))
         .route("/sessions/new", get(sessions::new))
         .route("/sessions/{id}", get(sessions::show))

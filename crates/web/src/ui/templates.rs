@@ -11,7 +11,7 @@ macro_rules! templates {
     };
 }
 
-const TEMPLATES: [(&str, &str); 24] = templates![
+const TEMPLATES: [(&str, &str); 27] = templates![
     "base.html",
     "macros.html",
     "error.html",
@@ -36,6 +36,9 @@ const TEMPLATES: [(&str, &str); 24] = templates![
     "about.html",
     "projects.html",
     "project.html",
+    "websites.html",
+    "prospects.html",
+    "website.html",
 ];
 
 fn environment() -> &'static Environment<'static> {

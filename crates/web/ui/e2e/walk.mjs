@@ -191,6 +191,42 @@ try {
   await accessible(page, 'scraping job');
   await screenshot(page, 'scraping-job');
 
+  step('curate the corpus: a status by button, prospection from the keyboard, a category');
+  const projectPath = new URL(projectUrl).pathname;
+  await page.goto(`${base}${projectPath}/websites?sort=unit`);
+  await accessible(page, 'websites');
+  await screenshot(page, 'websites');
+  const firstRow = page.locator('tr[id^="website-"]').first();
+  const firstUnit = (await firstRow.locator('td a').first().textContent()).trim();
+  await firstRow.locator('button[value="undecided"]').click();
+  await page.waitForURL(/\/websites\?/);
+  await expectText(page.locator('tr[id^="website-"]').first().locator('.status'), /undecided/, 'the status set by a plain form');
+  await page.goto(`${base}${projectPath}/prospects`);
+  await accessible(page, 'prospection');
+  if ((await page.locator(`tr[data-unit="${firstUnit}"]`).count()) !== 1) throw new Error(`${firstUnit}, now undecided, is not a prospect`);
+  // Websites only linked to start undecided too; the most linked from IN websites come first.
+  const prospect = page.locator('tr[data-website]').first();
+  const firstProspect = await prospect.getAttribute('data-unit');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  const current = await page.evaluate(() => document.activeElement?.dataset?.unit);
+  if (current !== firstProspect) throw new Error(`the arrows should focus ${firstProspect}, focus is on ${current}`);
+  await page.keyboard.press('i');
+  await expectText(prospect.locator('[data-prospect-status]'), /^\s*in\s*$/, 'the status set with the i key');
+  await expectText(page.locator('#prospect-status'), /is now in/, 'the announcement');
+  await screenshot(page, 'prospection');
+  await page.goto(`${base}${projectPath}/websites?sort=unit`);
+  await page.locator('tr[id^="website-"] td a').first().click();
+  await page.waitForURL(/\/websites\/\d+$/);
+  await accessible(page, 'website');
+  await page.fill('#website-categories', 'sector=government');
+  await page.selectOption('#website-status', 'in');
+  await page.fill('#website-name', 'The first actor');
+  await page.click('form[action$="' + new URL(page.url()).pathname + '"] button[type=submit]');
+  await page.waitForURL(/\/websites\/\d+$/);
+  await expectText(page.locator('#website-categories'), /sector=government/, 'the saved category');
+  await page.goto(crawlUrl);
+
   step('open a page: its text beside the sandboxed page');
   await page.locator('table a[href^="/pages/"]').first().click();
   await page.waitForURL(/\/pages\/\d+$/);
@@ -222,6 +258,13 @@ try {
   await screenshot(page, 'network');
   await openViewerAndFind(page, page.url(), 'query–website');
   await screenshot(page, 'viewer-query-website');
+  // The curated category colours and filters the website nodes.
+  await page.selectOption('#color-by', 'category:sector');
+  await expectText(page.locator('#category-legend'), /government/, 'the category legend');
+  await page.selectOption('#filter-category', JSON.stringify(['sector', 'government']));
+  await expectText(page.locator('#viewer-status'), /Showing 1 of \d+ nodes/, 'the category filter');
+  await page.selectOption('#filter-category', '');
+  await accessible(page, 'viewer (by category)');
 
   step('build a website–noun network with a disparity backbone');
   await page.goto(`${base}/networks`);

@@ -6,6 +6,7 @@ import Alpine from '@alpinejs/csp';
 import { submitApiForm } from './forms.js';
 import { installShortcuts } from './shortcuts.js';
 import { previewCsv } from './csv.js';
+import { installProspection } from './prospect.js';
 
 htmx.config.allowEval = false;
 htmx.config.includeIndicatorStyles = false;
@@ -83,3 +84,4 @@ document.addEventListener('change', (event) => {
 });
 
 installShortcuts();
+installProspection();

@@ -19,6 +19,10 @@ const state = {
   kinds: new Set(),
   minDegree: 0,
   community: '',
+  // A category filter: `{ key, value }` or null.
+  category: null,
+  // Per category key, the colour of each value.
+  categoryColors: new Map(),
   colorBy: root?.dataset.coloring === 'community' ? 'community' : 'type',
   sizeBy: 'server',
 };
@@ -39,7 +43,55 @@ function passesFilters(graph, node, attrs) {
   if (!state.kinds.has(attrs.kind)) return false;
   if ((attrs.degree ?? graph.degree(node)) < state.minDegree) return false;
   if (state.community !== '' && String(attrs.community) !== state.community) return false;
+  if (state.category && String(attrs[state.category.key] ?? '') !== state.category.value) return false;
   return true;
+}
+
+// Distinguishable on white and dark backgrounds; values past the palette repeat it.
+const CATEGORY_PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#17becf', '#8c564b', '#e377c2', '#bcbd22', '#7f7f7f'];
+const NO_VALUE = '#d4d4d8';
+
+/// The string attributes a project's curation put on website nodes (`status`, `sector`…),
+/// each with its values, most frequent first.
+function categories(graph, declarations) {
+  const skip = new Set(['kind', 'community_color', 'actor']);
+  const keys = (declarations || []).filter((d) => d.type === 'string' && !skip.has(d.key)).map((d) => d.key);
+  const out = new Map();
+  for (const key of keys) {
+    const counts = new Map();
+    graph.forEachNode((_, attrs) => {
+      if (attrs[key] !== undefined && attrs[key] !== null && attrs[key] !== '') {
+        const v = String(attrs[key]);
+        counts.set(v, (counts.get(v) || 0) + 1);
+      }
+    });
+    if (counts.size > 0) out.set(key, [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([v]) => v));
+  }
+  return out;
+}
+
+function swatch(color) {
+  const el = element('span', undefined, { class: 'swatch', 'aria-hidden': 'true' });
+  // CSSOM, not a style attribute: the page's CSP allows no inline styles.
+  el.style.background = color;
+  return el;
+}
+
+function showLegend(key) {
+  const legend = $('category-legend');
+  if (!legend) return;
+  legend.replaceChildren();
+  const colors = state.categoryColors.get(key);
+  legend.hidden = !colors;
+  if (!colors) return;
+  for (const [value, color] of colors) {
+    const li = element('li');
+    li.append(swatch(color), document.createTextNode(` ${value}`));
+    legend.append(li);
+  }
+  const none = element('li');
+  none.append(swatch(NO_VALUE), document.createTextNode(' no value'));
+  legend.append(none);
 }
 
 /// Filters change rarely and reducers run per node and edge on every refresh, so the hidden
@@ -137,6 +189,24 @@ function filtersChanged(graph, renderer) {
   countVisible(graph);
 }
 
+function buildCategories(graph, renderer, declarations) {
+  const found = categories(graph, declarations);
+  const colorBy = $('color-by');
+  const filter = $('filter-category');
+  for (const [key, values] of found) {
+    state.categoryColors.set(key, new Map(values.map((v, i) => [v, CATEGORY_PALETTE[i % CATEGORY_PALETTE.length]])));
+    colorBy.append(element('option', `Category: ${key}`, { value: `category:${key}` }));
+    const group = element('optgroup', undefined, { label: key });
+    values.forEach((v) => group.append(element('option', v, { value: JSON.stringify([key, v]) })));
+    filter.append(group);
+  }
+  filter.closest('div').hidden = found.size === 0;
+  filter.addEventListener('change', () => {
+    state.category = filter.value === '' ? null : (([key, value]) => ({ key, value }))(JSON.parse(filter.value));
+    filtersChanged(graph, renderer);
+  });
+}
+
 function buildFilters(graph, renderer) {
   const kinds = new Set();
   const communities = new Set();
@@ -179,6 +249,7 @@ function buildFilters(graph, renderer) {
   $('color-by').value = state.colorBy;
   $('color-by').addEventListener('change', (event) => {
     state.colorBy = event.target.value;
+    showLegend(state.colorBy.startsWith('category:') ? state.colorBy.slice('category:'.length) : null);
     renderer.refresh();
   });
   $('size-by').addEventListener('change', (event) => {
@@ -277,6 +348,10 @@ async function main() {
       const out = { ...attrs };
       if (state.sizeBy === 'degree') out.size = nodeSize(graph, node, attrs);
       if (state.colorBy === 'community' && attrs.community_color) out.color = attrs.community_color;
+      if (state.colorBy.startsWith('category:')) {
+        const key = state.colorBy.slice('category:'.length);
+        out.color = state.categoryColors.get(key)?.get(String(attrs[key] ?? '')) ?? NO_VALUE;
+      }
       const focus = state.hovered ?? state.selected;
       if (focus === null) return out;
       if (node === focus) {
@@ -317,6 +392,7 @@ async function main() {
   renderer.on('clickNode', ({ node }) => select(graph, renderer, node));
   renderer.on('clickStage', () => select(graph, renderer, null));
 
+  buildCategories(graph, renderer, data.attributes?.node_attributes);
   buildFilters(graph, renderer);
   installSearch(graph, renderer);
   installLayout(graph, renderer);

@@ -12,6 +12,7 @@ pub mod networks;
 pub mod projects;
 pub mod sessions;
 pub mod web_pages;
+pub mod websites;
 
 use serde::Deserialize;
 

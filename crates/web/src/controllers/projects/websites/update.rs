@@ -6,6 +6,19 @@ use crate::error::{AppResult, ErrorEnvelope};
 use crate::extract::{ApiJson, ApiPath};
 use crate::state::AppState;
 
+/// One website with its curation, queries, pages and inlinks.
+#[utoipa::path(get, path = "/api/projects/{id}/websites/{website_id}", tag = "websites", security(("bearer" = [])),
+    params(("id" = i64, Path), ("website_id" = i64, Path)),
+    responses((status = 200, body = WebsiteView), (status = 404, body = ErrorEnvelope)))]
+pub async fn get_website(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath((id, website)): ApiPath<(store::ProjectId, store::WebsiteId)>,
+) -> AppResult<ApiJson<WebsiteView>> {
+    let website = curation::service::get_website(state.store.as_ref(), user.user.id, id, website).await?;
+    Ok(ApiJson(website))
+}
+
 /// Set a website's status (`in`, `out`, `undecided`; `null` for the project's default),
 /// name, categories (a `null` value removes one) or merge into another website's actor
 /// (`null` undoes it) (editors and owners).
