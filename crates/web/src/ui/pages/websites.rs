@@ -197,7 +197,7 @@ pub async fn save(
             let hit = found["items"].as_array().and_then(|items| {
                 items
                     .iter()
-                    .find(|w| w["unit"] == unit.as_str() || w["id"].to_string() == unit)
+                    .find(|w| w["unit"] == unit.as_str() || unit.parse::<i64>().is_ok_and(|id| w["id"] == id))
             });
             match hit {
                 Some(w) => w["id"].clone(),
