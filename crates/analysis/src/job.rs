@@ -120,7 +120,7 @@ fn left_out_record(corpus: &curation::Corpus, page: PageText) -> PageTermsRecord
     let reason = search::urlnorm::normalize(&page.url)
         .ok()
         .and_then(|u| corpus.refusal(&u))
-        .unwrap_or("not_in_corpus");
+        .unwrap_or(curation::corpus::NOT_IN_CORPUS);
     PageTermsRecord {
         page_id: page.id,
         crawl_id: page.crawl_id,

@@ -373,7 +373,14 @@ impl RunCrawl {
         // Links already on the frontier (seeds, earlier attempts) never count twice.
         let seen: HashSet<String> = store.frontier_urls(crawl.id).await?.into_iter().collect();
         let gate = self.gate(store).await;
+        let corpus = if config.depth > 1 {
+            let corpus = curation::Corpus::load(store.as_ref(), crawl.project_id, config.corpus).await?;
+            Some(Arc::new(corpus))
+        } else {
+            None
+        };
         Ok(CrawlRun {
+            corpus,
             store: store.clone(),
             fetcher,
             robots: RobotsCache::shared(

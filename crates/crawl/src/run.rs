@@ -65,6 +65,9 @@ pub(crate) struct CrawlRun {
     pub(crate) holder: String,
     /// How long a claim lasts without renewal.
     pub(crate) lease: Duration,
+    /// The project's curated corpus, for the links a job follows (`None` at depth 1, which
+    /// follows none); seeds were checked when the job was made.
+    pub(crate) corpus: Option<Arc<curation::Corpus>>,
 }
 
 /// Why a fetched document yielded no page text.
@@ -395,8 +398,8 @@ impl CrawlRun {
         }
     }
 
-    /// The links of a fetched page that go on the frontier, with those refused by caps or
-    /// the exclude list recorded as skipped.
+    /// The links of a fetched page that go on the frontier, with those refused by caps, the
+    /// exclude list or the curated corpus recorded as skipped.
     fn discover(&self, item: &FrontierItem, links: &[String]) -> Vec<NewFrontierUrl> {
         let follow = self.config.depth >= 3 || i32::from(self.config.depth) > item.depth + 1;
         if !follow {
@@ -426,7 +429,16 @@ impl CrawlRun {
                 LinkVerdict::Excluded => out.push(entry(Some("excluded"), &web)),
                 LinkVerdict::Follow => {
                     let on_site = budget.per_site.get(&site).copied().unwrap_or(0);
-                    if on_site >= site_cap || budget.total >= job_cap {
+                    // Only what was curated OUT: a link the job may follow into an undecided
+                    // website (its `include_domains`) was asked for.
+                    let refused = self
+                        .corpus
+                        .as_ref()
+                        .and_then(|c| c.refusal(&web))
+                        .filter(|reason| *reason == curation::corpus::CURATED_OUT);
+                    if let Some(reason) = refused {
+                        out.push(entry(Some(reason), &web));
+                    } else if on_site >= site_cap || budget.total >= job_cap {
                         out.push(entry(Some("cap"), &web));
                     } else {
                         *budget.per_site.entry(site.clone()).or_insert(0) += 1;

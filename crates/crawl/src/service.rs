@@ -104,7 +104,7 @@ pub async fn create_crawl(
             let skipped = if is_excluded(&config, &u) {
                 Some("excluded".to_owned())
             } else {
-                corpus.refusal(&u).map(str::to_owned)
+                corpus.seed_refusal(&u).map(str::to_owned)
             };
             seeds.push(NewFrontierUrl {
                 site: site_key(&u, config.scope),

@@ -47,7 +47,11 @@ fn project() -> (Vec<ProjectWebsite>, Vec<ProjectSearchResult>, Vec<ProjectPage>
                 outlinks: (0..40)
                     .map(|k| {
                         // Half the links stay on the site, half go anywhere (a skewed few).
-                        let target = if k % 2 == 0 { own } else { (next(&mut state) % SITES).pow(2) / SITES };
+                        let target = if k % 2 == 0 {
+                            own
+                        } else {
+                            (next(&mut state) % SITES).pow(2) / SITES
+                        };
                         format!("https://{}/x/{k}", site(target))
                     })
                     .collect(),
@@ -97,7 +101,11 @@ fn catalogue(c: &mut Criterion) {
     });
     let built = Catalogue::build(defaults, &stored, &results, &pages);
     group.bench_function("inlinks from IN for every website", |b| {
-        b.iter(|| (0..built.len()).map(|i| built.inlinks_from_in(i).len()).sum::<usize>())
+        b.iter(|| {
+            (0..built.len())
+                .map(|i| built.inlinks_from_in(i).len())
+                .sum::<usize>()
+        })
     });
     group.bench_function("resolve 20k page URLs to actors", |b| {
         b.iter(|| pages.iter().filter_map(|p| built.resolve_url(&p.url)).count())

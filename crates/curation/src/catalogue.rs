@@ -301,6 +301,11 @@ impl Catalogue {
             .any(|w| w.id.is_some() && (!matches!(w.unit, ActorUnit::Domain(_)) || w.merged_into.is_some()))
     }
 
+    /// What a website found this way starts as.
+    pub fn default_for(&self, origin: Origin) -> WebsiteStatus {
+        self.defaults.for_origin(origin)
+    }
+
     pub fn websites(&self) -> &[Website] {
         &self.websites
     }

@@ -6,6 +6,11 @@ use store::{ProjectId, Store, StoreError, WebsiteStatus};
 
 use crate::catalogue::{Catalogue, Defaults, Resolved};
 
+/// The reason given for leaving out a URL of an OUT website.
+pub const CURATED_OUT: &str = "curated_out";
+/// The reason given for leaving out a URL of an undecided website.
+pub const NOT_IN_CORPUS: &str = "not_in_corpus";
+
 /// Which websites a crawl, analysis or network takes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -62,13 +67,27 @@ impl Corpus {
 
     /// Why the corpus leaves a URL out (`None` when it takes it).
     pub fn refusal(&self, url: &search::urlnorm::WebUrl) -> Option<&'static str> {
+        self.refusal_of(self.catalogue.resolve(url).status)
+    }
+
+    /// The same for a seed a researcher gave: on a website the project has not seen yet it
+    /// starts as a crawled website does (the project's `search_status`), not as a link.
+    pub fn seed_refusal(&self, url: &search::urlnorm::WebUrl) -> Option<&'static str> {
         let resolved = self.catalogue.resolve(url);
-        if self.choice.keeps(resolved.status) {
+        let status = match resolved.actor {
+            Some(_) => resolved.status,
+            None => self.catalogue.default_for(crate::Origin::Crawl),
+        };
+        self.refusal_of(status)
+    }
+
+    fn refusal_of(&self, status: WebsiteStatus) -> Option<&'static str> {
+        if self.choice.keeps(status) {
             None
-        } else if resolved.status == WebsiteStatus::Out {
-            Some("curated_out")
+        } else if status == WebsiteStatus::Out {
+            Some(CURATED_OUT)
         } else {
-            Some("not_in_corpus")
+            Some(NOT_IN_CORPUS)
         }
     }
 }

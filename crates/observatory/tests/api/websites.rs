@@ -365,6 +365,58 @@ async fn hosts_and_prefixes_refine_websites_and_bad_input_changes_nothing() {
         .await;
     assert_error(again, StatusCode::CONFLICT, "conflict").await;
 
+    // A crawl following links leaves the OUT parts of a site alone: site0's seed is under
+    // the OUT prefix, and site1's page links to /p/1, now OUT, and to /p/2, which it fetches.
+    ok(c.app
+        .post_json(
+            &base,
+            Some(&c.token),
+            &json!({"unit": "site1.test/p/1", "status": "out"}),
+        )
+        .await)
+    .await;
+    let deeper = ok(c
+        .app
+        .post_json(
+            "/api/crawls",
+            Some(&c.token),
+            &json!({"name": "deeper", "session_ids": [c.session],
+                "config": {"depth": 2, "max_pages_per_site": 5, "delay_secs": 0, "timeout_secs": 5}}),
+        )
+        .await)
+    .await;
+    let deeper = wait_for_crawl(&c.app, deeper["id"].as_i64().unwrap(), &c.token).await;
+    assert_eq!(
+        deeper["counters"]["skipped_by_reason"]["curated_out"], 2,
+        "{deeper}"
+    );
+    let pages = ok(c
+        .app
+        .get(
+            &format!("/api/crawls/{}/pages?limit=100", deeper["id"]),
+            Some(&c.token),
+        )
+        .await)
+    .await;
+    let urls: Vec<&str> = pages["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["url"].as_str().unwrap())
+        .collect();
+    assert!(
+        urls.iter()
+            .any(|u| u.contains("site1.test") && u.ends_with("/p/2")),
+        "{urls:?}"
+    );
+    assert!(
+        !urls
+            .iter()
+            .any(|u| u.contains("site1.test") && u.ends_with("/p/1")),
+        "{urls:?}"
+    );
+    assert!(!urls.iter().any(|u| u.contains("site0.test")), "{urls:?}");
+
     // Bad input names its field and changes nothing.
     let site1 = c.website("site1.test").await;
     let res = c.patch(&site1["id"], json!({"status": "maybe"})).await;
