@@ -7,6 +7,7 @@
 pub mod backbone;
 pub mod build;
 pub mod community;
+pub mod compare;
 pub mod export;
 pub mod layout;
 mod model;
@@ -16,5 +17,7 @@ mod refine;
 mod rng;
 pub mod stats;
 
-pub use model::{AttrDecl, AttrType, AttrValue, Attrs, Edge, Graph, GraphBuilder, Node, NodeKind};
+pub use model::{
+    AttrDecl, AttrType, AttrValue, Attrs, Edge, Graph, GraphBuilder, Node, NodeKind, format_float,
+};
 pub use refine::{CommunityOptions, RefineReport, Refinement, Step, refine};

@@ -38,6 +38,19 @@ pub enum NetworkAction {
         #[arg(long, default_value = "type")]
         color: ColorArg,
     },
+    /// Compare network A (before) with B (after), both of one type: a summary, then the
+    /// nodes and edges added and removed, weight changes, community churn, the biggest risers
+    /// and fallers (tab-separated), or everything as JSON.
+    Compare {
+        a: store::NetworkId,
+        b: store::NetworkId,
+        /// Entries per list.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// The whole comparison as one JSON object.
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a network.
     Delete { id: store::NetworkId },
 }
@@ -73,9 +86,13 @@ pub struct BuildArgs {
     pub jobs: Vec<store::CrawlId>,
     #[arg(long)]
     pub name: Option<String>,
-    /// What a website is: domain (registrable), host or url.
+    /// What a website is: domain (the project's actors: registrable domains unless curated
+    /// finer or merged), host or url.
     #[arg(long, default_value = "domain")]
     pub unit: String,
+    /// Which websites: in (the project's IN websites) or all.
+    #[arg(long, default_value = "in")]
+    pub corpus: String,
     /// query-website weight: inverse_rank, exponential_decay, linear or hits.
     #[arg(long, default_value = "inverse_rank")]
     pub weight: String,

@@ -81,6 +81,17 @@ async fn network(
             }
             Ok(())
         }
+        NetworkAction::Compare { a, b, limit, json } => {
+            let c = networks::compare::compare_networks(store.as_ref(), user.id, *a, *b, Some(*limit))
+                .await
+                .map_err(service_error)?;
+            if *json {
+                println!("{}", serde_json::to_string(&c)?);
+            } else {
+                print_comparison(&c);
+            }
+            Ok(())
+        }
         NetworkAction::Show { id } => {
             let n = networks::service::get_network(store.as_ref(), user.id, *id)
                 .await
@@ -131,6 +142,7 @@ fn params(args: &BuildArgs) -> anyhow::Result<Value> {
         .map(|onto| json!({"onto": onto, "measure": args.measure}));
     Ok(json!({
         "website_unit": args.unit,
+        "corpus": args.corpus,
         "weight": args.weight,
         "top": top,
         "min_df": args.min_df,
@@ -283,4 +295,66 @@ async fn print_summary(store: &dyn Store, owner: UserId, n: &Network) -> anyhow:
         println!("  community {c} ({} nodes): {}", nodes.len(), top.join(", "));
     }
     Ok(())
+}
+
+/// A comparison for the terminal: the summary, then one tab-separated row per change.
+fn print_comparison(c: &networks::compare::NetworkComparison) {
+    let s = &c.comparison.summary;
+    println!(
+        "{} {} → {}: nodes {} → {} (+{} −{}, Jaccard {:.3}); edges {} → {} (+{} −{}, {} reweighted, Jaccard {:.3})",
+        c.kind,
+        c.a,
+        c.b,
+        s.nodes_a,
+        s.nodes_b,
+        s.nodes_added,
+        s.nodes_removed,
+        s.node_jaccard,
+        s.edges_a,
+        s.edges_b,
+        s.edges_added,
+        s.edges_removed,
+        s.edges_changed,
+        s.edge_jaccard
+    );
+    let cmp = &c.comparison;
+    for n in &cmp.nodes_added {
+        println!("node+\t{}\t{}", n.id, n.label);
+    }
+    for n in &cmp.nodes_removed {
+        println!("node-\t{}\t{}", n.id, n.label);
+    }
+    let weight = |w: Option<f64>| w.map(graph::format_float).unwrap_or_default();
+    for e in &cmp.edges_added {
+        println!("edge+\t{}\t{}\t{}", e.source, e.target, weight(e.weight_b));
+    }
+    for e in &cmp.edges_removed {
+        println!("edge-\t{}\t{}\t{}", e.source, e.target, weight(e.weight_a));
+    }
+    for e in &cmp.edges_changed {
+        println!(
+            "edge~\t{}\t{}\t{} → {}",
+            e.source,
+            e.target,
+            weight(e.weight_a),
+            weight(e.weight_b)
+        );
+    }
+    for m in &cmp.communities {
+        let side = |c: Option<u32>| c.map_or("-".to_owned(), |c| c.to_string());
+        println!(
+            "community\t{} → {}\tJaccard {:.3}\t+{} −{}",
+            side(m.a),
+            side(m.b),
+            m.jaccard,
+            m.joined,
+            m.left
+        );
+    }
+    for d in &cmp.rising {
+        println!("rises\t{}\t{}\t{:+}", d.id, d.label, d.change);
+    }
+    for d in &cmp.falling {
+        println!("falls\t{}\t{}\t{:+}", d.id, d.label, d.change);
+    }
 }

@@ -202,8 +202,14 @@ fn fill(path: &str, ids: &BTreeMap<&'static str, i64>) -> String {
         .find(|(prefix, _)| path.starts_with(prefix))
         .map(|(_, kind)| *kind)
         .unwrap_or_else(|| panic!("{path}: which resource does {{id}} name? (add it to the test)"));
+    // `{other}` is a second thing of the same kind: a session to compare, or a network.
+    let other = if kind == "network" {
+        ids["network"]
+    } else {
+        ids["other_session"]
+    };
     path.replace("{id}", &ids[kind].to_string())
-        .replace("{other}", &ids["other_session"].to_string())
+        .replace("{other}", &other.to_string())
         .replace("{raw_id}", &ids["raw"].to_string())
         .replace("{user_id}", &ids["owner_user"].to_string())
         .replace("{website_id}", &ids["website"].to_string())

@@ -549,6 +549,38 @@ async fn crawls_and_pages_run_from_the_command_line() {
     let g: serde_json::Value =
         serde_json::from_slice(&std::fs::read(root.join("nouns.json")).unwrap()).unwrap();
     assert!(!g["nodes"].as_array().unwrap().is_empty());
+    // The same network over every website, whatever its status, compared with the first:
+    // nothing is curated here, so nothing moved.
+    let out = run(vec![
+        "network",
+        "--as",
+        "alice",
+        "build",
+        "--type",
+        "website-noun",
+        "--job",
+        "1",
+        "--min-df",
+        "1",
+        "--backbone",
+        "disparity",
+        "--alpha",
+        "0.5",
+        "--corpus",
+        "all",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(vec!["network", "--as", "alice", "compare", "1", "2"]).await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
+    assert!(stdout.starts_with("website-noun 1 → 2: nodes "), "{stdout}");
+    assert!(stdout.contains("(+0 −0, Jaccard 1.000)"), "{stdout}");
+    let out = run(vec!["network", "--as", "alice", "compare", "1", "2", "--json"]).await;
+    let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(c["summary"]["edges_changed"], 0, "{c}");
+    let out = run(vec!["network", "--as", "alice", "compare", "1", "9"]).await;
+    assert!(!out.status.success());
     let out = run(vec![
         "network",
         "--as",

@@ -124,6 +124,12 @@ impl Corpus {
             .await
     }
 
+    /// The id of the newest network.
+    async fn newest_network(&self) -> i64 {
+        let list = ok(self.app.get("/api/networks?limit=1", Some(&self.token)).await).await;
+        list["items"][0]["id"].as_i64().unwrap()
+    }
+
     /// Builds a query–website network with default parameters and returns its graph.
     async fn network(&self) -> Value {
         let created = ok(self
@@ -250,6 +256,7 @@ async fn websites_are_found_prospected_and_curated_into_the_next_network() {
 
     let before = website_nodes(&c.network().await);
     assert_eq!(before, ["site:site0.test", "site:site1.test", "site:site2.test"]);
+    let first = c.newest_network().await;
 
     // OUT: site1 leaves the next network built with the same parameters.
     let site1 = c.website("site1.test").await;
@@ -262,6 +269,59 @@ async fn websites_are_found_prospected_and_curated_into_the_next_network() {
         website_nodes(&c.network().await),
         ["site:site0.test", "site:site2.test"]
     );
+
+    // The two maps compared: exactly site1 and its one edge left; nothing else moved.
+    let second = c.newest_network().await;
+    let compared = ok(c
+        .app
+        .get(&format!("/api/networks/{first}/compare/{second}"), Some(&c.token))
+        .await)
+    .await;
+    let s = &compared["summary"];
+    assert_eq!(
+        (
+            &s["nodes_removed"],
+            &s["nodes_added"],
+            &s["edges_removed"],
+            &s["edges_added"],
+            &s["edges_changed"]
+        ),
+        (&json!(1), &json!(0), &json!(1), &json!(0), &json!(0)),
+        "{compared}"
+    );
+    assert_eq!(compared["nodes_removed"][0]["id"], "site:site1.test");
+    assert_eq!(compared["type"], "query-website");
+    let itself = ok(c
+        .app
+        .get(
+            &format!("/api/networks/{second}/compare/{second}"),
+            Some(&c.token),
+        )
+        .await)
+    .await;
+    assert_eq!(
+        (
+            &itself["summary"]["node_jaccard"],
+            &itself["summary"]["edge_jaccard"]
+        ),
+        (&json!(1.0), &json!(1.0))
+    );
+    let res = c
+        .app
+        .get(
+            &format!("/api/networks/{first}/compare/{second}?limit=0"),
+            Some(&c.token),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await),
+        ["limit"]
+    );
+    let res = c
+        .app
+        .get(&format!("/api/networks/{first}/compare/999999"), Some(&c.token))
+        .await;
+    assert_error(res, StatusCode::NOT_FOUND, "not_found").await;
 
     // Merge: site2 joins site0's actor, which is one node with its name and categories.
     let site0_id = site0["id"].clone();
@@ -544,6 +604,35 @@ async fn hosts_and_prefixes_refine_websites_and_bad_input_changes_nothing() {
     let articles = c.website("site2.test/p").await;
     assert_eq!(articles["actor_categories"]["sector"], "ngo", "{articles}");
     assert_eq!(c.website("site1.test").await["status"], "out");
+
+    // Networks of different types do not compare; the refusal names both types.
+    let query_website = c.newest_network().await;
+    let hyperlink = ok(c
+        .app
+        .post_json(
+            "/api/networks",
+            Some(&c.token),
+            &json!({"type": "hyperlink", "scope": {"crawls": [deeper["id"]]}, "params": {"crawled_only": false}}),
+        )
+        .await)
+    .await;
+    c.app
+        .wait_for_job(hyperlink["job_id"].as_i64().unwrap(), &c.token)
+        .await;
+    let res = c
+        .app
+        .get(
+            &format!("/api/networks/{query_website}/compare/{}", hyperlink["id"]),
+            Some(&c.token),
+        )
+        .await;
+    let err = assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await;
+    assert_eq!(error_fields(&err), ["b"]);
+    let message = err["error"]["details"]["fields"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("query-website") && message.contains("hyperlink"),
+        "{message}"
+    );
 
     // Unknown list parameters are named.
     let res = c.app.get(&format!("{base}?sort=size"), Some(&c.token)).await;

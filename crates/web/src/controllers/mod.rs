@@ -112,6 +112,7 @@ pub fn api() -> OpenApiRouter<AppState> {
             networks::delete::delete_network
         ))
         .routes(routes!(networks::download::download_network))
+        .routes(routes!(networks::compare::compare_networks))
         .routes(routes!(pages::get::get_page))
         .routes(routes!(pages::html::get_page_html))
         .routes(routes!(health::live))

@@ -1,6 +1,7 @@
 //! Networks: build one from search sessions and scraping jobs (queue `network`), follow
 //! it, list, download in four formats, delete.
 
+pub mod compare;
 pub mod create;
 pub mod delete;
 pub mod download;
