@@ -27,6 +27,82 @@ pub struct NetworkComparison {
     pub comparison: Comparison,
 }
 
+/// How a comparison is written as one file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ComparisonFormat {
+    /// Both networks' nodes and edges, each with `change` (added, removed, kept).
+    Gexf,
+    /// A dynamic GEXF: spell 1 is the first network, spell 2 the second.
+    DynamicGexf,
+}
+
+impl std::str::FromStr for ComparisonFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "gexf" => Ok(Self::Gexf),
+            "dynamic-gexf" => Ok(Self::DynamicGexf),
+            other => Err(format!("unknown format `{other}`: use gexf or dynamic-gexf")),
+        }
+    }
+}
+
+/// The two networks as one GEXF file (see [`ComparisonFormat`]).
+pub async fn export_comparison(
+    store: &dyn Store,
+    viewer: UserId,
+    a: NetworkId,
+    b: NetworkId,
+    format: ComparisonFormat,
+) -> Result<crate::service::ExportFile, ServiceError> {
+    let (network_a, bytes_a) = built(store, viewer, a).await?;
+    let (network_b, bytes_b) = built(store, viewer, b).await?;
+    same_type(&network_a, &network_b)?;
+    let mut meta = crate::service::export_meta(&network_b);
+    meta.title = format!("{} → {}", network_a.name, network_b.name);
+    meta.description = format!(
+        "network {a} ({}) compared with network {b} ({}); {}",
+        network_a.name,
+        network_b.name,
+        match format {
+            ComparisonFormat::Gexf => "`change` says whether a node or edge was added, removed or kept",
+            ComparisonFormat::DynamicGexf => "time 1 is the first network, time 2 the second",
+        }
+    );
+    let bytes = tokio::task::spawn_blocking(move || {
+        let ga = crate::export::decompress(&bytes_a).map_err(ServiceError::Export)?;
+        let gb = crate::export::decompress(&bytes_b).map_err(ServiceError::Export)?;
+        Ok::<_, ServiceError>(match format {
+            ComparisonFormat::Gexf => graph::export::changes_gexf(&ga, &gb, &meta),
+            ComparisonFormat::DynamicGexf => graph::export::dynamic_gexf(&ga, &gb, &meta),
+        })
+    })
+    .await
+    .map_err(|e| ServiceError::Internal(e.to_string()))??;
+    let suffix = match format {
+        ComparisonFormat::Gexf => "changes",
+        ComparisonFormat::DynamicGexf => "dynamic",
+    };
+    Ok(crate::service::ExportFile {
+        bytes: bytes.into_bytes(),
+        content_type: "application/gexf+xml",
+        file_name: format!("network-{a}-vs-{b}-{suffix}.gexf"),
+    })
+}
+
+fn same_type(a: &Network, b: &Network) -> Result<(), ServiceError> {
+    if a.kind == b.kind {
+        return Ok(());
+    }
+    Err(ServiceError::Invalid(vec![FieldIssue::new(
+        "b",
+        format!(
+            "network {} is {} and network {} is {}: only networks of one type compare",
+            a.id, a.kind, b.id, b.kind
+        ),
+    )]))
+}
+
 async fn built(store: &dyn Store, viewer: UserId, id: NetworkId) -> Result<(Network, Vec<u8>), ServiceError> {
     let network = get_network(store, viewer, id).await?;
     if network.status != SearchStatus::Done {
@@ -59,15 +135,7 @@ pub async fn compare_networks(
     }
     let (network_a, bytes_a) = built(store, viewer, a).await?;
     let (network_b, bytes_b) = built(store, viewer, b).await?;
-    if network_a.kind != network_b.kind {
-        return Err(ServiceError::Invalid(vec![FieldIssue::new(
-            "b",
-            format!(
-                "network {a} is {} and network {b} is {}: only networks of one type compare",
-                network_a.kind, network_b.kind
-            ),
-        )]));
-    }
+    same_type(&network_a, &network_b)?;
     let comparison = tokio::task::spawn_blocking(move || {
         let ga = crate::export::decompress(&bytes_a).map_err(ServiceError::Export)?;
         let gb = crate::export::decompress(&bytes_b).map_err(ServiceError::Export)?;

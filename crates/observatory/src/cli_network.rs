@@ -50,6 +50,13 @@ pub enum NetworkAction {
         /// The whole comparison as one JSON object.
         #[arg(long)]
         json: bool,
+        /// Also write both networks as one GEXF: every node and edge with `change`
+        /// (added, removed, kept), or with --dynamic one spell per network.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Write --out as a dynamic GEXF (Gephi's timeline).
+        #[arg(long, requires = "out")]
+        dynamic: bool,
     },
     /// Delete a network.
     Delete { id: store::NetworkId },

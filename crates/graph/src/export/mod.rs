@@ -3,12 +3,14 @@
 //! attributes; the standard node attributes are `kind`, `degree`, `weighted_degree` and
 //! `community`, with position, size and colour.
 
+mod changes;
 mod csv_tables;
 mod gexf;
 mod graphml;
 mod graphology;
 mod xml;
 
+pub use changes::{changes_gexf, dynamic_gexf, union};
 pub use csv_tables::{edges_csv, nodes_csv};
 pub use gexf::gexf;
 pub use graphml::graphml;

@@ -81,7 +81,14 @@ async fn network(
             }
             Ok(())
         }
-        NetworkAction::Compare { a, b, limit, json } => {
+        NetworkAction::Compare {
+            a,
+            b,
+            limit,
+            json,
+            out,
+            dynamic,
+        } => {
             let c = networks::compare::compare_networks(store.as_ref(), user.id, *a, *b, Some(*limit))
                 .await
                 .map_err(service_error)?;
@@ -89,6 +96,19 @@ async fn network(
                 println!("{}", serde_json::to_string(&c)?);
             } else {
                 print_comparison(&c);
+            }
+            if let Some(path) = out {
+                let format = if *dynamic {
+                    networks::compare::ComparisonFormat::DynamicGexf
+                } else {
+                    networks::compare::ComparisonFormat::Gexf
+                };
+                let file = networks::compare::export_comparison(store.as_ref(), user.id, *a, *b, format)
+                    .await
+                    .map_err(service_error)?;
+                std::fs::write(path, &file.bytes)
+                    .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+                eprintln!("wrote {}", path.display());
             }
             Ok(())
         }

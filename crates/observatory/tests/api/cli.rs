@@ -579,6 +579,20 @@ async fn crawls_and_pages_run_from_the_command_line() {
     let out = run(vec!["network", "--as", "alice", "compare", "1", "2", "--json"]).await;
     let c: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(c["summary"]["edges_changed"], 0, "{c}");
+    let out = run(vec![
+        "network",
+        "--as",
+        "alice",
+        "compare",
+        "1",
+        "2",
+        "--out",
+        "changes.gexf",
+        "--dynamic",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    crate::helpers::assert_valid_gexf(&root.join("changes.gexf"));
     let out = run(vec!["network", "--as", "alice", "compare", "1", "9"]).await;
     assert!(!out.status.success());
     let out = run(vec![

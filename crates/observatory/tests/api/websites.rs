@@ -306,6 +306,44 @@ async fn websites_are_found_prospected_and_curated_into_the_next_network() {
         ),
         (&json!(1.0), &json!(1.0))
     );
+    // Both maps as one file: static with `change`, and dynamic with one spell per map; both
+    // valid GEXF 1.3.
+    let dir = tempfile::tempdir().unwrap();
+    for format in ["gexf", "dynamic-gexf"] {
+        let res = c
+            .app
+            .get(
+                &format!("/api/networks/{first}/compare/{second}/download?format={format}"),
+                Some(&c.token),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{format}");
+        assert_eq!(res.headers()["content-type"], "application/gexf+xml");
+        let text = res.text().await.unwrap();
+        let path = dir.path().join(format!("{format}.gexf"));
+        std::fs::write(&path, &text).unwrap();
+        assert_valid_gexf(&path);
+        if format == "gexf" {
+            assert!(
+                text.contains("<attvalue for=\"change\" value=\"removed\"/>"),
+                "{text}"
+            );
+            assert_eq!(text.matches("<node id=").count(), 4, "the union of both maps");
+        } else {
+            assert!(text.contains("mode=\"dynamic\"") && text.contains("<spell start=\"1\" end=\"1\"/>"));
+        }
+    }
+    let res = c
+        .app
+        .get(
+            &format!("/api/networks/{first}/compare/{second}/download?format=svg"),
+            Some(&c.token),
+        )
+        .await;
+    assert_eq!(
+        error_fields(&assert_error(res, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed").await),
+        ["format"]
+    );
     let res = c
         .app
         .get(
