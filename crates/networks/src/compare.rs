@@ -34,6 +34,8 @@ pub enum ComparisonFormat {
     Gexf,
     /// A dynamic GEXF: spell 1 is the first network, spell 2 the second.
     DynamicGexf,
+    /// The union (as `Gexf`) as graphology JSON, for the viewer.
+    Json,
 }
 
 impl std::str::FromStr for ComparisonFormat {
@@ -42,7 +44,8 @@ impl std::str::FromStr for ComparisonFormat {
         match s {
             "gexf" => Ok(Self::Gexf),
             "dynamic-gexf" => Ok(Self::DynamicGexf),
-            other => Err(format!("unknown format `{other}`: use gexf or dynamic-gexf")),
+            "json" => Ok(Self::Json),
+            other => Err(format!("unknown format `{other}`: use gexf, dynamic-gexf or json")),
         }
     }
 }
@@ -67,6 +70,7 @@ pub async fn export_comparison(
         match format {
             ComparisonFormat::Gexf => "`change` says whether a node or edge was added, removed or kept",
             ComparisonFormat::DynamicGexf => "time 1 is the first network, time 2 the second",
+            ComparisonFormat::Json => "`change` says whether a node or edge was added, removed or kept",
         }
     );
     let bytes = tokio::task::spawn_blocking(move || {
@@ -75,18 +79,23 @@ pub async fn export_comparison(
         Ok::<_, ServiceError>(match format {
             ComparisonFormat::Gexf => graph::export::changes_gexf(&ga, &gb, &meta),
             ComparisonFormat::DynamicGexf => graph::export::dynamic_gexf(&ga, &gb, &meta),
+            ComparisonFormat::Json => {
+                graph::export::graphology(&graph::export::union(&ga, &gb), &meta, graph::export::ColorBy::Kind)
+                    .to_string()
+            }
         })
     })
     .await
     .map_err(|e| ServiceError::Internal(e.to_string()))??;
-    let suffix = match format {
-        ComparisonFormat::Gexf => "changes",
-        ComparisonFormat::DynamicGexf => "dynamic",
+    let (suffix, extension, content_type) = match format {
+        ComparisonFormat::Gexf => ("changes", "gexf", "application/gexf+xml"),
+        ComparisonFormat::DynamicGexf => ("dynamic", "gexf", "application/gexf+xml"),
+        ComparisonFormat::Json => ("changes", "json", "application/json"),
     };
     Ok(crate::service::ExportFile {
         bytes: bytes.into_bytes(),
-        content_type: "application/gexf+xml",
-        file_name: format!("network-{a}-vs-{b}-{suffix}.gexf"),
+        content_type,
+        file_name: format!("network-{a}-vs-{b}-{suffix}.{extension}"),
     })
 }
 

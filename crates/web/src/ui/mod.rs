@@ -55,6 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/networks", get(networks::list))
         .route("/networks/{id}", get(networks::show))
         .route("/networks/{id}/view", get(networks::viewer))
+        .route("/networks/{id}/compare", get(networks::compare))
         .route("/admin/users", get(admin::users))
         .route("/account", get(account::show))
         .route("/about", get(about::show))

@@ -266,6 +266,20 @@ try {
   await page.selectOption('#filter-category', '');
   await accessible(page, 'viewer (by category)');
 
+  step('compare the network with itself in the viewer: everything kept, the slider moves');
+  const networkPath = new URL(page.url()).pathname.replace(/\/view$/, '');
+  const networkId = networkPath.split('/').pop();
+  await page.goto(`${base}${networkPath}`);
+  await page.fill('#compare-with', networkId);
+  await page.click('form[action$="/compare"] button[type=submit]');
+  await page.waitForSelector('#viewer[data-ready="true"]', { timeout: LONG });
+  await expectText(page.locator('#category-legend'), /kept/, 'the change legend');
+  const shown = await expectText(page.locator('#viewer-status'), /Showing (\d+) of \1 nodes/, 'every node kept');
+  await page.locator('#compare-state').fill('0');
+  await expectText(page.locator('#compare-state-value'), /before/, 'the comparison slider');
+  await expectText(page.locator('#viewer-status'), new RegExp(shown.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'nothing was added, so before shows everything');
+  await accessible(page, 'viewer (comparison)');
+
   step('build a website–noun network with a disparity backbone');
   await page.goto(`${base}/networks`);
   await page.selectOption('#net-type', 'website-noun');

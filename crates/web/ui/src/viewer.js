@@ -8,6 +8,10 @@ import forceAtlas2 from 'graphology-layout-forceatlas2';
 import { downloadAsPNG } from '@sigma/export-image';
 
 const root = document.getElementById('viewer');
+// Two networks shown as one: every node and edge has `change` (added, removed, kept).
+const comparison = root?.dataset.comparison === 'true';
+const CHANGE_COLORS = new Map([['added', '#2ca02c'], ['removed', '#d62728'], ['kept', '#a1a1aa']]);
+const COMPARE_STATES = ['before', 'both', 'after'];
 const $ = (id) => document.getElementById(id);
 
 const state = {
@@ -25,7 +29,14 @@ const state = {
   categoryColors: new Map(),
   colorBy: root?.dataset.coloring === 'community' ? 'community' : 'type',
   sizeBy: 'server',
+  // In a comparison: `before` hides what was added, `after` what was removed.
+  compareState: 'both',
 };
+
+/// Whether the comparison state hides a node or edge with this `change`.
+function hiddenByState(change) {
+  return (state.compareState === 'before' && change === 'added') || (state.compareState === 'after' && change === 'removed');
+}
 
 function announce(text) {
   const status = $('viewer-status');
@@ -44,6 +55,7 @@ function passesFilters(graph, node, attrs) {
   if ((attrs.degree ?? graph.degree(node)) < state.minDegree) return false;
   if (state.community !== '' && String(attrs.community) !== state.community) return false;
   if (state.category && String(attrs[state.category.key] ?? '') !== state.category.value) return false;
+  if (comparison && hiddenByState(attrs.change)) return false;
   return true;
 }
 
@@ -201,6 +213,11 @@ function buildCategories(graph, renderer, declarations) {
     filter.append(group);
   }
   filter.closest('div').hidden = found.size === 0;
+  if (comparison && found.has('change')) {
+    state.categoryColors.set('change', CHANGE_COLORS);
+    state.colorBy = 'category:change';
+    showLegend('change');
+  }
   filter.addEventListener('change', () => {
     state.category = filter.value === '' ? null : (([key, value]) => ({ key, value }))(JSON.parse(filter.value));
     filtersChanged(graph, renderer);
@@ -289,6 +306,17 @@ function installSearch(graph, renderer) {
   });
 }
 
+function installComparison(graph, renderer) {
+  const slider = $('compare-state');
+  if (!comparison || !slider) return;
+  slider.addEventListener('input', () => {
+    state.compareState = COMPARE_STATES[Number(slider.value)] ?? 'both';
+    $('compare-state-value').textContent = state.compareState;
+    slider.setAttribute('aria-valuetext', state.compareState);
+    filtersChanged(graph, renderer);
+  });
+}
+
 function installLayout(graph, renderer) {
   const button = $('layout-toggle');
   let layout = null;
@@ -367,7 +395,14 @@ async function main() {
       }
       return out;
     },
-    edgeReducer: (edge, attrs) => {
+    edgeReducer: (edge, edgeAttrs) => {
+      let attrs = edgeAttrs;
+      if (comparison) {
+        if (hiddenByState(attrs.change)) return { ...attrs, hidden: true };
+        if (state.colorBy === 'category:change' && CHANGE_COLORS.has(attrs.change)) {
+          attrs = { ...attrs, color: CHANGE_COLORS.get(attrs.change) };
+        }
+      }
       const focus = state.hovered ?? state.selected;
       if (state.hidden.size === 0 && focus === null) return attrs;
       const source = graph.source(edge);
@@ -395,6 +430,7 @@ async function main() {
   buildCategories(graph, renderer, data.attributes?.node_attributes);
   buildFilters(graph, renderer);
   installSearch(graph, renderer);
+  installComparison(graph, renderer);
   installLayout(graph, renderer);
   showDetails(graph, renderer, null);
   $('zoom-in').addEventListener('click', () => renderer.getCamera().animatedZoom({ duration: 200 }));

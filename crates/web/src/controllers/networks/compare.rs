@@ -43,7 +43,8 @@ pub async fn compare_networks(
 pub struct CompareDownloadParams {
     /// `gexf` (default): both networks' nodes and edges with `change` (added, removed,
     /// kept) and edges' `weight_a` and `weight_b`; `dynamic-gexf`: one spell per network
-    /// (1, 2) for Gephi's timeline, with dynamic edge weights.
+    /// (1, 2) for Gephi's timeline, with dynamic edge weights; `json`: the union as
+    /// graphology JSON (the viewer's comparison mode).
     pub format: Option<String>,
 }
 

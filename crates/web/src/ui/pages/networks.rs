@@ -49,6 +49,40 @@ pub async fn show(ui: Ui, Path(id): Path<i64>) -> Result<Response, ApiFailure> {
     ))
 }
 
+#[derive(Debug, serde::Deserialize)]
+pub struct CompareWith {
+    /// The network to compare with (after).
+    with: String,
+}
+
+/// The form on a network's page: compare it with another network, in the viewer.
+pub async fn compare(ui: Ui, Path(id): Path<i64>, Query(q): Query<CompareWith>) -> Result<Response, ApiFailure> {
+    let other: i64 = q
+        .with
+        .trim()
+        .parse()
+        .map_err(|_| ApiFailure::bad_request("give the id of the network to compare with"))?;
+    let a = ui.get(&format!("/api/networks/{id}")).await?;
+    let b = ui.get(&format!("/api/networks/{other}")).await?;
+    // Checks the pair (one type, both built) before the viewer loads it.
+    let summary = ui.get(&format!("/api/networks/{id}/compare/{other}?limit=1")).await?;
+    let title = format!(
+        "{} → {}",
+        a["name"].as_str().unwrap_or("Network"),
+        b["name"].as_str().unwrap_or("Network")
+    );
+    Ok(ui.render(
+        "viewer.html",
+        "networks",
+        &title,
+        json!({
+            "network": {"id": id, "name": title},
+            "comparison": {"a": id, "b": other, "summary": summary["summary"]},
+            "coloring": "type",
+        }),
+    ))
+}
+
 pub async fn viewer(ui: Ui, Path(id): Path<i64>) -> Result<Response, ApiFailure> {
     let network = ui.get(&format!("/api/networks/{id}")).await?;
     let name = network["name"].as_str().unwrap_or("Network").to_owned();
