@@ -45,7 +45,9 @@ impl std::str::FromStr for ComparisonFormat {
             "gexf" => Ok(Self::Gexf),
             "dynamic-gexf" => Ok(Self::DynamicGexf),
             "json" => Ok(Self::Json),
-            other => Err(format!("unknown format `{other}`: use gexf, dynamic-gexf or json")),
+            other => Err(format!(
+                "unknown format `{other}`: use gexf, dynamic-gexf or json"
+            )),
         }
     }
 }
@@ -79,10 +81,12 @@ pub async fn export_comparison(
         Ok::<_, ServiceError>(match format {
             ComparisonFormat::Gexf => graph::export::changes_gexf(&ga, &gb, &meta),
             ComparisonFormat::DynamicGexf => graph::export::dynamic_gexf(&ga, &gb, &meta),
-            ComparisonFormat::Json => {
-                graph::export::graphology(&graph::export::union(&ga, &gb), &meta, graph::export::ColorBy::Kind)
-                    .to_string()
-            }
+            ComparisonFormat::Json => graph::export::graphology(
+                &graph::export::union(&ga, &gb),
+                &meta,
+                graph::export::ColorBy::Kind,
+            )
+            .to_string(),
         })
     })
     .await

@@ -216,12 +216,23 @@ impl Bed {
         unreachable!()
     }
 
+    /// The job once it has ended: the executor records the outcome just after the crawl
+    /// marks itself done, so a read at that moment may still see it running.
     async fn job(&self, token: &str, id: i64) -> Value {
-        self.get(0, token, &format!("/api/jobs/{id}"))
-            .await
-            .json()
-            .await
-            .unwrap()
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let job: Value = self
+                .get(0, token, &format!("/api/jobs/{id}"))
+                .await
+                .json()
+                .await
+                .unwrap();
+            let ended = matches!(job["status"].as_str(), Some("succeeded" | "failed" | "cancelled"));
+            if ended || Instant::now() >= deadline {
+                return job;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     /// Every process's log, for a failure's message.

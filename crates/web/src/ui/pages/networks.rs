@@ -56,7 +56,11 @@ pub struct CompareWith {
 }
 
 /// The form on a network's page: compare it with another network, in the viewer.
-pub async fn compare(ui: Ui, Path(id): Path<i64>, Query(q): Query<CompareWith>) -> Result<Response, ApiFailure> {
+pub async fn compare(
+    ui: Ui,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareWith>,
+) -> Result<Response, ApiFailure> {
     let other: i64 = q
         .with
         .trim()
@@ -65,7 +69,9 @@ pub async fn compare(ui: Ui, Path(id): Path<i64>, Query(q): Query<CompareWith>) 
     let a = ui.get(&format!("/api/networks/{id}")).await?;
     let b = ui.get(&format!("/api/networks/{other}")).await?;
     // Checks the pair (one type, both built) before the viewer loads it.
-    let summary = ui.get(&format!("/api/networks/{id}/compare/{other}?limit=1")).await?;
+    let summary = ui
+        .get(&format!("/api/networks/{id}/compare/{other}?limit=1"))
+        .await?;
     let title = format!(
         "{} → {}",
         a["name"].as_str().unwrap_or("Network"),
