@@ -120,19 +120,21 @@ fn jaccard(shared: usize, union: usize) -> f64 {
     }
 }
 
-/// Edges by their endpoints' ids (sorted for undirected graphs), with their weights.
-fn edges(graph: &Graph) -> BTreeMap<(String, String), f64> {
+/// An edge's endpoints by node id, in a fixed order for undirected graphs, so the same
+/// edge in two graphs has the same key.
+pub(crate) fn edge_key(graph: &Graph, source: u32, target: u32) -> Option<(String, String)> {
+    let s = graph.nodes.get(source as usize)?.id.clone();
+    let t = graph.nodes.get(target as usize)?.id.clone();
+    Some(if graph.directed || s <= t { (s, t) } else { (t, s) })
+}
+
+/// Edge weights by [`edge_key`] (parallel edges summed).
+pub(crate) fn edges(graph: &Graph) -> BTreeMap<(String, String), f64> {
     let mut out = BTreeMap::new();
     for e in &graph.edges {
-        let (Some(s), Some(t)) = (
-            graph.nodes.get(e.source as usize),
-            graph.nodes.get(e.target as usize),
-        ) else {
-            continue;
-        };
-        let (s, t) = (s.id.clone(), t.id.clone());
-        let key = if graph.directed || s <= t { (s, t) } else { (t, s) };
-        *out.entry(key).or_insert(0.0) += e.weight;
+        if let Some(key) = edge_key(graph, e.source, e.target) {
+            *out.entry(key).or_insert(0.0) += e.weight;
+        }
     }
     out
 }

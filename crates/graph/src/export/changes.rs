@@ -7,25 +7,9 @@ use std::fmt::Write;
 
 use super::xml::escape;
 use super::{ExportMeta, gexf};
+use crate::compare::{edge_key, edges as weights};
 use crate::model::{format_f32, format_float};
 use crate::{AttrDecl, AttrType, AttrValue, Graph, Node};
-
-fn edge_key(graph: &Graph, source: u32, target: u32) -> Option<(String, String)> {
-    let s = graph.nodes.get(source as usize)?.id.clone();
-    let t = graph.nodes.get(target as usize)?.id.clone();
-    Some(if graph.directed || s <= t { (s, t) } else { (t, s) })
-}
-
-/// Edge weights by endpoint ids.
-fn weights(graph: &Graph) -> BTreeMap<(String, String), f64> {
-    let mut out = BTreeMap::new();
-    for e in &graph.edges {
-        if let Some(k) = edge_key(graph, e.source, e.target) {
-            *out.entry(k).or_insert(0.0) += e.weight;
-        }
-    }
-    out
-}
 
 fn declare(into: &mut Vec<AttrDecl>, decls: &[AttrDecl]) {
     for d in decls {
