@@ -179,6 +179,7 @@ fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> Page
         .map(|n| NounTerm {
             lemma: plain(n.lemma),
             count: i64::from(n.count),
+            spans: n.spans,
         })
         .collect();
     record.entities = terms
@@ -189,6 +190,7 @@ fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> Page
             label: e.label.as_str().to_owned(),
             surface: plain(e.surface),
             count: i64::from(e.count),
+            spans: e.spans,
         })
         .collect();
     record.keywords = terms
@@ -198,6 +200,7 @@ fn analyse_page(models: &Models, page: &PageText, options: &TermOptions) -> Page
             phrase: plain(k.phrase),
             score: k.score,
             count: i64::from(k.count),
+            spans: k.spans,
         })
         .collect();
     record

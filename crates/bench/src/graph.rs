@@ -282,6 +282,7 @@ async fn stored_in(store: &dyn Store) -> anyhow::Result<f64> {
                         .map(|(t, c)| NounTerm {
                             lemma: format!("noun{t}"),
                             count: c,
+                            spans: Vec::new(),
                         })
                         .collect(),
                     entities: vec![],

@@ -318,6 +318,7 @@ mod tests {
             fetched_at: chrono::Utc.with_ymd_and_hms(2026, 11, 28, 7, 0, 0).unwrap(),
             rendered: false,
             render_error: None,
+            anchors: Vec::new(),
         }
     }
 

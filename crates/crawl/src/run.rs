@@ -281,6 +281,7 @@ impl CrawlRun {
         page.description = extracted.description.clone();
         page.published = extracted.published.clone();
         page.outlinks = extracted.links.clone();
+        page.anchors = extracted.anchors.clone();
         page.extraction_method = Some(format!("{:?}", extracted.method).to_lowercase());
         let links = self.discover(item, &extracted.links);
         FrontierResult {
@@ -383,6 +384,7 @@ impl CrawlRun {
             description: previous.description,
             published: previous.published,
             outlinks,
+            anchors: previous.anchors,
             extraction_method: previous.extraction_method,
             error_reason: None,
             fetched_at: Some(previous.fetched_at),

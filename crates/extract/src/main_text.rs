@@ -56,7 +56,31 @@ pub struct Extracted {
     /// then those in navigation, headers, footers, sidebars and banners (each group in
     /// document order), so caps on followed links spend themselves on content.
     pub links: Vec<String>,
+    /// Each link's anchor text (its first occurrence's, whitespace collapsed, at most
+    /// [`MAX_ANCHOR_CHARS`] characters; empty for an image link), parallel to `links`.
+    pub anchors: Vec<String>,
     pub method: Method,
+}
+
+/// Anchor texts are evidence of what a page called its target, not content: a hostile
+/// page's megabyte-long link text is cut here.
+pub const MAX_ANCHOR_CHARS: usize = 200;
+
+fn anchor_text(a: &scraper::ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for word in a.text().flat_map(str::split_whitespace) {
+        if out.chars().count() >= MAX_ANCHOR_CHARS {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    match out.char_indices().nth(MAX_ANCHOR_CHARS) {
+        Some((cut, _)) => out[..cut].to_owned(),
+        None => out,
+    }
 }
 
 /// Below this many characters a main text is treated as a miss and the fallback is tried.
@@ -111,6 +135,7 @@ pub fn extract_within(
         published: meta.published,
         html_lang: page.lang,
         links: page.links,
+        anchors: page.anchors,
         method,
     })
 }
@@ -258,6 +283,7 @@ struct PageFacts {
     description: Option<String>,
     lang: Option<String>,
     links: Vec<String>,
+    anchors: Vec<String>,
 }
 
 fn selector(css: &str) -> Option<Selector> {
@@ -287,6 +313,8 @@ impl PageFacts {
             .or_else(|| url.cloned());
         let mut links = Vec::new();
         let mut chrome_links = Vec::new();
+        let mut anchors = Vec::new();
+        let mut chrome_anchors = Vec::new();
         let mut seen = std::collections::HashSet::new();
         if let Some(sel) = selector("a[href]") {
             for a in doc.select(&sel) {
@@ -305,19 +333,23 @@ impl PageFacts {
                 if seen.insert(link.as_str().to_owned()) {
                     if in_page_chrome(&a) {
                         chrome_links.push(link.into());
+                        chrome_anchors.push(anchor_text(&a));
                     } else {
                         links.push(link.into());
+                        anchors.push(anchor_text(&a));
                     }
                 }
             }
         }
         links.append(&mut chrome_links);
+        anchors.append(&mut chrome_anchors);
         PageFacts {
             title: first_text("title").or_else(|| first_text("h1")),
             description: attr("meta[name=description]", "content")
                 .or_else(|| attr("meta[property='og:description']", "content")),
             lang: attr("html[lang]", "lang"),
             links,
+            anchors,
         }
     }
 }
@@ -440,6 +472,21 @@ mod tests {
             vec!["https://a.dk/y", "https://a.dk/x"],
             "whole words only: menuitem is not menu"
         );
+        assert_eq!(e.anchors, ["y", "x"], "anchors follow their links");
+    }
+
+    #[test]
+    fn anchor_texts_are_collapsed_and_bounded() {
+        let long = "ord ".repeat(50_000);
+        let html = format!(
+            r#"<p><a href="https://a.dk/1">  Vind
+            og  <b>sol</b> </a> <a href="https://a.dk/2"><img src="x.png"></a> <a href="https://a.dk/3">{long}</a> <a href="https://a.dk/1">igen</a></p>"#
+        );
+        let e = extract(&html, None, Strategy::Best).unwrap();
+        assert_eq!(e.links.len(), e.anchors.len());
+        assert_eq!(e.anchors[0], "Vind og sol", "the first anchor of a repeated link");
+        assert_eq!(e.anchors[1], "", "an image link has no text");
+        assert_eq!(e.anchors[2].chars().count(), MAX_ANCHOR_CHARS);
     }
 
     #[test]

@@ -27,11 +27,21 @@ impl Default for TermOptions {
     }
 }
 
+/// Where a term occurs: byte offsets `[start, end)` into the analysed text.
+pub type TextSpan = [u32; 2];
+
+/// How many occurrences of a term a page keeps the place of: enough for the three
+/// keyword-in-context snippets the evidence of an edge shows per page, and small enough
+/// that the store barely grows.
+pub const MAX_SPANS: usize = 3;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NounCount {
     /// Lowercased lemma: the grouping key.
     pub lemma: String,
     pub count: u32,
+    /// The first [`MAX_SPANS`] occurrences (the inflected forms, as written).
+    pub spans: Vec<TextSpan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +52,8 @@ pub struct EntityCount {
     pub normalized: String,
     pub label: EntityType,
     pub count: u32,
+    /// The first [`MAX_SPANS`] mentions, whatever their surface form.
+    pub spans: Vec<TextSpan>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -51,6 +63,8 @@ pub struct Keyword {
     /// RAKE score (sum over its words of degree / frequency); higher is more key.
     pub score: f64,
     pub count: u32,
+    /// The first [`MAX_SPANS`] occurrences, from the phrase's first word to its last.
+    pub spans: Vec<TextSpan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -80,6 +94,19 @@ fn termlike(lang: Lang, word: &str, min_length: usize) -> bool {
         && !is_stopword(lang, word)
 }
 
+fn span(start: usize, end: usize) -> TextSpan {
+    [
+        u32::try_from(start).unwrap_or(u32::MAX),
+        u32::try_from(end).unwrap_or(u32::MAX),
+    ]
+}
+
+fn remember(spans: &mut Vec<TextSpan>, at: TextSpan) {
+    if spans.len() < MAX_SPANS {
+        spans.push(at);
+    }
+}
+
 fn normalize_entity(lang: Lang, surface: &str) -> String {
     let mut s = surface
         .split_whitespace()
@@ -99,11 +126,11 @@ fn normalize_entity(lang: Lang, surface: &str) -> String {
 
 impl Analyzer {
     pub fn analyze(&self, text: &str, options: &TermOptions) -> PageTerms {
-        let mut nouns: HashMap<String, u32> = HashMap::new();
+        let mut nouns: HashMap<String, (u32, Vec<TextSpan>)> = HashMap::new();
         // normalized → (labels in order of appearance with counts, surface forms with counts)
         let mut entities: HashMap<String, EntityMentions> = HashMap::new();
         // RAKE: candidate phrases are runs of ADJ* (NOUN|PROPN)+ lemmas.
-        let mut phrases: Vec<Vec<String>> = Vec::new();
+        let mut phrases: Vec<(Vec<String>, TextSpan)> = Vec::new();
         let mut tokens = 0;
         for sentence in crate::sentences(text, self.lang) {
             let words: Vec<&str> = sentence.iter().map(|t| t.text.as_str()).collect();
@@ -114,20 +141,24 @@ impl Analyzer {
                 .zip(&tags)
                 .map(|(w, t)| self.lemma.lemma(w, *t).to_lowercase())
                 .collect();
-            for ((tag, lemma), word) in tags.iter().zip(&lemmas).zip(&words) {
+            for (((tag, lemma), word), token) in tags.iter().zip(&lemmas).zip(&words).zip(&sentence) {
                 let counted = *tag == Upos::Noun || (options.include_propn && *tag == Upos::Propn);
                 if counted && termlike(self.lang, word, 1) && termlike(self.lang, lemma, options.min_length) {
-                    *nouns.entry(lemma.clone()).or_default() += 1;
+                    let entry = nouns.entry(lemma.clone()).or_default();
+                    entry.0 += 1;
+                    remember(&mut entry.1, span(token.start, token.end));
                 }
             }
             if let Some(ner) = &self.ner {
                 for span in spans(&ner.label(&words, &tags)) {
-                    let surface = &text[sentence[span.start].start..sentence[span.end - 1].end];
+                    let (from, to) = (sentence[span.start].start, sentence[span.end - 1].end);
+                    let surface = &text[from..to];
                     let normalized = normalize_entity(self.lang, surface);
                     if normalized.is_empty() {
                         continue;
                     }
                     let entry = entities.entry(normalized).or_default();
+                    remember(&mut entry.spans, self::span(from, to));
                     match entry.labels.iter_mut().find(|(l, _)| *l == span.kind) {
                         Some((_, n)) => *n += 1,
                         None => entry.labels.push((span.kind, 1)),
@@ -139,28 +170,35 @@ impl Analyzer {
                 }
             }
             let mut run: Vec<String> = Vec::new();
+            let mut run_span: TextSpan = [0, 0];
             let mut has_noun = false;
-            for ((tag, lemma), word) in tags.iter().zip(&lemmas).zip(&words) {
+            for (((tag, lemma), word), token) in tags.iter().zip(&lemmas).zip(&words).zip(&sentence) {
                 let content = matches!(tag, Upos::Noun | Upos::Propn | Upos::Adj)
                     && termlike(self.lang, word, 1)
                     && termlike(self.lang, lemma, options.min_length);
                 let noun = matches!(tag, Upos::Noun | Upos::Propn);
+                let at = span(token.start, token.end);
                 if content && (noun || !has_noun) {
+                    if run.is_empty() {
+                        run_span = at;
+                    }
                     run.push(lemma.clone());
+                    run_span[1] = at[1];
                     has_noun |= noun;
                 } else {
                     if has_noun {
-                        phrases.push(std::mem::take(&mut run));
+                        phrases.push((std::mem::take(&mut run), run_span));
                     }
                     run.clear();
                     has_noun = false;
                     if content {
                         run.push(lemma.clone());
+                        run_span = at;
                     }
                 }
             }
             if has_noun {
-                phrases.push(run);
+                phrases.push((run, run_span));
             }
         }
         PageTerms {
@@ -172,10 +210,10 @@ impl Analyzer {
     }
 }
 
-fn sorted_nouns(nouns: HashMap<String, u32>) -> Vec<NounCount> {
+fn sorted_nouns(nouns: HashMap<String, (u32, Vec<TextSpan>)>) -> Vec<NounCount> {
     let mut out: Vec<NounCount> = nouns
         .into_iter()
-        .map(|(lemma, count)| NounCount { lemma, count })
+        .map(|(lemma, (count, spans))| NounCount { lemma, count, spans })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.lemma.cmp(&b.lemma)));
     out
@@ -186,6 +224,7 @@ struct EntityMentions {
     /// Labels in order of first appearance, with counts.
     labels: Vec<(EntityType, u32)>,
     surfaces: HashMap<String, u32>,
+    spans: Vec<TextSpan>,
 }
 
 /// One entity per normalized form and page: the recognizer may label `Shell` ORG in one
@@ -213,6 +252,7 @@ fn sorted_entities(entities: HashMap<String, EntityMentions>) -> Vec<EntityCount
                 normalized,
                 label,
                 count,
+                spans: mentions.spans,
             }
         })
         .collect();
@@ -228,24 +268,30 @@ fn sorted_entities(entities: HashMap<String, EntityMentions>) -> Vec<EntityCount
 /// RAKE (Rose et al. 2010) over noun-phrase candidates: a word's score is its degree (the
 /// summed lengths of the phrases it occurs in) over its frequency; a phrase scores the sum
 /// of its words'. Phrases are ranked by score, then count, then text.
-fn rake(phrases: Vec<Vec<String>>, keep: usize) -> Vec<Keyword> {
+fn rake(phrases: Vec<(Vec<String>, TextSpan)>, keep: usize) -> Vec<Keyword> {
     let mut frequency: HashMap<&str, f64> = HashMap::new();
     let mut degree: HashMap<&str, f64> = HashMap::new();
-    for p in &phrases {
+    for (p, _) in &phrases {
         for w in p {
             *frequency.entry(w).or_default() += 1.0;
             *degree.entry(w).or_default() += p.len() as f64;
         }
     }
-    let mut counts: HashMap<String, (u32, f64)> = HashMap::new();
-    for p in &phrases {
+    let mut counts: HashMap<String, (u32, f64, Vec<TextSpan>)> = HashMap::new();
+    for (p, at) in &phrases {
         let score: f64 = p.iter().map(|w| degree[w.as_str()] / frequency[w.as_str()]).sum();
-        let entry = counts.entry(p.join(" ")).or_insert((0, score));
+        let entry = counts.entry(p.join(" ")).or_insert((0, score, Vec::new()));
         entry.0 += 1;
+        remember(&mut entry.2, *at);
     }
     let mut out: Vec<Keyword> = counts
         .into_iter()
-        .map(|(phrase, (count, score))| Keyword { phrase, score, count })
+        .map(|(phrase, (count, score, spans))| Keyword {
+            phrase,
+            score,
+            count,
+            spans,
+        })
         .collect();
     out.sort_by(|a, b| {
         b.score
@@ -263,7 +309,7 @@ mod tests {
 
     #[test]
     fn rake_prefers_longer_recurring_phrases() {
-        let p = |s: &str| s.split(' ').map(str::to_owned).collect::<Vec<_>>();
+        let p = |s: &str| (s.split(' ').map(str::to_owned).collect::<Vec<_>>(), [0, 0]);
         let k = rake(
             vec![
                 p("grøn omstilling"),
@@ -285,6 +331,7 @@ mod tests {
         let mentions = |labels: Vec<(EntityType, u32)>| EntityMentions {
             labels,
             surfaces: HashMap::from([("Shell".to_owned(), 2)]),
+            spans: Vec::new(),
         };
         let one = |labels| sorted_entities(HashMap::from([("shell".to_owned(), mentions(labels))]));
         let tie = one(vec![(EntityType::Org, 1), (EntityType::Per, 1)]);

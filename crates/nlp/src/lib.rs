@@ -32,7 +32,7 @@ pub mod tfidf;
 pub mod tokenize;
 mod upos;
 
-pub use analyze::{Analyzer, EntityCount, Keyword, NounCount, PageTerms, TermOptions};
+pub use analyze::{Analyzer, EntityCount, Keyword, MAX_SPANS, NounCount, PageTerms, TermOptions, TextSpan};
 pub use codec::ModelError;
 pub use conllu::{Sentence, Word};
 pub use lemma::{EnglishRules, LemmaModel, LemmaTables};

@@ -97,3 +97,42 @@ fn an_english_page_groups_plurals_and_possessives() {
             .any(|e| e.normalized == "esbjerg" && e.label == EntityType::Loc)
     );
 }
+
+/// The evidence of an edge quotes where a term occurs; the spans kept must point at the
+/// words as written (an inflected form for a lemma, any surface for an entity).
+#[test]
+fn terms_keep_where_they_occur_in_the_text() {
+    let analyzer = nlp::models::analyzer(Lang::Da).unwrap();
+    let text = "Naboerne til vindmøllerne i Thy klager over støj fra vindmøllen. \
+                Statsminister Mette Frederiksen lovede en grøn omstilling.\n\n\
+                Mette Frederiksen gentog, at vindmøller og den grønne omstilling hører sammen. \
+                Flere vindmøller kommer. Endnu flere vindmøller.";
+    let terms = analyzer.analyze(text, &TermOptions::default());
+    let quoted = |[start, end]: [u32; 2]| &text[start as usize..end as usize];
+    let noun = terms.nouns.iter().find(|n| n.lemma == "vindmølle").unwrap();
+    assert_eq!(noun.count, 5, "{:?}", terms.nouns);
+    assert_eq!(noun.spans.len(), nlp::MAX_SPANS, "only the first few are kept");
+    let forms: Vec<&str> = noun.spans.iter().map(|s| quoted(*s)).collect();
+    assert_eq!(forms, ["vindmøllerne", "vindmøllen", "vindmøller"]);
+    for n in &terms.nouns {
+        assert!(!n.spans.is_empty() && n.spans.len() <= nlp::MAX_SPANS);
+        assert!(n.spans.windows(2).all(|w| w[0][0] < w[1][0]), "in text order");
+    }
+    let mette = terms
+        .entities
+        .iter()
+        .find(|e| e.normalized == "mette frederiksen")
+        .unwrap();
+    assert!(
+        mette.spans.iter().all(|s| quoted(*s) == "Mette Frederiksen"),
+        "{mette:?}"
+    );
+    assert_eq!(mette.spans.len(), 2);
+    let phrase = terms
+        .keywords
+        .iter()
+        .find(|k| k.phrase == "grøn omstilling")
+        .unwrap();
+    let forms: Vec<&str> = phrase.spans.iter().map(|s| quoted(*s)).collect();
+    assert_eq!(forms, ["grøn omstilling", "grønne omstilling"]);
+}

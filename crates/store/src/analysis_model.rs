@@ -72,6 +72,9 @@ pub struct PageText {
 pub struct NounTerm {
     pub lemma: String,
     pub count: i64,
+    /// Where its first occurrences are in the page's text (byte offsets `[start, end)`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<TermSpan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +84,8 @@ pub struct EntityTerm {
     pub label: String,
     pub surface: String,
     pub count: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<TermSpan>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -88,6 +93,32 @@ pub struct KeywordTerm {
     pub phrase: String,
     pub score: f64,
     pub count: i64,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spans: Vec<TermSpan>,
+}
+
+/// Where a term occurs in a page's main text: byte offsets `[start, end)`.
+pub type TermSpan = [u32; 2];
+
+/// Spans as stored: `start-end` pairs joined by commas; NULL when there are none.
+pub(crate) fn encode_spans(spans: &[TermSpan]) -> Option<String> {
+    if spans.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = spans.iter().map(|[s, e]| format!("{s}-{e}")).collect();
+    Some(parts.join(","))
+}
+
+/// Reads what [`encode_spans`] wrote; anything malformed is dropped rather than trusted.
+pub(crate) fn decode_spans(text: Option<&str>) -> Vec<TermSpan> {
+    let Some(text) = text else { return Vec::new() };
+    text.split(',')
+        .filter_map(|pair| {
+            let (s, e) = pair.split_once('-')?;
+            let (s, e) = (s.parse().ok()?, e.parse().ok()?);
+            (s < e).then_some([s, e])
+        })
+        .collect()
 }
 
 /// One page's analysis, as written and as read back.
@@ -139,6 +170,32 @@ impl std::str::FromStr for TermKind {
             "entities" => Ok(TermKind::Entities),
             "keywords" => Ok(TermKind::Keywords),
             other => Err(format!("unknown kind `{other}`: use nouns, entities or keywords")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn spans_round_trip_and_nothing_is_stored_for_none() {
+        assert_eq!(encode_spans(&[]), None);
+        let spans = vec![[0, 4], [17, 30]];
+        assert_eq!(encode_spans(&spans).as_deref(), Some("0-4,17-30"));
+        assert_eq!(decode_spans(encode_spans(&spans).as_deref()), spans);
+        assert!(decode_spans(None).is_empty());
+    }
+
+    proptest! {
+        /// A stored span list is never trusted blindly: whatever the column holds, reading
+        /// it gives well-formed spans or none, and never panics.
+        #[test]
+        fn decoding_arbitrary_text_gives_only_well_formed_spans(text in ".{0,80}") {
+            for [s, e] in decode_spans(Some(&text)) {
+                prop_assert!(s < e);
+            }
         }
     }
 }

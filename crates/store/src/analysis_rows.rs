@@ -88,6 +88,7 @@ pub(crate) struct PageAnalysisRow {
 pub(crate) struct NounRow {
     pub lemma: String,
     pub count: i32,
+    pub spans: Option<String>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -96,6 +97,7 @@ pub(crate) struct EntityRow {
     pub label: String,
     pub surface: String,
     pub count: i32,
+    pub spans: Option<String>,
 }
 
 #[derive(Debug, sqlx::FromRow)]
@@ -103,4 +105,5 @@ pub(crate) struct KeywordRow {
     pub phrase: String,
     pub score: f64,
     pub count: i32,
+    pub spans: Option<String>,
 }

@@ -161,20 +161,20 @@ where
         .await?;
         let Some(row) = row else { return Ok(None) };
         let nouns: Vec<crate::analysis_rows::NounRow> = sqlx::query_as(
-            "SELECT lemma, count FROM page_nouns WHERE page_id = $1 ORDER BY count DESC, lemma",
+            "SELECT lemma, count, spans FROM page_nouns WHERE page_id = $1 ORDER BY count DESC, lemma",
         )
         .bind(page)
         .fetch_all(self.sql_pool())
         .await?;
         let entities: Vec<crate::analysis_rows::EntityRow> = sqlx::query_as(
-            "SELECT normalized, label, surface, count FROM page_entities WHERE page_id = $1 \
+            "SELECT normalized, label, surface, count, spans FROM page_entities WHERE page_id = $1 \
              ORDER BY count DESC, normalized, label",
         )
         .bind(page)
         .fetch_all(self.sql_pool())
         .await?;
         let keywords: Vec<crate::analysis_rows::KeywordRow> = sqlx::query_as(
-            "SELECT phrase, score, count FROM page_keywords WHERE page_id = $1 ORDER BY score DESC, phrase",
+            "SELECT phrase, score, count, spans FROM page_keywords WHERE page_id = $1 ORDER BY score DESC, phrase",
         )
         .bind(page)
         .fetch_all(self.sql_pool())
@@ -191,6 +191,7 @@ where
                 .map(|n| crate::NounTerm {
                     lemma: n.lemma,
                     count: i64::from(n.count),
+                    spans: crate::analysis_model::decode_spans(n.spans.as_deref()),
                 })
                 .collect(),
             entities: entities
@@ -200,6 +201,7 @@ where
                     label: e.label,
                     surface: e.surface,
                     count: i64::from(e.count),
+                    spans: crate::analysis_model::decode_spans(e.spans.as_deref()),
                 })
                 .collect(),
             keywords: keywords
@@ -208,6 +210,7 @@ where
                     phrase: k.phrase,
                     score: k.score,
                     count: i64::from(k.count),
+                    spans: crate::analysis_model::decode_spans(k.spans.as_deref()),
                 })
                 .collect(),
         }))

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{Postgres, Transaction};
 
+use crate::analysis_model::encode_spans;
 use crate::network_sql::pack_terms;
 use crate::rows::saturating_i32;
 use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, PostgresStore, StoreResult, TermKind};
@@ -162,17 +163,27 @@ impl crate::backend::BulkWrites for PostgresStore {
         let nouns = pages
             .iter()
             .flat_map(|p| p.nouns.iter().map(move |n| (p.page_id.get(), n)));
-        let (noun_page, (lemma, count)): (Vec<i64>, (Vec<&str>, Vec<i32>)) = nouns
-            .map(|(page, n)| (page, (n.lemma.as_str(), saturating_i32(n.count))))
-            .unzip();
+        let (noun_page, (lemma, (count, spans))): (Vec<i64>, (Vec<&str>, (Vec<i32>, Vec<Option<String>>))) =
+            nouns
+                .map(|(page, n)| {
+                    (
+                        page,
+                        (
+                            n.lemma.as_str(),
+                            (saturating_i32(n.count), encode_spans(&n.spans)),
+                        ),
+                    )
+                })
+                .unzip();
         if !noun_page.is_empty() {
             sqlx::query(
-                "INSERT INTO page_nouns (page_id, lemma, count) \
-                 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::int4[])",
+                "INSERT INTO page_nouns (page_id, lemma, count, spans) \
+                 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::int4[], $4::text[])",
             )
             .bind(noun_page)
             .bind(lemma)
             .bind(count)
+            .bind(spans)
             .execute(&mut **tx)
             .await?;
         }
@@ -183,8 +194,8 @@ impl crate::backend::BulkWrites for PostgresStore {
             .collect();
         if !entities.is_empty() {
             sqlx::query(
-                "INSERT INTO page_entities (page_id, normalized, label, surface, count) \
-                 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::int4[])",
+                "INSERT INTO page_entities (page_id, normalized, label, surface, count, spans) \
+                 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::text[], $4::text[], $5::int4[], $6::text[])",
             )
             .bind(entities.iter().map(|(p, _)| *p).collect::<Vec<i64>>())
             .bind(
@@ -211,6 +222,12 @@ impl crate::backend::BulkWrites for PostgresStore {
                     .map(|(_, e)| saturating_i32(e.count))
                     .collect::<Vec<i32>>(),
             )
+            .bind(
+                entities
+                    .iter()
+                    .map(|(_, e)| encode_spans(&e.spans))
+                    .collect::<Vec<Option<String>>>(),
+            )
             .execute(&mut **tx)
             .await?;
         }
@@ -221,8 +238,8 @@ impl crate::backend::BulkWrites for PostgresStore {
             .collect();
         if !keywords.is_empty() {
             sqlx::query(
-                "INSERT INTO page_keywords (page_id, phrase, score, count) \
-                 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::float8[], $4::int4[])",
+                "INSERT INTO page_keywords (page_id, phrase, score, count, spans) \
+                 SELECT * FROM UNNEST($1::int8[], $2::text[], $3::float8[], $4::int4[], $5::text[])",
             )
             .bind(keywords.iter().map(|(p, _)| *p).collect::<Vec<i64>>())
             .bind(
@@ -237,6 +254,12 @@ impl crate::backend::BulkWrites for PostgresStore {
                     .iter()
                     .map(|(_, k)| saturating_i32(k.count))
                     .collect::<Vec<i32>>(),
+            )
+            .bind(
+                keywords
+                    .iter()
+                    .map(|(_, k)| encode_spans(&k.spans))
+                    .collect::<Vec<Option<String>>>(),
             )
             .execute(&mut **tx)
             .await?;

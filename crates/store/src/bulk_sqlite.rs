@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Sqlite, Transaction};
 
+use crate::analysis_model::encode_spans;
 use crate::network_sql::pack_terms;
 use crate::rows::saturating_i32;
 use crate::{NewFrontierUrl, NewSearchResult, PageTermsRecord, SqliteStore, StoreResult, TermKind};
@@ -133,11 +134,12 @@ impl crate::backend::BulkWrites for SqliteStore {
             .flat_map(|p| p.nouns.iter().map(move |n| (p.page_id, n)))
             .collect();
         for chunk in nouns.chunks(ROWS_PER_INSERT) {
-            let mut insert = QueryBuilder::new("INSERT INTO page_nouns (page_id, lemma, count) ");
+            let mut insert = QueryBuilder::new("INSERT INTO page_nouns (page_id, lemma, count, spans) ");
             insert.push_values(chunk, |mut row, (page, n)| {
                 row.push_bind(*page)
                     .push_bind(n.lemma.as_str())
-                    .push_bind(saturating_i32(n.count));
+                    .push_bind(saturating_i32(n.count))
+                    .push_bind(encode_spans(&n.spans));
             });
             insert.build().execute(&mut **tx).await?;
         }
@@ -147,14 +149,16 @@ impl crate::backend::BulkWrites for SqliteStore {
             .flat_map(|p| p.entities.iter().map(move |e| (p.page_id, e)))
             .collect();
         for chunk in entities.chunks(ROWS_PER_INSERT) {
-            let mut insert =
-                QueryBuilder::new("INSERT INTO page_entities (page_id, normalized, label, surface, count) ");
+            let mut insert = QueryBuilder::new(
+                "INSERT INTO page_entities (page_id, normalized, label, surface, count, spans) ",
+            );
             insert.push_values(chunk, |mut row, (page, e)| {
                 row.push_bind(*page)
                     .push_bind(e.normalized.as_str())
                     .push_bind(e.label.as_str())
                     .push_bind(e.surface.as_str())
-                    .push_bind(saturating_i32(e.count));
+                    .push_bind(saturating_i32(e.count))
+                    .push_bind(encode_spans(&e.spans));
             });
             insert.build().execute(&mut **tx).await?;
         }
@@ -164,12 +168,14 @@ impl crate::backend::BulkWrites for SqliteStore {
             .flat_map(|p| p.keywords.iter().map(move |k| (p.page_id, k)))
             .collect();
         for chunk in keywords.chunks(ROWS_PER_INSERT) {
-            let mut insert = QueryBuilder::new("INSERT INTO page_keywords (page_id, phrase, score, count) ");
+            let mut insert =
+                QueryBuilder::new("INSERT INTO page_keywords (page_id, phrase, score, count, spans) ");
             insert.push_values(chunk, |mut row, (page, k)| {
                 row.push_bind(*page)
                     .push_bind(k.phrase.as_str())
                     .push_bind(k.score)
-                    .push_bind(saturating_i32(k.count));
+                    .push_bind(saturating_i32(k.count))
+                    .push_bind(encode_spans(&k.spans));
             });
             insert.build().execute(&mut **tx).await?;
         }

@@ -212,6 +212,8 @@ pub struct NewPage {
     pub description: Option<String>,
     pub published: Option<String>,
     pub outlinks: Vec<String>,
+    /// Each outlink's anchor text, parallel to `outlinks` (empty for pages stored before).
+    pub anchors: Vec<String>,
     pub extraction_method: Option<String>,
     pub error_reason: Option<String>,
     pub fetched_at: Option<DateTime<Utc>>,
@@ -260,6 +262,10 @@ pub struct Page {
     pub fetched_at: DateTime<Utc>,
     pub rendered: bool,
     pub render_error: Option<String>,
+    /// Each outlink's anchor text, parallel to `outlinks` (kept out of the page's view:
+    /// it is evidence, read through the network evidence API).
+    #[serde(default, skip_serializing)]
+    pub anchors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]

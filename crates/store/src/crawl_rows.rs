@@ -98,6 +98,22 @@ pub(crate) struct PageRow {
     pub fetched_at: DateTime<Utc>,
     pub rendered: bool,
     pub render_error: Option<String>,
+    pub anchors: Option<Json<Value>>,
+}
+
+/// Stored anchor texts, kept parallel to the outlinks: an entry that is not a string reads
+/// as no text rather than shifting the rest.
+pub(crate) fn anchor_texts(anchors: Value) -> Vec<String> {
+    match anchors {
+        Value::Array(items) => items
+            .into_iter()
+            .map(|v| match v {
+                Value::String(s) => s,
+                _ => String::new(),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 impl From<PageRow> for Page {
@@ -129,6 +145,7 @@ impl From<PageRow> for Page {
             fetched_at: r.fetched_at,
             rendered: r.rendered,
             render_error: r.render_error,
+            anchors: r.anchors.map(|a| anchor_texts(a.0)).unwrap_or_default(),
         }
     }
 }

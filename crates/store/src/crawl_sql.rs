@@ -6,7 +6,7 @@ macro_rules! page_columns {
         "id, crawl_id, url, final_url, host, domain, depth, parent_url, redirects, status_code, \
          content_type, headers, content_hash, title, text, words, language, language_confidence, \
          description, published, outlinks, extraction_method, error_reason, fetched_at, rendered, \
-         render_error"
+         render_error, anchors"
     };
 }
 
@@ -356,12 +356,12 @@ where
                          parent_url, redirects, status_code, content_type, headers, content_hash, title, \
                          text, words, \
                          language, language_confidence, description, published, outlinks, extraction_method, \
-                         error_reason, fetched_at, rendered, render_error) VALUES ($1, \
+                         error_reason, fetched_at, rendered, render_error, anchors) VALUES ($1, \
                          (SELECT owner_id FROM crawl_jobs WHERE id = $1), $2, $3, $4, $5, $6, \
                          $7, $8, \
                          $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, \
                          $25, $26, \
-                         $27) RETURNING id",
+                         $27, $28) RETURNING id",
                     )
                     .bind(item.crawl_id)
                     .bind(project)
@@ -390,6 +390,7 @@ where
                     .bind(p.fetched_at.unwrap_or(now))
                     .bind(p.rendered)
                     .bind(&p.render_error)
+                    .bind((!p.anchors.is_empty()).then(|| sqlx::types::Json(serde_json::json!(p.anchors))))
                     .fetch_one(&mut *tx)
                     .await?,
                 ),

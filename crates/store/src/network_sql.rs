@@ -429,10 +429,12 @@ mod tests {
                 crate::NounTerm {
                     lemma: "vind".into(),
                     count: 2,
+                    spans: vec![[0, 4], [9, 13]],
                 },
                 crate::NounTerm {
                     lemma: "mølle".into(),
                     count: 1,
+                    spans: vec![[20, 26]],
                 },
             ],
             entities: vec![crate::EntityTerm {
@@ -440,6 +442,7 @@ mod tests {
                 label: "LOC".into(),
                 surface: "Esbjerg".into(),
                 count: 3,
+                spans: Vec::new(),
             }],
             keywords: vec![],
         };

@@ -200,6 +200,9 @@ async fn pages_and_terms(store: &dyn Store, report: &mut Report) -> anyhow::Resu
                     .map(|n| NounTerm {
                         lemma: format!("navneord{}", (n * 37 + p.id.get() as usize) % 5_000),
                         count: 1 + (n % 4) as i64,
+                        spans: (0..=(n % 3) as u32)
+                            .map(|i| [n as u32 * 40 + i * 9, n as u32 * 40 + i * 9 + 8])
+                            .collect(),
                     })
                     .collect(),
                 entities: (0..ENTITIES)
@@ -208,6 +211,7 @@ async fn pages_and_terms(store: &dyn Store, report: &mut Report) -> anyhow::Resu
                         label: "PER".into(),
                         surface: format!("Person {e}"),
                         count: 1,
+                        spans: vec![[e as u32 * 60, e as u32 * 60 + 8]],
                     })
                     .collect(),
                 keywords: (0..KEYWORDS)
@@ -215,6 +219,7 @@ async fn pages_and_terms(store: &dyn Store, report: &mut Report) -> anyhow::Resu
                         phrase: format!("nøgleord {k}"),
                         score: 1.0 / (k + 1) as f64,
                         count: 1,
+                        spans: vec![[k as u32 * 70, k as u32 * 70 + 10]],
                     })
                     .collect(),
             })

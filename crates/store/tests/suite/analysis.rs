@@ -71,6 +71,7 @@ fn record(page: &PageText, crawl: CrawlId, nouns: &[(&str, i64)]) -> PageTermsRe
             .map(|(l, c)| NounTerm {
                 lemma: (*l).into(),
                 count: *c,
+                spans: spans(*c),
             })
             .collect(),
         entities: vec![EntityTerm {
@@ -78,13 +79,20 @@ fn record(page: &PageText, crawl: CrawlId, nouns: &[(&str, i64)]) -> PageTermsRe
             label: "PER".into(),
             surface: "Mette Frederiksen".into(),
             count: 2,
+            spans: vec![[3, 20], [40, 57]],
         }],
         keywords: vec![KeywordTerm {
             phrase: "grøn omstilling".into(),
             score: 4.0,
             count: 2,
+            spans: vec![[70, 85]],
         }],
     }
+}
+
+/// Where a term with `count` occurrences was seen (the first three are kept).
+fn spans(count: i64) -> Vec<[u32; 2]> {
+    (0..count.min(3) as u32).map(|i| [i * 10, i * 10 + 5]).collect()
 }
 
 #[tokio::test]
@@ -155,11 +163,18 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
         terms.nouns[0],
         NounTerm {
             lemma: "vindmølle".into(),
-            count: 3
+            count: 3,
+            spans: vec![[0, 5], [10, 15], [20, 25]],
         },
         "most frequent first"
     );
     assert_eq!(terms.entities[0].surface, "Mette Frederiksen");
+    assert_eq!(
+        terms.entities[0].spans,
+        [[3, 20], [40, 57]],
+        "spans come back as written"
+    );
+    assert_eq!(terms.keywords[0].spans, [[70, 85]]);
     assert_eq!(terms.keywords[0].phrase, "grøn omstilling");
     assert!(s.page_terms(bob.id, pages[0].id).await.unwrap().is_none());
 
@@ -249,7 +264,8 @@ async fn runs_resume_replace_terms_and_count_nouns_per_website() {
         replaced.nouns,
         vec![NounTerm {
             lemma: "vindmølle".into(),
-            count: 1
+            count: 1,
+            spans: vec![[0, 5]],
         }]
     );
     assert_eq!(

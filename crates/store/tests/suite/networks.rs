@@ -93,6 +93,7 @@ async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> 
                     .map(|(l, c)| NounTerm {
                         lemma: (*l).into(),
                         count: *c,
+                        spans: Vec::new(),
                     })
                     .collect(),
                 entities: vec![],
