@@ -15,6 +15,8 @@ mod crawl_model;
 mod crawl_rows;
 mod crawl_sql;
 mod error;
+mod evidence_model;
+mod evidence_sql;
 mod ids;
 pub mod model;
 mod network_model;
@@ -45,6 +47,7 @@ use chrono::{DateTime, Utc};
 pub use analysis_model::*;
 pub use crawl_model::*;
 pub use error::{StoreError, StoreResult};
+pub use evidence_model::*;
 pub use ids::{
     ActivityId, AnalysisId, CrawlId, FrontierId, JobId, NetworkId, PageId, ProjectId, SearchQueryId,
     SearchResultId, SearchSessionId, UserId, WebsiteId,
@@ -463,6 +466,40 @@ pub trait NetworkStore: Send + Sync {
     ) -> StoreResult<Vec<PageOutlinks>>;
 }
 
+/// What the evidence behind a network's nodes and edges is read from. Each list is the
+/// candidates on the given registrable domains; the caller keeps those of the website it
+/// asks about (an actor may be a host or a URL prefix of a domain).
+#[async_trait]
+pub trait EvidenceStore: Send + Sync {
+    /// The sessions' results on these domains that were not excluded, in list order.
+    async fn search_evidence(
+        &self,
+        project: ProjectId,
+        sessions: &[SearchSessionId],
+        domains: &[String],
+    ) -> StoreResult<Vec<SearchEvidence>>;
+    /// The analysed pages (one per URL) of these scraping jobs on these domains that use
+    /// the term, by page id; `languages` (if any) keeps pages in those languages.
+    async fn term_pages(
+        &self,
+        project: ProjectId,
+        crawls: &[CrawlId],
+        term: TermKey<'_>,
+        domains: &[String],
+        languages: &[String],
+    ) -> StoreResult<Vec<TermPage>>;
+    /// The fetched pages (one per URL) of these scraping jobs on these domains, with their
+    /// outlinks and anchor texts, by page id.
+    async fn link_pages(
+        &self,
+        project: ProjectId,
+        crawls: &[CrawlId],
+        domains: &[String],
+    ) -> StoreResult<Vec<LinkPage>>;
+    /// The stored main texts of these pages of the project.
+    async fn page_texts(&self, project: ProjectId, pages: &[PageId]) -> StoreResult<Vec<(PageId, String)>>;
+}
+
 /// What makes crawling polite across every job, user and process: per-host gates and the
 /// shared robots.txt cache.
 #[async_trait]
@@ -483,6 +520,7 @@ pub trait Store:
     + PolitenessStore
     + AnalysisStore
     + NetworkStore
+    + EvidenceStore
     + WebsiteStore
     + Send
     + Sync

@@ -8,7 +8,7 @@ mod website_terms;
 
 pub use hyperlink::{HyperlinkOptions, PageLinks, hyperlink};
 pub use projection::{Measure, Side, project};
-pub use query_website::{QueryWebsiteOptions, RankWeight, SearchHit, query_website};
+pub use query_website::{QueryWebsiteOptions, RankWeight, SearchHit, query_key, query_website};
 pub use website_terms::{TermCount, TermKind, TermOptions, TopN, website_terms};
 
 use serde::{Deserialize, Serialize};
@@ -35,6 +35,6 @@ impl WebsiteUnit {
 }
 
 /// The id every builder gives a website node, so networks of one scope line up.
-pub(crate) fn website_id(site: &str) -> String {
+pub fn website_id(site: &str) -> String {
     format!("site:{site}")
 }

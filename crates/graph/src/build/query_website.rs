@@ -47,11 +47,20 @@ struct Link {
     list_length: u32,
 }
 
+/// A query's node key: its text with whitespace collapsed, without case.
+pub fn query_key(query: &str) -> String {
+    query
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
 /// Query nodes are the query text (whitespace collapsed, compared without case), one node
 /// for the same text across sessions; a website found several times for one query keeps
 /// its best rank and counts its hits.
 pub fn query_website(hits: &[SearchHit], options: QueryWebsiteOptions) -> Graph {
-    let key = |q: &str| q.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let key = query_key;
 
     // R per (session, query): a list's length is its last rank.
     let mut list_length: HashMap<(i64, String), u32> = HashMap::new();

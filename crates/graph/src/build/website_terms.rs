@@ -171,6 +171,17 @@ pub fn website_terms(counts: &[TermCount], kind: TermKind, options: &TermOptions
     b.declare_node_attr(AttrDecl::new("frequency", "Frequency", AttrType::Integer));
     b.declare_node_attr(AttrDecl::new("df", "Document frequency", AttrType::Integer));
     b.declare_node_attr(AttrDecl::new("terms", "Distinct terms", AttrType::Integer));
+    // With these an edge's weight can be recomputed by hand: count / occurrences × idf.
+    b.declare_node_attr(AttrDecl::new(
+        "occurrences",
+        "Term occurrences",
+        AttrType::Integer,
+    ));
+    b.declare_node_attr(AttrDecl::new(
+        "idf",
+        "Inverse document frequency",
+        AttrType::Double,
+    ));
     if kind == TermKind::Entity {
         b.declare_node_attr(AttrDecl::new("entity_type", "Entity type", AttrType::String));
     }
@@ -194,9 +205,9 @@ pub fn website_terms(counts: &[TermCount], kind: TermKind, options: &TermOptions
         }
         let site = sites[s];
         let w = b.node(&website_id(site), site, NodeKind::Website);
-        b.node_mut(w)
-            .attrs
-            .insert("terms".into(), AttrValue::Integer(list.len() as i64));
+        let attrs = &mut b.node_mut(w).attrs;
+        attrs.insert("terms".into(), AttrValue::Integer(list.len() as i64));
+        attrs.insert("occurrences".into(), AttrValue::Integer(total));
         for (score, t, n) in scored {
             if term_node[t] == u32::MAX {
                 let (term, label) = terms[t];
@@ -208,6 +219,7 @@ pub fn website_terms(counts: &[TermCount], kind: TermKind, options: &TermOptions
                 let attrs = &mut b.node_mut(node).attrs;
                 attrs.insert("frequency".into(), AttrValue::Integer(stats[t].frequency));
                 attrs.insert("df".into(), AttrValue::Integer(i64::from(stats[t].df)));
+                attrs.insert("idf".into(), AttrValue::Double(idf(stats[t].df)));
                 if let (TermKind::Entity, Some(l)) = (kind, label) {
                     attrs.insert("entity_type".into(), AttrValue::String(l.to_owned()));
                 }
@@ -272,6 +284,24 @@ mod tests {
         let wind = &g.nodes[node("noun:wind") as usize];
         assert_eq!(wind.attrs["df"], AttrValue::Integer(3));
         assert_eq!(wind.attrs["frequency"], AttrValue::Integer(13));
+
+        // Every weight is count / occurrences × idf from the exported attributes alone.
+        for e in &g.edges {
+            let int = |v: &AttrValue| match v {
+                AttrValue::Integer(i) => *i as f64,
+                other => panic!("not an integer: {other:?}"),
+            };
+            let site = &g.nodes[e.source as usize].attrs;
+            let AttrValue::Double(idf) = g.nodes[e.target as usize].attrs["idf"] else {
+                panic!("idf is a double")
+            };
+            let by_hand = int(&e.attrs["count"]) / int(&site["occurrences"]) * idf;
+            assert!((e.weight - by_hand).abs() < 1e-12, "{e:?}");
+        }
+        assert_eq!(
+            g.nodes[node("site:a.dk") as usize].attrs["occurrences"],
+            AttrValue::Integer(65)
+        );
 
         // max_df_share 0.7 drops wind (3/3 websites).
         let opts = TermOptions {

@@ -6,4 +6,4 @@
 ALTER TABLE page_nouns ADD COLUMN spans TEXT;
 ALTER TABLE page_entities ADD COLUMN spans TEXT;
 ALTER TABLE page_keywords ADD COLUMN spans TEXT;
-ALTER TABLE pages ADD COLUMN anchors TEXT;
+ALTER TABLE pages ADD COLUMN anchors JSONB;

@@ -5,6 +5,7 @@
 mod analysis;
 mod behaviour;
 mod crawl;
+mod evidence;
 mod helpers;
 mod networks;
 mod projects;

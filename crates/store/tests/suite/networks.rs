@@ -7,17 +7,20 @@ use store::*;
 
 use crate::helpers::{project_of, user};
 
-struct Fixture<'a> {
-    url: &'a str,
-    host: &'a str,
-    domain: &'a str,
-    language: &'a str,
-    outlinks: &'a [&'a str],
-    nouns: &'a [(&'a str, i64)],
+pub(crate) struct Fixture<'a> {
+    pub(crate) url: &'a str,
+    pub(crate) host: &'a str,
+    pub(crate) domain: &'a str,
+    pub(crate) language: &'a str,
+    pub(crate) outlinks: &'a [&'a str],
+    pub(crate) nouns: &'a [(&'a str, i64)],
+    /// The page's main text; each noun's span is its first occurrence there.
+    pub(crate) text: &'a str,
+    pub(crate) anchors: &'a [&'a str],
 }
 
 /// A scraping job whose pages are fetched and analysed.
-async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> CrawlId {
+pub(crate) async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> CrawlId {
     let crawl = s
         .create_crawl(NewCrawl {
             owner_id: owner,
@@ -47,7 +50,8 @@ async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> 
             domain: p.domain.into(),
             status_code: Some(200),
             headers: json!({}),
-            text: Some("text".into()),
+            text: Some(p.text.into()),
+            anchors: p.anchors.iter().map(|s| s.to_string()).collect(),
             language: Some(p.language.into()),
             outlinks: p.outlinks.iter().map(|s| s.to_string()).collect(),
             ..NewPage::default()
@@ -93,7 +97,11 @@ async fn analysed_crawl(s: &dyn Store, owner: UserId, pages: &[Fixture<'_>]) -> 
                     .map(|(l, c)| NounTerm {
                         lemma: (*l).into(),
                         count: *c,
-                        spans: Vec::new(),
+                        spans: p
+                            .text
+                            .find(l)
+                            .map(|at| vec![[at as u32, (at + l.len()) as u32]])
+                            .unwrap_or_default(),
                     })
                     .collect(),
                 entities: vec![],
@@ -123,6 +131,8 @@ async fn network_records_graphs_and_builder_rows() {
                 language: "da",
                 outlinks: &["https://dr.dk/x"],
                 nouns: &[("vind", 2)],
+                text: "text",
+                anchors: &[],
             },
             Fixture {
                 url: "https://dr.dk/b",
@@ -131,6 +141,8 @@ async fn network_records_graphs_and_builder_rows() {
                 language: "en",
                 outlinks: &[],
                 nouns: &[("wind", 5)],
+                text: "text",
+                anchors: &[],
             },
         ],
     )
@@ -146,6 +158,8 @@ async fn network_records_graphs_and_builder_rows() {
             language: "da",
             outlinks: &[],
             nouns: &[("vind", 3)],
+            text: "text",
+            anchors: &[],
         }],
     )
     .await;
