@@ -4,6 +4,8 @@
 //! maps it to a message in one place (`observatory::commands::service_error`).
 #![forbid(unsafe_code)]
 
+pub mod cursor;
+
 use jobs::SubmitError;
 use serde::Serialize;
 use store::StoreError;
@@ -33,6 +35,10 @@ pub enum ServiceError {
     /// No such thing, or not the caller's (never told apart).
     #[error("not found")]
     NotFound,
+    /// Something named inside a resource the caller may read is not there (a node id not in
+    /// the network); unlike [`ServiceError::NotFound`] its message names it.
+    #[error("{0}")]
+    Absent(String),
     /// The actor may not do this at all (a user administering accounts). Only for acts whose
     /// existence is public; anything owned by someone else is [`ServiceError::NotFound`].
     #[error("{0}")]

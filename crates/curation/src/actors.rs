@@ -83,6 +83,14 @@ impl ActorUnit {
         }
     }
 
+    /// The registrable domain the unit lies in.
+    pub fn domain(&self) -> String {
+        match self {
+            ActorUnit::Domain(d) => d.clone(),
+            ActorUnit::Host(h) | ActorUnit::Prefix { host: h, .. } => registrable_domain(h),
+        }
+    }
+
     /// `domain`, `host` or `prefix`.
     pub fn kind(&self) -> &'static str {
         match self {

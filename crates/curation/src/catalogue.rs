@@ -356,6 +356,24 @@ impl Catalogue {
         w.name.clone().unwrap_or_else(|| w.unit.key())
     }
 
+    /// The registrable domains an actor's units lie in, by its key (`tv2.dk`,
+    /// `tv2.dk/sport`); an actor the catalogue has not stored is its key's domain.
+    pub fn actor_domains(&self, key: &str) -> BTreeSet<String> {
+        let leads: Vec<usize> = (0..self.websites.len())
+            .filter(|&i| self.lead[i] == i && self.websites[i].unit.key() == key)
+            .collect();
+        let mut domains: BTreeSet<String> = (0..self.websites.len())
+            .filter(|&i| leads.contains(&self.lead[i]))
+            .map(|i| self.websites[i].unit.domain())
+            .collect();
+        if domains.is_empty()
+            && let Ok(unit) = ActorUnit::parse(key)
+        {
+            domains.insert(unit.domain());
+        }
+        domains
+    }
+
     /// The actors (leads) of the IN websites linking to `i`, not `i`'s own actor.
     pub fn inlinks_from_in(&self, i: usize) -> BTreeSet<usize> {
         let own = self.lead[i];
@@ -573,6 +591,13 @@ mod tests {
         let (dr, w) = by_key(&c, "dr.dk");
         assert_eq!((w.origin, w.id), (Origin::Link, None));
         assert_eq!(c.inlinks_from_in(dr).len(), 1);
+
+        // Where an actor's pages are: the domains of every unit it is made of.
+        let domains = |key: &str| c.actor_domains(key).into_iter().collect::<Vec<_>>();
+        assert_eq!(domains("tv2.dk"), ["tv2.dk"]);
+        assert_eq!(domains("tv2.dk/sport"), ["tv2.dk"]);
+        assert_eq!(domains("never-seen.example"), ["never-seen.example"]);
+        assert_eq!(domains("www.shop.co.uk"), ["shop.co.uk"]);
     }
 
     #[test]

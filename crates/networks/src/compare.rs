@@ -116,7 +116,11 @@ fn same_type(a: &Network, b: &Network) -> Result<(), ServiceError> {
     )]))
 }
 
-async fn built(store: &dyn Store, viewer: UserId, id: NetworkId) -> Result<(Network, Vec<u8>), ServiceError> {
+pub(crate) async fn built(
+    store: &dyn Store,
+    viewer: UserId,
+    id: NetworkId,
+) -> Result<(Network, Vec<u8>), ServiceError> {
     let network = get_network(store, viewer, id).await?;
     if network.status != SearchStatus::Done {
         return Err(ServiceError::NotReady(format!(

@@ -169,7 +169,7 @@ pub fn build_and_refine(
     (graph, report)
 }
 
-fn spec_of(network: &Network) -> Result<(NetworkType, NetworkParams), JobError> {
+pub(crate) fn spec_of(network: &Network) -> Result<(NetworkType, NetworkParams), JobError> {
     let kind: NetworkType = network.kind.parse().map_err(JobError::Failed)?;
     let params: NetworkParams = serde_json::from_value(network.params.clone())
         .map_err(|e| JobError::Failed(format!("stored parameters are unreadable: {e}")))?;

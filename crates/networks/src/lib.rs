@@ -6,6 +6,7 @@
 
 pub mod compare;
 pub mod curated;
+pub mod evidence;
 pub mod export;
 pub mod job;
 pub mod load;

@@ -36,7 +36,7 @@ pub struct Loaded {
 /// A URL's website in the chosen unit, when the corpus takes it. With the `domain` unit a
 /// website is the URL's actor (the project's curation); `host` and `url` keep their own
 /// keys but still leave out what the corpus does not take.
-fn website_of(corpus: &Corpus, unit: WebsiteUnit, url: &str) -> Option<String> {
+pub(crate) fn website_of(corpus: &Corpus, unit: WebsiteUnit, url: &str) -> Option<String> {
     let web = search::urlnorm::normalize(url).ok()?;
     let actor = corpus.take(&web.normalized)?;
     Some(match unit {
@@ -44,6 +44,26 @@ fn website_of(corpus: &Corpus, unit: WebsiteUnit, url: &str) -> Option<String> {
         WebsiteUnit::Host => web.host,
         WebsiteUnit::Url => web.normalized,
     })
+}
+
+/// What the store groups term counts by for a website unit. Actors finer than a domain (a
+/// host, a URL prefix) or merged need the pages' URLs; otherwise the store sums per domain
+/// or host, which is much less to read.
+pub(crate) fn term_read_unit(corpus: &Corpus, unit: WebsiteUnit) -> SiteUnit {
+    match unit {
+        WebsiteUnit::Domain if corpus.catalogue.refined() => SiteUnit::Url,
+        WebsiteUnit::Domain => SiteUnit::Domain,
+        WebsiteUnit::Host => SiteUnit::Host,
+        WebsiteUnit::Url => SiteUnit::Url,
+    }
+}
+
+/// The URL a grouped site stands for when its website is resolved.
+pub(crate) fn site_url(read_unit: SiteUnit, site: &str) -> String {
+    match read_unit {
+        SiteUnit::Url => site.to_owned(),
+        SiteUnit::Domain | SiteUnit::Host => format!("http://{site}/"),
+    }
 }
 
 pub async fn load(
@@ -95,26 +115,15 @@ pub async fn load(
         NetworkType::QueryWebsite | NetworkType::Hyperlink => None,
     };
     if let Some((stored, built)) = term_kind {
-        // Actors finer than a domain (a host, a URL prefix) or merged need the pages' URLs;
-        // otherwise the store sums per domain or host, which is much less to read.
-        let read_unit = match unit {
-            WebsiteUnit::Domain if corpus.catalogue.refined() => SiteUnit::Url,
-            WebsiteUnit::Domain => SiteUnit::Domain,
-            WebsiteUnit::Host => SiteUnit::Host,
-            WebsiteUnit::Url => SiteUnit::Url,
-        };
+        let read_unit = term_read_unit(&corpus, unit);
         let rows = store
             .network_term_counts(project, &crawls, stored, read_unit, &params.languages)
             .await?;
         inputs.rows = rows.len();
-        let as_url = |site: &str| match read_unit {
-            SiteUnit::Url => site.to_owned(),
-            SiteUnit::Domain | SiteUnit::Host => format!("http://{site}/"),
-        };
         let mut summed: HashMap<(String, String, Option<String>), i64> = HashMap::new();
         let mut order = Vec::new();
         for r in rows {
-            let Some(website) = website_of(&corpus, unit, &as_url(&r.site)) else {
+            let Some(website) = website_of(&corpus, unit, &site_url(read_unit, &r.site)) else {
                 continue;
             };
             let key = (website, r.term, r.label);

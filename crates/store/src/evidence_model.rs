@@ -23,6 +23,8 @@ pub struct SearchEvidence {
 pub struct TermPage {
     pub page_id: PageId,
     pub url: String,
+    pub host: String,
+    pub domain: String,
     pub title: Option<String>,
     pub count: i64,
     pub spans: Vec<TermSpan>,

@@ -21,6 +21,8 @@ struct SearchEvidenceRow {
 struct TermPageRow {
     page_id: crate::PageId,
     url: String,
+    host: String,
+    domain: String,
     title: Option<String>,
     count: i64,
     spans: Option<String>,
@@ -154,7 +156,7 @@ where
             format!(" AND a.language IN ({})", placeholders(next, languages.len()))
         };
         let sql = format!(
-            "SELECT p.id AS page_id, p.url, p.title, CAST(t.count AS BIGINT) AS count, t.spans \
+            "SELECT p.id AS page_id, p.url, p.host, a.domain, p.title, CAST(t.count AS BIGINT) AS count, t.spans \
              FROM {table} t JOIN page_analyses a ON a.page_id = t.page_id JOIN pages p ON p.id = t.page_id \
              WHERE t.page_id IN ({pages}) AND t.{column} = ${term_at}{label_filter} \
                 AND a.domain IN ({domain_list}){language_filter} \
@@ -181,6 +183,8 @@ where
             .map(|r| crate::TermPage {
                 page_id: r.page_id,
                 url: r.url,
+                host: r.host,
+                domain: r.domain,
                 title: r.title,
                 count: r.count,
                 spans: crate::analysis_model::decode_spans(r.spans.as_deref()),

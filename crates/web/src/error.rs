@@ -52,6 +52,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    /// A 404 whose message names what is missing inside a resource the caller may read.
+    #[error("{0}")]
+    Missing(String),
     #[error("{0}")]
     Conflict(String),
     #[error("request body is too large")]
@@ -101,7 +104,7 @@ impl AppError {
             AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
             AppError::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::NotFound | AppError::Missing(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             AppError::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::UnsupportedMediaType(_) => {
@@ -203,6 +206,7 @@ impl From<contract::ServiceError> for AppError {
         match e {
             E::Invalid(issues) => AppError::from_issues(issues),
             E::NotFound => AppError::NotFound,
+            E::Absent(m) => AppError::Missing(m),
             E::Conflict(m) | E::NotReady(m) => AppError::Conflict(m),
             E::Forbidden(m) => AppError::Forbidden(m),
             E::Store(e) => e.into(),

@@ -166,14 +166,11 @@ fn decode_hit_cursor(cursor: &str) -> Option<store::HitCursor> {
 }
 
 fn encode_cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("k1:{id}"))
+    contract::cursor::encode(id)
 }
 
 fn decode_cursor(cursor: &str) -> Option<i64> {
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).ok()?;
-    let text = std::str::from_utf8(&bytes).ok()?;
-    let id: i64 = text.strip_prefix("k1:")?.parse().ok()?;
-    (id > 0).then_some(id)
+    contract::cursor::decode(cursor)
 }
 
 #[cfg(test)]

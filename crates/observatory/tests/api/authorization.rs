@@ -208,11 +208,17 @@ fn fill(path: &str, ids: &BTreeMap<&'static str, i64>) -> String {
     } else {
         ids["other_session"]
     };
-    path.replace("{id}", &ids[kind].to_string())
+    let filled = path
+        .replace("{id}", &ids[kind].to_string())
         .replace("{other}", &other.to_string())
         .replace("{raw_id}", &ids["raw"].to_string())
         .replace("{user_id}", &ids["owner_user"].to_string())
-        .replace("{website_id}", &ids["website"].to_string())
+        .replace("{website_id}", &ids["website"].to_string());
+    // Required query parameters, so that what answers is the access check.
+    if path.ends_with("/evidence") {
+        return format!("{filled}?node=query%3Atopic%201");
+    }
+    filled
 }
 
 /// A valid body for a write, so that what answers is the access check, not validation.

@@ -16,6 +16,7 @@ mod crash;
 mod crawls;
 mod demo;
 mod errors;
+mod evidence;
 mod health;
 mod helpers;
 mod jobs;

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use crate::helpers::{TestApp, assert_error, assert_valid_gexf, error_fields};
 use crate::search::{app_with_serper, mock_serper, wait_for_session};
 
-async fn json(res: reqwest::Response) -> Value {
+pub(crate) async fn json(res: reqwest::Response) -> Value {
     let status = res.status();
     let body: Value = res.json().await.unwrap();
     assert!(status.is_success(), "{status}: {body}");
@@ -19,7 +19,7 @@ async fn json(res: reqwest::Response) -> Value {
 }
 
 /// Creates a network and waits for it to finish building.
-async fn build(app: &TestApp, token: &str, request: Value) -> Value {
+pub(crate) async fn build(app: &TestApp, token: &str, request: Value) -> Value {
     let res = app.post_json("/api/networks", Some(token), &request).await;
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let created = json(res).await;
@@ -34,7 +34,7 @@ async fn build(app: &TestApp, token: &str, request: Value) -> Value {
     panic!("network {id} did not finish");
 }
 
-async fn download(app: &TestApp, token: &str, id: i64, format: &str) -> (String, Vec<u8>) {
+pub(crate) async fn download(app: &TestApp, token: &str, id: i64, format: &str) -> (String, Vec<u8>) {
     let res = app
         .get(
             &format!("/api/networks/{id}/download?format={format}"),

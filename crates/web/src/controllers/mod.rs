@@ -114,6 +114,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(networks::download::download_network))
         .routes(routes!(networks::compare::compare_networks))
         .routes(routes!(networks::compare::download_comparison))
+        .routes(routes!(networks::evidence::network_evidence))
         .routes(routes!(pages::get::get_page))
         .routes(routes!(pages::html::get_page_html))
         .routes(routes!(health::live))

@@ -5,6 +5,7 @@ pub mod compare;
 pub mod create;
 pub mod delete;
 pub mod download;
+pub mod evidence;
 pub mod get;
 pub mod list;
 
