@@ -58,6 +58,27 @@ pub enum NetworkAction {
         #[arg(long, requires = "out")]
         dynamic: bool,
     },
+    /// Why an edge (--source and --target) or a node (--node) is there: search results,
+    /// the pages using a term with marked snippets ([[like this]]), linking pages with their
+    /// anchors, shared neighbours, or a node's heaviest edges; one tab-separated line each
+    /// (the heading and the next cursor go to stderr), or --json as the API answers.
+    Evidence {
+        id: store::NetworkId,
+        #[arg(long, requires = "target", conflicts_with = "node")]
+        source: Option<String>,
+        #[arg(long, requires = "source", conflicts_with = "node")]
+        target: Option<String>,
+        #[arg(long)]
+        node: Option<String>,
+        /// Items per page (1–200).
+        #[arg(long, default_value_t = networks::evidence::DEFAULT_LIMIT)]
+        limit: usize,
+        /// The cursor a previous page printed.
+        #[arg(long)]
+        cursor: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Delete a network.
     Delete { id: store::NetworkId },
 }

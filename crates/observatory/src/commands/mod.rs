@@ -10,6 +10,7 @@ pub mod eval;
 pub mod extract;
 pub mod graph;
 pub mod network;
+mod network_evidence;
 pub mod nlp;
 pub mod pages;
 pub mod project;

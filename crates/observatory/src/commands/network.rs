@@ -112,6 +112,32 @@ async fn network(
             }
             Ok(())
         }
+        NetworkAction::Evidence {
+            id,
+            source,
+            target,
+            node,
+            limit,
+            cursor,
+            json,
+        } => {
+            let query = networks::evidence::EvidenceQuery {
+                source: source.clone(),
+                target: target.clone(),
+                node: node.clone(),
+                cursor: cursor.clone(),
+                limit: Some(*limit),
+            };
+            let evidence = networks::evidence::network_evidence(store.as_ref(), user.id, *id, query)
+                .await
+                .map_err(service_error)?;
+            if *json {
+                println!("{}", serde_json::to_string(&evidence)?);
+            } else {
+                super::network_evidence::print(&evidence);
+            }
+            Ok(())
+        }
         NetworkAction::Show { id } => {
             let n = networks::service::get_network(store.as_ref(), user.id, *id)
                 .await

@@ -595,6 +595,60 @@ async fn crawls_and_pages_run_from_the_command_line() {
     crate::helpers::assert_valid_gexf(&root.join("changes.gexf"));
     let out = run(vec!["network", "--as", "alice", "compare", "1", "9"]).await;
     assert!(!out.status.success());
+    // Evidence: a node's heaviest edge, then that edge's pages with the term bracketed.
+    let out = run(vec![
+        "network",
+        "--as",
+        "alice",
+        "evidence",
+        "1",
+        "--json",
+        "--node",
+        "site:site0.test",
+    ])
+    .await;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let node: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let term: &'static str = node["items"][0]["node"]["id"].as_str().unwrap().to_owned().leak();
+    let label = node["items"][0]["node"]["label"].as_str().unwrap().to_owned();
+    let out = run(vec![
+        "network",
+        "--as",
+        "alice",
+        "evidence",
+        "1",
+        "--source",
+        "site:site0.test",
+        "--target",
+        term,
+    ])
+    .await;
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("TF-IDF"), "{}", text(&out.stderr));
+    let first = stdout.lines().next().unwrap();
+    assert_eq!(first.split('\t').count(), 4, "{first}");
+    let stem: String = label.chars().take(3).collect();
+    assert!(
+        first.to_lowercase().contains(&format!("[[{stem}")),
+        "{label}: {first}"
+    );
+    let out = run(vec![
+        "network",
+        "--as",
+        "alice",
+        "evidence",
+        "1",
+        "--node",
+        "noun:nowhere",
+    ])
+    .await;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("`noun:nowhere` is not in network 1"),
+        "{}",
+        text(&out.stderr)
+    );
     let out = run(vec![
         "network",
         "--as",
