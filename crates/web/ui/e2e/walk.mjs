@@ -305,6 +305,28 @@ try {
   await page.click('#layout-toggle');
   await screenshot(page, 'viewer-website-noun');
 
+  step('read the evidence behind the website–noun network: a node, then an edge from the keyboard');
+  await page.waitForSelector('#evidence[data-loaded]', { timeout: LONG });
+  await expectText(page.locator('#evidence [role=status]'), /Weighted degree/, 'node evidence summary');
+  if (await page.locator('#evidence li.evidence-edge').count() < 1) throw new Error('the node evidence lists no edges');
+  // From the keyboard: the first neighbour's evidence button.
+  await page.locator('#details .evidence-link').first().focus();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#evidence mark', { timeout: LONG });
+  const edgeTitle = (await page.locator('#details-title').textContent()).trim();
+  const [, term] = edgeTitle.split(' – ');
+  const marks = await page.locator('#evidence mark').allTextContents();
+  const stem = term.slice(0, 3).toLowerCase();
+  if (!marks.some((m) => m.toLowerCase().includes(stem))) throw new Error(`no marked match holds “${term}”: ${marks.join(', ')}`);
+  const focusedEvidence = await page.evaluate(() => document.activeElement?.id);
+  if (focusedEvidence !== 'evidence-title') throw new Error(`focus should move to the evidence, is on ${focusedEvidence}`);
+  await expectText(page.locator('#evidence [role=status]'), /TF-IDF .* = count \d+ \/ occurrences \d+ × idf/, 'the weight, recomputable');
+  const pageHref = await page.locator('#evidence li.evidence-page a').first().getAttribute('href');
+  if (!/^\/pages\/\d+$/.test(pageHref)) throw new Error(`the evidence should link to the page view, links to ${pageHref}`);
+  console.log(`  ${edgeTitle}: ${marks.length} marked matches, e.g. “${marks[0]}”`);
+  await accessible(page, 'viewer (edge evidence)');
+  await screenshot(page, 'viewer-evidence');
+
   step('the remaining pages');
   for (const [path, name] of [['/', 'dashboard (with jobs)'], ['/sessions', 'sessions'], ['/crawls', 'scraping jobs'],
     ['/account', 'account'], ['/admin/users', 'users'], ['/about', 'about'], [`${new URL(sessionUrl).pathname}`, 'session (done)'],

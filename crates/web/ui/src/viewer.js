@@ -6,6 +6,7 @@ import { EdgeLineProgram, NodePointProgram } from 'sigma/rendering';
 import FA2Layout from 'graphology-layout-forceatlas2/worker';
 import forceAtlas2 from 'graphology-layout-forceatlas2';
 import { downloadAsPNG } from '@sigma/export-image';
+import { showEvidence } from './evidence.js';
 
 const root = document.getElementById('viewer');
 // Two networks shown as one: every node and edge has `change` (added, removed, kept).
@@ -13,6 +14,8 @@ const comparison = root?.dataset.comparison === 'true';
 const CHANGE_COLORS = new Map([['added', '#2ca02c'], ['removed', '#d62728'], ['kept', '#a1a1aa']]);
 const COMPARE_STATES = ['before', 'both', 'after'];
 const $ = (id) => document.getElementById(id);
+// Where the evidence behind an edge or node is read (absent for a comparison).
+const evidenceEndpoint = root?.dataset.evidence;
 
 const state = {
   hidden: new Set(),
@@ -150,11 +153,43 @@ function showDetails(graph, renderer, node) {
     const button = element('button', label, { type: 'button', class: 'link' });
     button.addEventListener('click', () => select(graph, renderer, n));
     li.append(button);
+    if (evidenceEndpoint) {
+      const why = element('button', 'evidence', { type: 'button', class: 'link evidence-link', 'aria-label': `Evidence for the edge to ${label}` });
+      why.addEventListener('click', () => openEdge(graph, renderer, node, n));
+      li.append(document.createTextNode(' · '), why);
+    }
     list.append(li);
   });
   panel.append(list);
   if (neighbours.length > 200) panel.append(element('p', `… and ${neighbours.length - 200} more.`));
   $('details-title').focus();
+  if (evidenceEndpoint) {
+    const section = element('section', undefined, { id: 'evidence', 'aria-label': 'Evidence' });
+    panel.append(section);
+    showEvidence(section, evidenceEndpoint, { node }, 'What its weighted degree is made of',
+      (other) => openEdge(graph, renderer, node, other), false)
+      .catch((err) => { section.textContent = `The evidence failed: ${err.message}`; });
+  }
+}
+
+/// The evidence behind the edge between `a` and `b`, in the details panel. In a directed
+/// network the edge is asked for the way it runs.
+function openEdge(graph, renderer, a, b) {
+  const edge = graph.edge(a, b) ?? graph.edge(b, a);
+  if (edge === undefined) return;
+  const [source, target] = [graph.source(edge), graph.target(edge)];
+  const label = (n) => graph.getNodeAttribute(n, 'label') ?? n;
+  const panel = $('details');
+  panel.replaceChildren();
+  const back = element('button', `Back to ${label(a)}`, { type: 'button', class: 'secondary' });
+  back.addEventListener('click', () => select(graph, renderer, a));
+  const arrow = graph.type === 'directed' ? '→' : '–';
+  panel.append(back, element('h2', `${label(source)} ${arrow} ${label(target)}`, { id: 'details-title', tabindex: '-1' }));
+  const section = element('section', undefined, { id: 'evidence', 'aria-label': 'Evidence' });
+  panel.append(section);
+  announce(`Evidence for the edge ${label(source)} ${arrow} ${label(target)}.`);
+  showEvidence(section, evidenceEndpoint, { source, target }, 'Why this edge is here', (other) => openEdge(graph, renderer, source, other))
+    .catch((err) => { section.textContent = `The evidence failed: ${err.message}`; });
 }
 
 /// The nodes and edges whose drawing depends on `node` being in focus.
@@ -362,6 +397,9 @@ async function main() {
     hideLabelsOnMove: state.large,
     labelRenderedSizeThreshold: state.large ? 12 : 8,
     labelDensity: state.large ? 0.4 : 1,
+    // Clicking an edge opens its evidence; picking edges costs too much on large graphs,
+    // where the details panel's buttons reach the same evidence.
+    enableEdgeEvents: Boolean(evidenceEndpoint) && !state.large,
     // Sorting by z-index costs a sort of every node per refresh; large graphs do without.
     zIndex: !state.large,
     // Large graphs draw nodes as points and edges as lines: far less for the GPU to fill.
@@ -410,7 +448,8 @@ async function main() {
       if (state.hidden.has(source) || state.hidden.has(target)) return { ...attrs, hidden: true };
       if (focus === null) return attrs;
       const incident = source === focus || target === focus;
-      if (incident) return { ...attrs, color: '#c2410c', size: Math.max(attrs.size ?? 1, 2), zIndex: 1 };
+      // Thick enough to see, and to click for its evidence.
+      if (incident) return { ...attrs, color: '#c2410c', size: Math.max(attrs.size ?? 1, 3), zIndex: 1 };
       return state.large ? attrs : { ...attrs, hidden: true };
     },
   });
@@ -426,6 +465,9 @@ async function main() {
   });
   renderer.on('clickNode', ({ node }) => select(graph, renderer, node));
   renderer.on('clickStage', () => select(graph, renderer, null));
+  if (evidenceEndpoint) {
+    renderer.on('clickEdge', ({ edge }) => openEdge(graph, renderer, graph.source(edge), graph.target(edge)));
+  }
 
   buildCategories(graph, renderer, data.attributes?.node_attributes);
   buildFilters(graph, renderer);
