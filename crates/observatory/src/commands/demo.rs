@@ -209,6 +209,8 @@ pub struct Summary {
     pub communities: Vec<String>,
     pub files: Vec<PathBuf>,
     pub networks: Vec<Network>,
+    /// Why each network's heaviest edge is there.
+    pub evidence: Vec<super::demo_evidence::EdgeEvidence>,
 }
 
 impl Summary {
@@ -226,6 +228,10 @@ impl Summary {
         println!("\ncommunities of the website–noun network (biggest members first):");
         for c in &self.communities {
             println!("  {c}");
+        }
+        println!("\nwhy the heaviest edges are there (`observatory network evidence` says more):");
+        for e in &self.evidence {
+            println!("  {}", e.line);
         }
         println!("\nfiles in {}:", out.display());
         for f in &self.files {
@@ -502,6 +508,24 @@ async fn stages(
             },
             json!({}),
         ),
+        (
+            "website-keyword",
+            NetworkType::WebsiteKeyword,
+            NetworkScope {
+                sessions: vec![],
+                crawls: vec![crawl.id],
+            },
+            json!({}),
+        ),
+        (
+            "hyperlink",
+            NetworkType::Hyperlink,
+            NetworkScope {
+                sessions: vec![],
+                crawls: vec![crawl.id],
+            },
+            json!({}),
+        ),
     ];
     let mut built = Vec::new();
     let mut files = Vec::new();
@@ -551,6 +575,17 @@ async fn stages(
         t.elapsed(),
     ));
 
+    let t = Instant::now();
+    let evidence = super::demo_evidence::heaviest_edges(store, owner, &built).await?;
+    stages.push((
+        "evidence".to_owned(),
+        format!(
+            "the heaviest edge of each of {} networks, explained",
+            evidence.len()
+        ),
+        t.elapsed(),
+    ));
+
     let communities = match built.iter().find(|n| n.kind == "website-noun") {
         Some(n) => communities(store, owner, n.id).await?,
         None => Vec::new(),
@@ -565,6 +600,7 @@ async fn stages(
         communities,
         files,
         networks: built,
+        evidence,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod cleanup;
 pub mod crawl;
 pub mod demo;
 pub mod demo_curation;
+pub mod demo_evidence;
 pub mod eval;
 pub mod extract;
 pub mod graph;

@@ -78,12 +78,13 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
     let analysed: usize = analysis.split(" pages analysed").next().unwrap().parse().unwrap();
     assert!(analysed * 10 >= fetched * 8, "{analysis} of {crawl}");
 
-    assert_eq!(summary.networks.len(), 3);
+    assert_eq!(summary.networks.len(), 5);
     for n in &summary.networks {
         assert_eq!(n.status, store::SearchStatus::Done, "{n:?}");
         let stats = &n.report.as_ref().unwrap()["statistics"];
         let kinds = stats["nodes_by_kind"].as_object().unwrap();
-        assert!(kinds.len() >= 2, "both node types in {}: {stats}", n.kind);
+        let want = if n.kind == "hyperlink" { 1 } else { 2 };
+        assert!(kinds.len() >= want, "both node types in {}: {stats}", n.kind);
         assert!(
             n.node_count.unwrap() >= 20 && n.edge_count.unwrap() >= 20,
             "{} {stats}",
@@ -94,7 +95,7 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
     assert!(summary.top_nouns.len() >= 5 && summary.top_entities.len() >= 3);
     assert!(summary.communities.len() >= 2);
 
-    assert_eq!(summary.files.len(), 12);
+    assert_eq!(summary.files.len(), 20);
     for f in &summary.files {
         assert!(std::fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         if f.extension().is_some_and(|e| e == "gexf") {
@@ -143,9 +144,94 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
             assert!(websites.iter().any(|w| w.label == "Vestkysten Nyt"), "{networks}");
         }
     }
+    check_evidence(&run.summary.evidence);
+
     let query_website = std::fs::read_to_string(dir.path().join("demo-query-website.gexf")).unwrap();
     assert!(
         query_website.contains("<attribute id=\"sector\" title=\"sector\" type=\"string\"/>"),
         "the sector is a declared attribute"
     );
+}
+
+/// The evidence behind the heaviest edge of every demo network: search results for the
+/// query–website edge, linking pages with anchors for the hyperlink, and for each term
+/// network pages whose marked snippets hold the term (an inflected form of a lemma, or an
+/// entity's surface form, starts like it).
+fn check_evidence(shown: &[observatory::commands::demo_evidence::EdgeEvidence]) {
+    use networks::evidence::EvidenceItem;
+    let kinds: Vec<&str> = shown.iter().map(|e| e.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "query-website",
+            "website-noun",
+            "website-entity",
+            "website-keyword",
+            "hyperlink"
+        ]
+    );
+    for e in shown {
+        let ev = &e.evidence;
+        assert!(
+            !ev.items.is_empty() && ev.total >= ev.items.len(),
+            "{}: {ev:?}",
+            e.kind
+        );
+        match e.kind.as_str() {
+            "query-website" => {
+                let hits = match ev.attributes.get("hits") {
+                    Some(graph::AttrValue::Integer(h)) => *h as usize,
+                    other => panic!("{other:?}"),
+                };
+                assert_eq!(ev.total, hits, "one search result per hit");
+                assert!(
+                    ev.items
+                        .iter()
+                        .all(|i| matches!(i, EvidenceItem::SearchResult(_)))
+                );
+            }
+            "hyperlink" => {
+                let EvidenceItem::LinkingPage(p) = &ev.items[0] else {
+                    panic!("{ev:?}")
+                };
+                assert!(!p.links.is_empty());
+            }
+            _ => {
+                let term = [&ev.source, &ev.target]
+                    .into_iter()
+                    .flatten()
+                    .find(|n| n.kind != "website")
+                    .unwrap()
+                    .label
+                    .to_lowercase();
+                let stem: String = term.chars().take(3).collect();
+                let mut whole = 0;
+                for item in &ev.items {
+                    let EvidenceItem::Page(p) = item else {
+                        panic!("{item:?}")
+                    };
+                    assert!(!p.snippets.is_empty(), "{}: {p:?}", e.kind);
+                    for s in &p.snippets {
+                        let chars: Vec<char> = s.text.chars().collect();
+                        for [a, b] in &s.matches {
+                            let marked: String = chars[*a as usize..*b as usize]
+                                .iter()
+                                .collect::<String>()
+                                .to_lowercase();
+                            assert!(
+                                marked.contains(&stem),
+                                "{}: `{marked}` does not mark `{term}`",
+                                e.kind
+                            );
+                            whole += usize::from(marked.contains(&term));
+                        }
+                    }
+                }
+                assert!(whole > 0, "{}: no match holds `{term}`", e.kind);
+                let t = ev.term.as_ref().unwrap();
+                let by_hand = t.count as f64 / t.occurrences.unwrap() as f64 * t.idf.unwrap();
+                assert!((by_hand - t.tfidf).abs() < 1e-9, "{t:?}");
+            }
+        }
+    }
 }
