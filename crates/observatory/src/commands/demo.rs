@@ -211,6 +211,8 @@ pub struct Summary {
     pub networks: Vec<Network>,
     /// Why each network's heaviest edge is there.
     pub evidence: Vec<super::demo_evidence::EdgeEvidence>,
+    /// The search re-run and its query–website network compared with the first.
+    pub over_time: Option<super::demo_over_time::OverTime>,
 }
 
 impl Summary {
@@ -257,7 +259,7 @@ async fn pipeline(
     result
 }
 
-async fn wait(
+pub(crate) async fn wait(
     store: &dyn Store,
     owner: UserId,
     job_id: Option<store::JobId>,
@@ -586,6 +588,28 @@ async fn stages(
         t.elapsed(),
     ));
 
+    let t = Instant::now();
+    let over_time = match built.iter().find(|n| n.kind == "query-website") {
+        Some(first) => {
+            let o = super::demo_over_time::rerun_and_compare(
+                store, registry, engines, owner, session.id, first, out,
+            )
+            .await?;
+            let c = &o.comparison.comparison.summary;
+            stages.push((
+                "over time".to_owned(),
+                format!(
+                    "re-ran the search (session {}): {} nodes added, {} removed, {} edges added, {} removed, {} reweighted",
+                    o.snapshot, c.nodes_added, c.nodes_removed, c.edges_added, c.edges_removed, c.edges_changed
+                ),
+                t.elapsed(),
+            ));
+            files.extend(o.files.iter().cloned());
+            Some(o)
+        }
+        None => None,
+    };
+
     let communities = match built.iter().find(|n| n.kind == "website-noun") {
         Some(n) => communities(store, owner, n.id).await?,
         None => Vec::new(),
@@ -601,6 +625,7 @@ async fn stages(
         files,
         networks: built,
         evidence,
+        over_time,
     })
 }
 

@@ -7,6 +7,7 @@ pub mod crawl;
 pub mod demo;
 pub mod demo_curation;
 pub mod demo_evidence;
+pub mod demo_over_time;
 pub mod eval;
 pub mod extract;
 pub mod graph;

@@ -95,13 +95,17 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
     assert!(summary.top_nouns.len() >= 5 && summary.top_entities.len() >= 3);
     assert!(summary.communities.len() >= 2);
 
-    assert_eq!(summary.files.len(), 20);
+    assert_eq!(summary.files.len(), 22);
     for f in &summary.files {
         assert!(std::fs::metadata(f).unwrap().len() > 100, "{}", f.display());
         if f.extension().is_some_and(|e| e == "gexf") {
             assert_valid_gexf(f);
             let text = std::fs::read_to_string(f).unwrap();
-            assert!(text.contains("title=\"Node type\"") && text.contains("title=\"Community\""));
+            let name = f.file_name().unwrap().to_string_lossy();
+            let compared = name.ends_with("-changes.gexf") || name.ends_with("-dynamic.gexf");
+            assert!(
+                compared || (text.contains("title=\"Node type\"") && text.contains("title=\"Community\""))
+            );
         }
     }
     let nouns = std::fs::read_to_string(dir.path().join("demo-website-noun.gexf")).unwrap();
@@ -145,6 +149,31 @@ async fn the_demo_maps_the_issue_end_to_end_through_the_production_search_client
         }
     }
     check_evidence(&run.summary.evidence);
+
+    // The search ran again; a few queries rank differently, so the re-run's query–website
+    // network differs from the first, and the comparison says how.
+    let over = summary
+        .over_time
+        .as_ref()
+        .expect("the demo compares two snapshots");
+    let c = &over.comparison.comparison.summary;
+    assert!(
+        c.nodes_kept > 0 && c.edges_added + c.edges_removed + c.edges_changed > 0,
+        "{c:?}"
+    );
+    assert!(c.edge_jaccard < 1.0 && c.node_jaccard > 0.5, "{c:?}");
+    assert!(
+        stage("over time").contains("re-ran the search"),
+        "{}",
+        stage("over time")
+    );
+    let changes = std::fs::read_to_string(dir.path().join("demo-query-website-changes.gexf")).unwrap();
+    assert!(
+        changes.contains("value=\"kept\"") && changes.contains("title=\"Change\""),
+        "the change attribute"
+    );
+    let dynamic = std::fs::read_to_string(dir.path().join("demo-query-website-dynamic.gexf")).unwrap();
+    assert!(dynamic.contains("mode=\"dynamic\""));
 
     let query_website = std::fs::read_to_string(dir.path().join("demo-query-website.gexf")).unwrap();
     assert!(

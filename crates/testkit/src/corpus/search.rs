@@ -160,6 +160,31 @@ impl Drop for DemoSearch {
 struct EngineState {
     index: Index,
     requests: Arc<std::sync::atomic::AtomicUsize>,
+    /// Per (query, language), how many times its first page was asked: the round a
+    /// request belongs to. A session and its re-run snapshot are rounds 1 and 2.
+    rounds: std::sync::Mutex<HashMap<(String, String), u32>>,
+}
+
+/// Queries whose ranking moves after the first round, as an issue moves between two
+/// snapshots of a search: the same words, a different web.
+pub const MOVING_QUERIES: [&str; 3] = ["energiø Bornholm", "grøn brint Esbjerg", "solar parks farmland"];
+
+/// The ranking of round `round`: the first round is BM25's; later rounds of a moving query
+/// reverse its top five and lose the three after them (so results from further down move
+/// into a session's window). Deterministic per round.
+pub fn ranking_in_round(mut hits: Vec<SearchHit>, query: &str, round: u32) -> Vec<SearchHit> {
+    if round < 2
+        || !MOVING_QUERIES
+            .iter()
+            .any(|q| q.eq_ignore_ascii_case(query.trim()))
+    {
+        return hits;
+    }
+    let top = hits.len().min(5);
+    hits[..top].reverse();
+    let lost = (top + 3).min(hits.len());
+    hits.drain(top..lost);
+    hits
 }
 
 impl DemoSearch {
@@ -171,6 +196,7 @@ impl DemoSearch {
         let state = Arc::new(EngineState {
             index: Index::new(super::documents(corpus_port)),
             requests: requests.clone(),
+            rounds: std::sync::Mutex::new(HashMap::new()),
         });
         let app = Router::new().route("/search", get(answer)).with_state(state);
         let server = tokio::spawn(async move {
@@ -201,8 +227,18 @@ async fn answer(State(state): State<Arc<EngineState>>, Query(p): Query<Params>) 
         return (StatusCode::FORBIDDEN, "format not allowed").into_response();
     }
     let q = p.q.unwrap_or_default();
-    let hits = state.index.search(&q, p.language.as_deref());
     let page = p.pageno.unwrap_or(1).max(1);
+    let round = {
+        let mut rounds = state.rounds.lock().unwrap_or_else(|e| e.into_inner());
+        let r = rounds
+            .entry((q.clone(), p.language.clone().unwrap_or_default()))
+            .or_insert(0);
+        if page == 1 {
+            *r += 1;
+        }
+        (*r).max(1)
+    };
+    let hits = ranking_in_round(state.index.search(&q, p.language.as_deref()), &q, round);
     let results: Vec<serde_json::Value> = hits
         .iter()
         .skip((page - 1) * PAGE_SIZE)
@@ -229,6 +265,23 @@ async fn answer(State(state): State<Arc<EngineState>>, Query(p): Query<Params>) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moving_query_ranks_differently_from_its_second_round_on() {
+        let first = search(80, "energiø Bornholm", Some("da"));
+        let again = ranking_in_round(first.clone(), "energiø Bornholm", 1);
+        assert_eq!(again, first);
+        let second = ranking_in_round(first.clone(), "energiø Bornholm", 2);
+        assert_ne!(second, first);
+        assert_eq!(second[0], first[4.min(first.len() - 1)]);
+        assert_eq!(
+            ranking_in_round(first.clone(), "energiø Bornholm", 3),
+            second,
+            "deterministic"
+        );
+        let steady = search(80, "havvind Nordsøen", Some("da"));
+        assert_eq!(ranking_in_round(steady.clone(), "havvind Nordsøen", 2), steady);
+    }
 
     #[test]
     fn bm25_ranks_the_on_topic_pages_first_and_filters_language() {
