@@ -263,6 +263,10 @@ mod tests {
         let delay = Duration::from_millis(100);
         let a = Arc::new(Politeness::new(gate.clone(), 8, 2, delay, LEASE));
         let b = Arc::new(Politeness::new(gate, 8, 2, delay, LEASE));
+        // A first answer on a cold pool (connecting) arrives late, which shortens the gap
+        // after it as seen here though not as scheduled: warm both up on another host.
+        drop(a.acquire("warm-up.dk").await);
+        drop(b.acquire("warm-up-too.dk").await);
         let t0 = Instant::now();
         let mut tasks = Vec::new();
         for p in [a, b] {
@@ -284,9 +288,12 @@ mod tests {
         for pair in starts.windows(2) {
             // Starts are scheduled on the database's clock; an answer that reached its
             // requester later than the next one's shortens a gap by the difference, which
-            // is small beside a real delay (the multi-process test bed holds 5% at 0.5 s).
-            assert!(pair[1] - pair[0] >= delay - delay / 10, "{starts:?}");
+            // is small beside a real delay on a loaded machine too (without the gate the
+            // gaps would be about zero; the multi-process test bed holds 5% at 0.5 s).
+            assert!(pair[1] - pair[0] >= delay - delay / 4, "{starts:?}");
         }
+        // Over the whole run the schedule shows: six starts span five delays.
+        assert!(starts[5] - starts[0] >= 5 * delay - delay / 4, "{starts:?}");
     }
 
     #[tokio::test]
