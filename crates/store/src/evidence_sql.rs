@@ -48,14 +48,7 @@ fn outlinks_with_anchors(outlinks: Value, anchors: Option<Value>) -> (Vec<String
         .into_iter()
         .enumerate()
         .filter_map(|(i, v)| {
-            let url = match v {
-                Value::String(s) => s,
-                Value::Object(mut o) => match o.remove("url") {
-                    Some(Value::String(s)) => s,
-                    _ => return None,
-                },
-                _ => return None,
-            };
+            let url = crate::network_rows::outlink_url(v)?;
             Some((url, anchors.get(i).cloned().unwrap_or_default()))
         })
         .unzip()

@@ -76,17 +76,19 @@ impl From<PageOutlinksRow> for PageOutlinks {
 /// The URLs of a page's stored outlinks (plain strings, or objects with a `url`).
 pub(crate) fn outlink_urls(outlinks: Value) -> Vec<String> {
     match outlinks {
-        Value::Array(items) => items
-            .into_iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(s),
-                Value::Object(mut o) => match o.remove("url") {
-                    Some(Value::String(s)) => Some(s),
-                    _ => None,
-                },
-                _ => None,
-            })
-            .collect(),
+        Value::Array(items) => items.into_iter().filter_map(outlink_url).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// One stored outlink's URL: a plain string, or an object with a `url`.
+pub(crate) fn outlink_url(item: Value) -> Option<String> {
+    match item {
+        Value::String(s) => Some(s),
+        Value::Object(mut o) => match o.remove("url") {
+            Some(Value::String(s)) => Some(s),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -241,7 +241,7 @@ pub async fn network_evidence(
                 Evidence {
                     node: Some(NodeRef::of(&graph.nodes[n])),
                     weight: graph.nodes[n].weighted_degree,
-                    ..empty(&network, &graph)
+                    ..empty(&network)
                 },
                 Listed::Ready(items),
             )
@@ -258,7 +258,7 @@ pub async fn network_evidence(
                 weight: edge.weight,
                 attributes: edge.attrs.clone(),
                 term: term_weight(&graph, edge, kind),
-                ..empty(&network, &graph)
+                ..empty(&network)
             };
             let ends = Ends {
                 source: &graph.nodes[s],
@@ -303,7 +303,7 @@ pub(crate) struct Ends<'a> {
     pub target: &'a graph::Node,
 }
 
-fn empty(network: &store::Network, _graph: &Graph) -> Evidence {
+fn empty(network: &store::Network) -> Evidence {
     Evidence {
         network_id: network.id.get(),
         network_type: network.kind.clone(),

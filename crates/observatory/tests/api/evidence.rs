@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_error, error_fields};
-use crate::networks::{build, download, json as ok_json};
+use crate::networks::{analysed_fixture_crawl, build, download, json as ok_json};
 
 /// The network's edges as the graphology download gives them, heaviest first.
 async fn edges(app: &TestApp, token: &str, id: i64) -> Vec<(String, String, f64)> {
@@ -94,31 +94,13 @@ async fn every_edge_type_shows_the_rows_it_was_built_from() {
     let (app, web) = crate::crawls::app_with_fixture_web().await;
     let (_, alice) = app.user_with_token("alice", false).await;
     let (_, bob) = app.user_with_token("bob", false).await;
-    let urls: Vec<String> = ["site0.test", "site1.test", "site2.test", "site3.test"]
-        .iter()
-        .map(|h| web.url(h, "/p/0"))
-        .collect();
-    let created = ok_json(
-        app.post_json(
-            "/api/crawls",
-            Some(&alice),
-            &json!({"name": "energi", "urls": urls, "config": {"depth": 2, "max_pages_per_site": 3, "delay_secs": 0, "timeout_secs": 2}}),
-        )
-        .await,
+    let crawl = analysed_fixture_crawl(
+        &app,
+        &web,
+        &alice,
+        &["site0.test", "site1.test", "site2.test", "site3.test"],
     )
     .await;
-    let crawl = created["id"].as_i64().unwrap();
-    assert_eq!(
-        crate::crawls::wait_for_crawl(&app, crawl, &alice).await["status"],
-        "done"
-    );
-    let run = ok_json(
-        app.post_json(&format!("/api/crawls/{crawl}/analyses"), Some(&alice), &json!({}))
-            .await,
-    )
-    .await;
-    let job = app.wait_for_job(run["job_id"].as_i64().unwrap(), &alice).await;
-    assert_eq!(job["status"], "succeeded", "{job}");
     let scope = json!({"crawls": [crawl]});
 
     for (kind, prefix) in [

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
+use testkit::FixtureWeb;
 
 use crate::helpers::{TestApp, assert_error, assert_valid_gexf, error_fields};
 use crate::search::{app_with_serper, mock_serper, wait_for_session};
@@ -273,37 +274,19 @@ async fn a_query_website_network_from_search_sessions() {
 async fn term_and_hyperlink_networks_from_an_analysed_scraping_job() {
     let (app, web) = crate::crawls::app_with_fixture_web().await;
     let (_, alice) = app.user_with_token("alice", false).await;
-    let urls: Vec<String> = [
-        "site0.test",
-        "site1.test",
-        "site2.test",
-        "site3.test",
-        "latin1.test",
-    ]
-    .iter()
-    .map(|h| web.url(h, "/p/0"))
-    .collect();
-    let created = json(
-        app.post_json(
-            "/api/crawls",
-            Some(&alice),
-            &json!({"name": "energi", "urls": urls, "config": {"depth": 2, "max_pages_per_site": 3, "delay_secs": 0, "timeout_secs": 2}}),
-        )
-        .await,
+    let crawl = analysed_fixture_crawl(
+        &app,
+        &web,
+        &alice,
+        &[
+            "site0.test",
+            "site1.test",
+            "site2.test",
+            "site3.test",
+            "latin1.test",
+        ],
     )
     .await;
-    let crawl = created["id"].as_i64().unwrap();
-    assert_eq!(
-        crate::crawls::wait_for_crawl(&app, crawl, &alice).await["status"],
-        "done"
-    );
-    let run = json(
-        app.post_json(&format!("/api/crawls/{crawl}/analyses"), Some(&alice), &json!({}))
-            .await,
-    )
-    .await;
-    let job = app.wait_for_job(run["job_id"].as_i64().unwrap(), &alice).await;
-    assert_eq!(job["status"], "succeeded", "{job}");
 
     let nouns = build(
         &app,
@@ -394,4 +377,37 @@ async fn term_and_hyperlink_networks_from_an_analysed_scraping_job() {
         );
     }
     check_downloads(&app, &alice, &links).await;
+}
+
+/// A scraping job over the fixture web's first pages of `hosts` (depth 2, three pages a
+/// site), crawled and analysed: its id.
+pub(crate) async fn analysed_fixture_crawl(
+    app: &TestApp,
+    web: &FixtureWeb,
+    token: &str,
+    hosts: &[&str],
+) -> i64 {
+    let urls: Vec<String> = hosts.iter().map(|h| web.url(h, "/p/0")).collect();
+    let created = json(
+        app.post_json(
+            "/api/crawls",
+            Some(token),
+            &json!({"name": "energi", "urls": urls, "config": {"depth": 2, "max_pages_per_site": 3, "delay_secs": 0, "timeout_secs": 2}}),
+        )
+        .await,
+    )
+    .await;
+    let crawl = created["id"].as_i64().unwrap();
+    assert_eq!(
+        crate::crawls::wait_for_crawl(app, crawl, token).await["status"],
+        "done"
+    );
+    let run = json(
+        app.post_json(&format!("/api/crawls/{crawl}/analyses"), Some(token), &json!({}))
+            .await,
+    )
+    .await;
+    let job = app.wait_for_job(run["job_id"].as_i64().unwrap(), token).await;
+    assert_eq!(job["status"], "succeeded", "{job}");
+    crawl
 }
